@@ -1,0 +1,1 @@
+"""bagalau: the orchestrator of the performance appraisal of B-corps civil servants."""

@@ -1,0 +1,53 @@
+"""What the commands share: the reader's language, JSON out, errors out."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from decimal import Decimal
+from typing import Any, NoReturn
+
+import typer
+
+from methodology.errors import BagalauError
+from methodology.i18n import DEFAULT_LANG, LANGS, Lang
+
+LangOption = typer.Option(
+    os.environ.get("BAGALAU_LANG", DEFAULT_LANG),
+    "--lang",
+    help="Language of what a person reads: kk, ru or en (default: BAGALAU_LANG, else kk).",
+)
+
+_current: list[Lang] = [DEFAULT_LANG]
+
+
+def use_lang(value: str) -> Lang:
+    """Check and remember the reader's language, so an error is told in it too."""
+    if value not in LANGS:
+        raise typer.BadParameter(f"{value!r}: choose one of {', '.join(LANGS)}", param_hint="--lang")
+    _current[0] = value  # type: ignore[assignment]
+    return value  # type: ignore[return-value]
+
+
+def fail(error: BagalauError) -> NoReturn:
+    print(error.render(_current[0]), file=sys.stderr)
+    sys.exit(2)
+
+
+def plain(value: Any) -> Any:
+    """Decimals as JSON numbers, dates as ISO text, recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(plain(value), ensure_ascii=False, indent=2))

@@ -1,0 +1,65 @@
+"""`bagalau demo`: the product's main job on the embedded default, for a first look.
+
+For now it scores the example sheets in `examples/score/` (the same JSON `bagalau score`
+reads) and lists the statutory calendar of 2026 for every methodology it knows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bagalau.cli.common import LangOption, use_lang
+from bagalau.cli.score import read_json
+from methodology import loader
+from methodology.deadlines import Period, deadlines
+from methodology.i18n import Lang
+from methodology.scoring import score_request
+from methodology.workdays import default_calendar, weekday_name
+
+YEAR = 2026
+
+
+def demo(
+    examples: Path = typer.Option(Path("examples"), "--examples", help="Folder of the examples."),
+    lang: str = LangOption,
+) -> None:
+    """Score the example sheets and show the 2026 deadline calendar."""
+    reader = use_lang(lang)
+    # Wide enough for the Kazakh and Russian labels when the output is piped or logged.
+    console = Console(width=None if Console().is_terminal else 150)
+    console.print(_scores(sorted((examples / "score").glob("*.json")), reader))
+    console.print(_calendar(reader))
+
+
+def _scores(files: list[Path], lang: Lang) -> Table:
+    table = Table(title="Example sheets scored (bagalau score FILE)")
+    for column in ("sheet", "methodology", "kind", "score", "band"):
+        table.add_column(column, justify="right" if column == "score" else "left")
+    for file in files:
+        result = score_request(read_json(str(file)))
+        table.add_row(file.stem, result.methodology, result.kind, str(result.score), result.band.label(lang))
+    return table
+
+
+def _calendar(lang: Lang) -> Table:
+    calendar = default_calendar()
+    table = Table(title=f"Statutory deadlines of {YEAR} (bagalau deadlines)")
+    for column in ("methodology", "kind", "period", "step", "due", "rule"):
+        table.add_column(column)
+    for name in loader.available():
+        definition = loader.load(name)
+        for kind in definition.kinds:
+            granularity = definition.rules(kind).period  # type: ignore[union-attr]
+            periods = [Period(YEAR, q) for q in (1, 2, 3, 4)] if granularity == "quarter" else [Period(YEAR)]
+            for period in periods:
+                for due in deadlines(definition, kind, period, {}, calendar):
+                    if due.due is not None:
+                        table.add_row(
+                            name, kind, str(period), due.rule.label(lang),
+                            f"{due.due.isoformat()} {weekday_name(due.due, lang)}", due.rule.paragraph,
+                        )
+    return table

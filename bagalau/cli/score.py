@@ -1,0 +1,52 @@
+"""`bagalau score FILE`: score one appraisal sheet given as JSON (see docs/cli.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from bagalau.cli.common import LangOption, print_json, use_lang
+from methodology.errors import InvalidInput
+from methodology.i18n import Lang
+from methodology.scoring import Result, score_request
+from methodology.scoring.requests import CONTRACT
+
+
+def score(
+    file: str = typer.Argument(..., help="JSON file of the sheet, or - for standard input."),
+    lang: str = LangOption,
+) -> None:
+    """Score a sheet: prints score, band and band label as JSON."""
+    reader = use_lang(lang)
+    print_json(result_json(score_request(read_json(file)), reader))
+
+
+def read_json(file: str) -> Any:
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput("file", field="FILE", value=file, rule=CONTRACT, detail=error.__class__.__name__) from None
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except ValueError as error:
+        raise InvalidInput("json", field="FILE", value=file, rule=CONTRACT, detail=str(error)) from None
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number")
+
+
+def result_json(result: Result, lang: Lang) -> dict[str, Any]:
+    return {
+        "methodology": result.methodology,
+        "kind": result.kind,
+        "score": result.score,
+        "band": result.band.id,
+        "band_label": result.band.label(lang),
+        **result.details,
+    }

@@ -1,0 +1,71 @@
+"""`bagalau workdays add|check`: Kazakhstan's working days, as every deadline counts them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+import typer
+
+from bagalau.cli.common import LangOption, print_json, use_lang
+from methodology.errors import InvalidInput
+from methodology.workdays import WorkCalendar, default_calendar
+
+app = typer.Typer(help="Working days of Kazakhstan.", no_args_is_help=True)
+
+CalendarOption = typer.Option(
+    None, "--calendar", help="Extra calendar table (YAML) with transfers of days off; default: BAGALAU_CALENDAR."
+)
+
+
+def parse_date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("date", field=field, value=text, rule="ISO 8601") from None
+
+
+def calendar_from(path: Optional[str]) -> WorkCalendar:
+    return default_calendar(path)
+
+
+@app.command("add")
+def add(
+    start: str = typer.Argument(..., metavar="DATE", help="ISO date, e.g. 2026-03-20."),
+    count: int = typer.Argument(..., metavar="N", help="How many working days after DATE (negative: before)."),
+    calendar: Optional[str] = CalendarOption,
+    lang: str = LangOption,
+) -> None:
+    """Print the Nth working day after DATE (the day itself is not counted)."""
+    use_lang(lang)
+    day = parse_date(start, "DATE")
+    if count == 0:
+        raise InvalidInput("at_least", field="N", value=count, rule="docs/cli.md", low=1)
+    print(calendar_from(calendar).add_working_days(day, count).isoformat())
+
+
+@app.command("check")
+def check(
+    day: str = typer.Argument(..., metavar="DATE", help="ISO date."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object instead."),
+    calendar: Optional[str] = CalendarOption,
+    lang: str = LangOption,
+) -> None:
+    """Print `working` or `non-working`, and why on the next line."""
+    reader = use_lang(lang)
+    status = calendar_from(calendar).status(parse_date(day, "DATE"))
+    word = "working" if status.working else "non-working"
+    if as_json:
+        print_json({"date": status.day, "status": word, "why": status.explain(reader), "reviewed": status.reviewed})
+        return
+    print(word)
+    print(status.explain(reader))
+    if not status.reviewed:
+        print(_UNREVIEWED[reader].format(year=status.day.year))
+
+
+_UNREVIEWED = {
+    "kk": "Ескерту: {year} жылғы демалыс күндерін ауыстыру кестеге әлі енгізілмеген (BAGALAU_CALENDAR).",
+    "ru": "Внимание: переносы выходных на {year} год в таблицу ещё не внесены (BAGALAU_CALENDAR).",
+    "en": "Note: the transfers of days off for {year} are not in the table yet (BAGALAU_CALENDAR).",
+}

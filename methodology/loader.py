@@ -1,0 +1,103 @@
+"""Find, merge and validate methodology definitions.
+
+A definition is a YAML file named after its id. The shipped ones live beside this module
+in `definitions/`; an operator adds a state body's own by putting its file in a folder
+listed in `BAGALAU_DEFINITIONS` (path-separated), or names a file path directly. A file may
+`extends:` another definition and override only what differs (mappings merge key by key,
+lists are replaced whole), which is how `typical2025` changes one deadline and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from methodology.errors import DefinitionError
+from methodology.schema import Methodology
+
+SHIPPED = Path(str(resources.files("methodology").joinpath("definitions")))
+
+
+def search_path() -> list[Path]:
+    extra = os.environ.get("BAGALAU_DEFINITIONS", "")
+    return [Path(p) for p in extra.split(os.pathsep) if p] + [SHIPPED]
+
+
+def available() -> list[str]:
+    """Ids of every definition on the search path, the operator's first."""
+    ids: dict[str, None] = {}
+    for folder in search_path():
+        for file in sorted(folder.glob("*.yaml")):
+            ids.setdefault(file.stem, None)
+    return list(ids)
+
+
+def locate(name: str) -> Path:
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
+        return candidate
+    for folder in search_path():
+        file = folder / f"{name}.yaml"
+        if file.is_file():
+            return file
+    raise DefinitionError(name, [f"no definition named {name!r}; known: {', '.join(available())}"])
+
+
+def load(name: str) -> Methodology:
+    """The validated definition `name` (an id on the search path, or a file path)."""
+    return _load(str(locate(name).resolve()))
+
+
+@cache
+def _load(path: str) -> Methodology:
+    raw = _merged(Path(path), seen=())
+    try:
+        return Methodology.model_validate(raw)
+    except ValidationError as error:
+        raise DefinitionError(path, [_describe(e) for e in error.errors()]) from None
+
+
+def _merged(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
+    if str(path) in seen:
+        raise DefinitionError(str(path), ["extends itself through " + " -> ".join(seen)])
+    try:
+        raw = yaml.safe_load(path.read_text("utf-8"))
+    except yaml.YAMLError as error:
+        raise DefinitionError(str(path), [f"not valid YAML: {error}"]) from None
+    if not isinstance(raw, dict):
+        raise DefinitionError(str(path), ["the file must hold a mapping of fields"])
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    base = _merged(locate(str(parent)).resolve(), seen + (str(path),))
+    return _deep_merge(base, raw)
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if _same_shape(merged.get(key), value):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _same_shape(base: Any, value: Any) -> bool:
+    """Mappings merge, except a term whose `type` changes: that one is replaced whole."""
+    if not (isinstance(base, dict) and isinstance(value, dict)):
+        return False
+    return "type" not in value or base.get("type") == value["type"]
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    value = error.get("input")
+    shown = "" if isinstance(value, dict) else f" (got {value!r})"
+    return f"{where}: {error['msg']}{shown}"

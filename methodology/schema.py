@@ -1,0 +1,415 @@
+"""The shape of a methodology definition, validated on load.
+
+Each state body approves its own methodology "on the basis of the typical one", so every
+number that differs between them (bands, scales, counts, weights, deadlines, texts) is
+data in a definition file (`definitions/*.yaml`), and this module is the contract such a
+file must meet. Cross-references (a band set named by a kind, an event or step a deadline
+counts from) are checked here, so a broken file fails at load, never mid-appraisal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from methodology.i18n import Text
+
+Kind = Literal["quarterly", "plan", "annual", "kpi", "differentiation", "360"]
+Granularity = Literal["quarter", "year"]
+Role = Literal[
+    "servant",
+    "direct_manager",
+    "superior_manager",
+    "hr",
+    "head_of_hr",
+    "appointing_official",
+    "commission",
+    "calibration",
+    "authority",
+    "state_body",
+]
+#: Anchors every appraisal has, known from its period alone.
+PERIOD_ANCHORS = ("period_start", "period_end", "year_start")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Span(Strict):
+    """An inclusive range of allowed values."""
+
+    min: Decimal
+    max: Decimal
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class CountSpan(Strict):
+    min: int = Field(ge=0)
+    max: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CountSpan:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+# --- result bands -------------------------------------------------------------------
+
+
+class Band(Strict):
+    """One result band. Its lower bound is `min` (inclusive) or `over` (exclusive);
+    the lowest band has neither and takes everything below the next one."""
+
+    id: str
+    min: Decimal | None = None
+    over: Decimal | None = None
+    label: Text
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Band:
+        if self.min is not None and self.over is not None:
+            raise ValueError(f"band {self.id}: give either min or over, not both")
+        return self
+
+    @property
+    def bound(self) -> Decimal | None:
+        return self.min if self.min is not None else self.over
+
+    def admits(self, score: Decimal) -> bool:
+        if self.min is not None:
+            return score >= self.min
+        if self.over is not None:
+            return score > self.over
+        return True
+
+
+class BandSet(Strict):
+    paragraph: str
+    bands: list[Band] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> BandSet:
+        first, rest = self.bands[0], self.bands[1:]
+        if first.bound is not None:
+            raise ValueError(f"the lowest band {first.id} takes no bound")
+        bounds = [band.bound for band in rest]
+        if any(bound is None for bound in bounds):
+            raise ValueError("every band above the lowest needs min or over")
+        if bounds != sorted(set(bounds)):  # type: ignore[type-var]
+            raise ValueError("bands must be listed from the lowest, with rising bounds")
+        ids = [band.id for band in self.bands]
+        if len(ids) != len(set(ids)):
+            raise ValueError("band ids must be unique")
+        return self
+
+    def band_for(self, score: Decimal) -> Band:
+        """The highest band whose lower bound the score reaches."""
+        return next(band for band in reversed(self.bands) if band.admits(score))
+
+
+# --- what each kind of appraisal scores -----------------------------------------------
+
+
+class KindRules(Strict):
+    paragraph: str
+    period: Granularity
+    bands: str  # a key of Methodology.band_sets
+
+
+class QuarterlyRules(KindRules):
+    """mne2017 п.15–27: 100 + bonus − penalty."""
+
+    base_points: int
+    bonus_item: Span
+    bonus_paragraph: str
+    penalty_per_violation: int = Field(ge=0)
+    penalty_paragraph: str
+
+
+class PlanRules(KindRules):
+    """mne2017 п.10–13, п.28–31: at most four indicators, each scored 2..5."""
+
+    indicators: CountSpan
+    indicator_score: Span
+    measurable_share_min: Decimal = Field(ge=0, le=1)
+    indicator_paragraph: str
+    score_labels: dict[int, Text]
+
+
+class AnnualWeights(Strict):
+    quarterly: Decimal = Field(ge=0, le=1)
+    plan: Decimal = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> AnnualWeights:
+        if self.quarterly + self.plan != 1:
+            raise ValueError("weights must add up to 1")
+        return self
+
+
+class AnnualRules(KindRules):
+    """The year's grade: mne2017 combines quarters and plan (п.32); typical2023 takes the
+    mean of the quarters (п.5)."""
+
+    method: Literal["weighted", "mean_of_quarters"]
+    quarters: CountSpan
+    quarterly_bands: str | None = None
+    band_values: dict[str, int] | None = None
+    weights: AnnualWeights | None = None
+    weights_source: str | None = None
+    plan_score: Span | None = None
+    quarter_score: Span | None = None
+
+    @model_validator(mode="after")
+    def _method_is_complete(self) -> AnnualRules:
+        needs = {
+            "weighted": ("quarterly_bands", "band_values", "weights", "weights_source", "plan_score"),
+            "mean_of_quarters": ("quarter_score",),
+        }[self.method]
+        missing = [name for name in needs if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"method {self.method!r} needs {', '.join(missing)}")
+        return self
+
+
+class KpiRow(Strict):
+    """A row of typical2023 Annex 3: from this realisation % up, the allowed score range."""
+
+    from_percent: Decimal = Field(ge=0)
+    min: Decimal
+    max: Decimal
+
+
+class KpiRules(KindRules):
+    count: CountSpan
+    count_paragraph: str
+    score: Span
+    table_paragraph: str
+    table: list[KpiRow] = Field(min_length=1)
+    zero_plan_rule: Text
+
+    @model_validator(mode="after")
+    def _table_descends_to_zero(self) -> KpiRules:
+        starts = [row.from_percent for row in self.table]
+        if starts != sorted(set(starts), reverse=True):
+            raise ValueError("table rows must go from the highest percent down, without repeats")
+        if starts[-1] != 0:
+            raise ValueError("the last table row must start at 0 %")
+        for row in self.table:
+            if not (self.score.min <= row.min <= row.max <= self.score.max):
+                raise ValueError(f"row from {row.from_percent} %: range outside the score scale")
+        return self
+
+    def row_for(self, percent: Decimal) -> KpiRow:
+        return next(row for row in self.table if percent >= row.from_percent)
+
+
+class Parameter(Strict):
+    id: str
+    name: Text
+    criterion: Text
+
+
+class DifferentiationRules(KindRules):
+    parameters: list[Parameter] = Field(min_length=1)
+    score: Span
+    justification_paragraph: str
+
+
+class AnswerOption(Strict):
+    value: int
+    label: Text
+
+
+class Competency(Strict):
+    id: str
+    name: Text
+    questions: list[Text]
+
+
+class Survey360Rules(KindRules):
+    respondents: CountSpan
+    respondents_paragraph: str
+    roles: list[Literal["manager", "subordinate", "peer"]]
+    answer_scale: list[AnswerOption] = Field(min_length=2)
+    questions_per_competency: int = Field(ge=1)
+    competencies: dict[Literal["head", "staff"], list[Competency]]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Survey360Rules:
+        values = [option.value for option in self.answer_scale]
+        if values != list(range(values[0], values[0] + len(values))):
+            raise ValueError("answer_scale values must be consecutive whole numbers, ascending")
+        for group, items in self.competencies.items():
+            for item in items:
+                if len(item.questions) != self.questions_per_competency:
+                    raise ValueError(
+                        f"competencies.{group}.{item.id}: {len(item.questions)} questions,"
+                        f" expected {self.questions_per_competency}"
+                    )
+        return self
+
+    @property
+    def answer_span(self) -> Span:
+        return Span(min=self.answer_scale[0].value, max=self.answer_scale[-1].value)
+
+
+# --- deadlines --------------------------------------------------------------------------
+
+
+class DayOfMonthAfterPeriod(Strict):
+    """No later than day `day` of the month after the period (typical2023 п.5, mne2017 п.3.1)."""
+
+    type: Literal["day_of_month_after_period"]
+    day: int = Field(ge=1, le=28)
+
+
+class FixedDate(Strict):
+    """A date of the calendar, in the period's year plus `year_offset` (mne2017 п.3.2)."""
+
+    type: Literal["fixed_date"]
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+    year_offset: int = 0
+
+    @model_validator(mode="after")
+    def _exists(self) -> FixedDate:
+        try:
+            date(2000, self.month, self.day)  # a leap year: 29 February is allowed
+        except ValueError:
+            raise ValueError(f"there is no day {self.day} in month {self.month}") from None
+        return self
+
+
+class Counted(Strict):
+    """`days` counted after or before an anchor: an event, a period anchor or `step:<id>`."""
+
+    days: int = Field(ge=1)
+    after: str | None = None
+    before: str | None = None
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> Counted:
+        if (self.after is None) == (self.before is None):
+            raise ValueError("give exactly one of after, before")
+        return self
+
+    @property
+    def anchor(self) -> str:
+        return self.after or self.before  # type: ignore[return-value]
+
+
+class WorkingDays(Counted):
+    type: Literal["working_days"]
+
+
+class CalendarDays(Counted):
+    type: Literal["calendar_days"]
+
+
+Term = Annotated[
+    Union[DayOfMonthAfterPeriod, FixedDate, WorkingDays, CalendarDays],
+    Field(discriminator="type"),
+]
+
+
+class DeadlineRule(Strict):
+    kinds: list[Kind] = Field(min_length=1)
+    term: Term
+    quarter_overrides: dict[Literal["Q1", "Q2", "Q3", "Q4"], Term] = {}
+    responsible: Role
+    paragraph: str
+    label: Text
+
+
+class EventDef(Strict):
+    label: Text
+
+
+# --- the whole definition -------------------------------------------------------------
+
+
+class Methodology(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Text
+    source: Text
+    band_sets: dict[str, BandSet]
+    quarterly: QuarterlyRules | None = None
+    plan: PlanRules | None = None
+    annual: AnnualRules | None = None
+    kpi: KpiRules | None = None
+    differentiation: DifferentiationRules | None = None
+    survey360: Survey360Rules | None = Field(default=None, alias="360")
+    events: dict[str, EventDef] = {}
+    deadlines: dict[str, DeadlineRule] = {}
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def rules(self, kind: Kind) -> KindRules | None:
+        return self.survey360 if kind == "360" else getattr(self, kind)
+
+    @property
+    def kinds(self) -> list[Kind]:
+        every: tuple[Kind, ...] = ("quarterly", "plan", "annual", "kpi", "differentiation", "360")
+        return [kind for kind in every if self.rules(kind) is not None]
+
+    def bands(self, name: str) -> BandSet:
+        return self.band_sets[name]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Methodology:
+        for kind in self.kinds:
+            rules = self.rules(kind)
+            names = [rules.bands]
+            if isinstance(rules, AnnualRules) and rules.quarterly_bands:
+                names.append(rules.quarterly_bands)
+            for name in names:
+                if name not in self.band_sets:
+                    raise ValueError(f"{kind}: no band set {name!r} in band_sets")
+            if isinstance(rules, AnnualRules) and rules.band_values:
+                band_ids = {band.id for band in self.band_sets[rules.quarterly_bands].bands}
+                if set(rules.band_values) != band_ids:
+                    raise ValueError(f"annual.band_values must map exactly {sorted(band_ids)}")
+        for step, rule in self.deadlines.items():
+            unknown = set(rule.kinds) - set(self.kinds)
+            if unknown:
+                raise ValueError(f"deadlines.{step}: kinds {sorted(unknown)} are not defined")
+            for term in [rule.term, *rule.quarter_overrides.values()]:
+                if isinstance(term, Counted):
+                    self._check_anchor(step, term.anchor)
+        self._check_no_cycles()
+        return self
+
+    def _check_anchor(self, step: str, anchor: str) -> None:
+        if anchor.startswith("step:"):
+            if anchor[5:] not in self.deadlines:
+                raise ValueError(f"deadlines.{step}: no step {anchor[5:]!r}")
+        elif anchor not in PERIOD_ANCHORS and anchor not in self.events:
+            raise ValueError(f"deadlines.{step}: anchor {anchor!r} is neither an event nor a period anchor")
+
+    def _check_no_cycles(self) -> None:
+        def depends_on(step: str) -> set[str]:
+            rule = self.deadlines[step]
+            terms = [rule.term, *rule.quarter_overrides.values()]
+            return {t.anchor[5:] for t in terms if isinstance(t, Counted) and t.anchor.startswith("step:")}
+
+        for start in self.deadlines:
+            seen: set[str] = set()
+            todo = list(depends_on(start))
+            while todo:
+                step = todo.pop()
+                if step == start:
+                    raise ValueError(f"deadlines.{start}: counts from itself through other steps")
+                if step not in seen:
+                    seen.add(step)
+                    todo.extend(depends_on(step))
