@@ -33,12 +33,13 @@ def read_json(file: str) -> Any:
         raise InvalidInput("file", field="FILE", value=file, rule=CONTRACT, detail=error.__class__.__name__) from None
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except ValueError as error:
-        raise InvalidInput("json", field="FILE", value=file, rule=CONTRACT, detail=str(error)) from None
+    except json.JSONDecodeError as error:
+        raise InvalidInput("json", field="FILE", value=file, rule=CONTRACT, line=error.lineno, column=error.colno) from None
 
 
 def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number")
+    # NaN and Infinity are not JSON numbers, though Python's parser accepts them.
+    raise InvalidInput("type_number", field="FILE", value=name, rule=CONTRACT)
 
 
 def result_json(result: Result, lang: Lang) -> dict[str, Any]:
