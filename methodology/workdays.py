@@ -101,9 +101,20 @@ def weekday_name(day: date, lang: Lang) -> str:
     return _WEEKDAYS[lang][day.weekday()]
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML would turn 2026-02-30 into a crash before validation could name the field;
+    dates stay text here and the schema reads (and refuses) them."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_table(path: Path) -> CalendarTable:
     try:
-        return CalendarTable.model_validate(yaml.safe_load(path.read_text("utf-8")) or {})
+        return CalendarTable.model_validate(yaml.load(path.read_text("utf-8"), Loader=_DatesAsText) or {})
     except (OSError, yaml.YAMLError) as error:
         raise DefinitionError(str(path), [str(error)]) from None
     except ValidationError as error:
@@ -204,11 +215,12 @@ def _russian(english: str, kazakh: str) -> str:
     return "; ".join(russian_name(part) or kazakh for part in english.split("; "))
 
 
-@cache
 def default_calendar(extra: str | None = None) -> WorkCalendar:
     """The shipped table plus the operator's (`extra`, else `BAGALAU_CALENDAR`)."""
-    paths = [shipped_table()]
-    operator = extra or os.environ.get("BAGALAU_CALENDAR")
-    if operator:
-        paths.append(Path(operator))
+    return _calendar(extra or os.environ.get("BAGALAU_CALENDAR") or None)
+
+
+@cache
+def _calendar(operator: str | None) -> WorkCalendar:
+    paths = [shipped_table(), *([Path(operator)] if operator else [])]
     return WorkCalendar(load_table(path) for path in paths)
