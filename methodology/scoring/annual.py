@@ -9,6 +9,7 @@ typical2023 (п.5): the mean of the quarterly grades.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Sequence
 
 from methodology.schema import AnnualRules, Methodology
@@ -60,9 +61,9 @@ def _weighted(
         check.within(score, rules.plan_score, f"plan_scores[{index}]", rules.paragraph)
     quarterly_mean = round_score(mean(quarterly_scores))
     quarterly_band = methodology.bands(rules.quarterly_bands).band_for(quarterly_mean)
-    quarterly_value = Decimal(rules.band_values[quarterly_band.id])
+    quarterly_value = rules.band_values[quarterly_band.id]
     plan_mean = mean(plan_scores)
-    raw = rules.weights.quarterly * quarterly_value + rules.weights.plan * plan_mean
+    raw = Fraction(rules.weights.quarterly) * quarterly_value + Fraction(rules.weights.plan) * plan_mean
     return result(
         methodology, "annual", raw,
         quarterly_mean=quarterly_mean,

@@ -1,28 +1,35 @@
-"""What every score shares: Decimal arithmetic, half-up rounding, the band, the checks.
+"""What every score shares: exact arithmetic, half-up rounding, the band, the checks.
 
-Scores are `Decimal` end to end so that 2.005 rounds to 2.01 as a person rounds it, and the
-band is taken from the rounded score, the one the servant sees: a mean of 1.995 is
-reported 2.00 and is satisfactory (typical2023 п.8).
+Inputs are `Decimal` (read exactly from JSON); means and ratios are computed as exact
+fractions and rounded once, half-up to 2 decimals, so 2.875 is reported 2.88 as a person
+rounds it (a 28-digit Decimal division would give 2.8749… and round down). The band is
+taken from the rounded score, the one the servant sees: a mean of 1.995 is reported 2.00
+and is satisfactory (typical2023 п.8).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from math import floor
+from typing import Any, Sequence, Union
 
 from methodology.errors import InvalidInput
 from methodology.schema import Band, CountSpan, Kind, Methodology, Span
 
-CENT = Decimal("0.01")
+Exact = Union[Decimal, Fraction, int]
 
 
-def round_score(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def round_score(value: Exact) -> Decimal:
+    """Half-up (away from zero) to 2 decimals, computed exactly."""
+    exact = Fraction(value)
+    cents = floor(abs(exact) * 100 + Fraction(1, 2))
+    return Decimal(-cents if exact < 0 else cents).scaleb(-2)
 
 
-def mean(values: Sequence[Decimal]) -> Decimal:
-    return sum(values, Decimal(0)) / len(values)
+def mean(values: Sequence[Exact]) -> Fraction:
+    return sum((Fraction(v) for v in values), Fraction(0)) / len(values)
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,7 @@ class Result:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def result(methodology: Methodology, kind: Kind, raw: Decimal, **details: Any) -> Result:
+def result(methodology: Methodology, kind: Kind, raw: Exact, **details: Any) -> Result:
     score = round_score(raw)
     band = methodology.bands(methodology.rules(kind).bands).band_for(score)
     return Result(methodology.id, kind, score, band, details)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal, Sequence
 
 from methodology.schema import Methodology
 from methodology.scoring.common import Checks, Result, mean, result, round_score
 
-HUNDRED = Decimal(100)
+HUNDRED = Fraction(100)
 Direction = Literal["increase", "decrease"]
 
 
@@ -34,11 +35,11 @@ def realisation(planned: Decimal, actual: Decimal, direction: Direction) -> Deci
     less is better meets any plan.
     """
     if direction == "increase":
-        raw = HUNDRED if planned == 0 else actual / planned * HUNDRED
+        raw = HUNDRED if planned == 0 else Fraction(actual) / Fraction(planned) * HUNDRED
     elif actual == 0:
         raw = HUNDRED
     else:
-        raw = Decimal(0) if planned == 0 else planned / actual * HUNDRED
+        raw = Fraction(0) if planned == 0 else Fraction(planned) / Fraction(actual) * HUNDRED
     return round_score(raw)
 
 

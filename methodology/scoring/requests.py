@@ -8,7 +8,7 @@ the input, so a person can find it: `kpis[2].score`.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -25,9 +25,11 @@ from methodology.scoring.quarterly import quarterly_score
 from methodology.scoring.survey360 import Respondent, survey360_score
 
 CONTRACT = "docs/cli.md"
-#: Input numbers beyond this are typing slips, not appraisals; refusing them keeps every
-#: sum exact within Decimal's 28 digits.
+#: Input numbers beyond these bounds are typing slips, not appraisals (a budget in tenge
+#: fits); refusing them keeps every ratio and sum small enough to compute exactly.
 LIMIT = Decimal(10) ** 15
+PLACES = 6
+_WIDE = Context(prec=100)
 
 
 def _number(value: Any) -> Decimal:
@@ -36,7 +38,9 @@ def _number(value: Any) -> Decimal:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("number")
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    if not number.is_finite() or abs(number) >= LIMIT:
+    if not number.is_finite() or number.copy_abs() >= LIMIT:
+        raise ValueError("number")
+    if number and number.normalize(_WIDE).as_tuple().exponent < -PLACES:  # type: ignore[operator]
         raise ValueError("number")
     return number
 
