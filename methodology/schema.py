@@ -336,6 +336,63 @@ class EventDef(Strict):
     label: Text
 
 
+# --- the workflow: which steps exist, who may act, which deadlines open -----------------
+
+ActorRole = Literal["servant", "direct_manager", "hr", "appointing_official", "commission", "respondent"]
+STAY = "="  # a transition that records something and keeps the state
+
+
+class StateDef(Strict):
+    label: Text
+    final: bool = False
+
+
+class TransitionDef(Strict):
+    """One row of the workflow table: in these states, these roles may take this action,
+    which leads to that state, records these events, and opens and closes these deadlines."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    action: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    source: list[str] = Field(alias="from", min_length=1)
+    to: str
+    roles: list[ActorRole] = Field(min_length=1)
+    paragraph: str
+    label: Text
+    handler: str | None = None  # the code that validates and stores the action's data
+    within: str | None = None  # a step whose due date this action must not be later than
+    after: str | None = None  # a step whose due date must have passed
+    events: list[str] = []  # events recorded with the action's date
+    opens: list[str] = []
+    closes: list[str] = []  # done: met on time or late
+    cancels: list[str] = []  # no longer owed
+
+
+class WorkflowPart(Strict):
+    states: dict[str, StateDef] = {}
+    transitions: list[TransitionDef] = []
+
+
+class Workflow(Strict):
+    initial: str
+    include: list[str] = []  # names of `workflow_parts` appended to this workflow
+    opens: list[str] = []  # deadlines opened when the appraisal is created
+    states: dict[str, StateDef]
+    transitions: list[TransitionDef]
+
+
+class ConsequenceRule(Strict):
+    """What a final result entails, e.g. training within 3 months (mne2017 п.44)."""
+
+    consequence: Literal["bonus_eligible", "training_due", "no_mentoring", "demotion_review", "training_topics"]
+    kinds: list[Kind] = Field(min_length=1)
+    bands: list[str] = []  # empty: whatever the band
+    within_months: int | None = None
+    consecutive: int | None = None  # results in a row, e.g. two unsatisfactory years (п.46)
+    paragraph: str
+    label: Text
+
+
 # --- the whole definition -------------------------------------------------------------
 
 
@@ -352,6 +409,9 @@ class Methodology(Strict):
     survey360: Survey360Rules | None = Field(default=None, alias="360")
     events: dict[str, EventDef] = {}
     deadlines: dict[str, DeadlineRule] = {}
+    workflow_parts: dict[str, WorkflowPart] = {}
+    workflow: dict[Kind, Workflow] = {}
+    consequences: list[ConsequenceRule] = []
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -388,7 +448,56 @@ class Methodology(Strict):
                 if isinstance(term, Counted):
                     self._check_anchor(step, term.anchor)
         self._check_no_cycles()
+        for kind, flow in self.workflow.items():
+            self._check_workflow(kind, flow)
+        for rule in self.consequences:
+            missing = set(rule.kinds) - set(self.kinds)
+            if missing:
+                raise ValueError(f"consequences.{rule.consequence}: kinds {sorted(missing)} are not defined")
         return self
+
+    def flow(self, kind: Kind) -> Workflow:
+        """The workflow of `kind` with its included parts appended."""
+        flow = self.workflow[kind]
+        states, transitions = dict(flow.states), list(flow.transitions)
+        for name in flow.include:
+            part = self.workflow_parts[name]
+            states.update(part.states)
+            transitions.extend(part.transitions)
+        return flow.model_copy(update={"states": states, "transitions": transitions, "include": []})
+
+    def _check_workflow(self, kind: Kind, flow: Workflow) -> None:
+        where = f"workflow.{kind}"
+        if kind not in self.kinds:
+            raise ValueError(f"{where}: the kind is not defined")
+        unknown_parts = [name for name in flow.include if name not in self.workflow_parts]
+        if unknown_parts:
+            raise ValueError(f"{where}.include: no workflow_parts {unknown_parts}")
+        whole = self.flow(kind)
+        if whole.initial not in whole.states:
+            raise ValueError(f"{where}.initial: {whole.initial!r} is not a state")
+        steps = {step for step, rule in self.deadlines.items() if kind in rule.kinds}
+        for step in whole.opens:
+            if step not in steps:
+                raise ValueError(f"{where}.opens: {step!r} is not a deadline of this kind")
+        seen: set[tuple[str, str]] = set()
+        for row in whole.transitions:
+            for state in row.source:
+                if state not in whole.states:
+                    raise ValueError(f"{where}.{row.action}: from {state!r} is not a state")
+                if whole.states[state].final:
+                    raise ValueError(f"{where}.{row.action}: leaves the final state {state!r}")
+                if (state, row.action) in seen:
+                    raise ValueError(f"{where}.{row.action}: defined twice from {state!r}")
+                seen.add((state, row.action))
+            if row.to != STAY and row.to not in whole.states:
+                raise ValueError(f"{where}.{row.action}: to {row.to!r} is not a state")
+            for step in [*row.opens, *row.closes, *row.cancels, *filter(None, [row.within, row.after])]:
+                if step not in steps:
+                    raise ValueError(f"{where}.{row.action}: {step!r} is not a deadline of this kind")
+            for name in row.events:
+                if name not in self.events:
+                    raise ValueError(f"{where}.{row.action}: event {name!r} is not declared")
 
     def _check_anchor(self, step: str, anchor: str) -> None:
         if anchor.startswith("step:"):
@@ -413,3 +522,4 @@ class Methodology(Strict):
                 if step not in seen:
                     seen.add(step)
                     todo.extend(depends_on(step))
+

@@ -1,2 +1,30 @@
-"""SQLModel tables (organisation, cycles, appraisals, deadlines, audit trail) and their
-Alembic migrations; arrive with the lifecycle issue."""
+"""SQLModel tables and their Alembic migrations (`models/migrations/`).
+
+Importing this package registers every table on `SQLModel.metadata`, which the
+migrations are generated from.
+"""
+
+from models.appraisal import AuditEvent, Appraisal, Consequence, Cycle, Deadline
+from models.meetings import (
+    Appeal,
+    Attendance,
+    CalibrationApplication,
+    CalibrationParticipant,
+    CalibrationSession,
+    CalibrationVote,
+    Commission,
+    CommissionMember,
+    Meeting,
+    Vote,
+)
+from models.organisation import Absence, Position, Servant, StateBody, Unit
+from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Violation
+from models.survey import SurveyAnswer, SurveyInvitation
+
+__all__ = [
+    "Absence", "Appeal", "Appraisal", "Attendance", "AuditEvent", "BonusItem",
+    "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
+    "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting",
+    "ParameterScore", "Position", "RefusalAct", "Servant", "StateBody", "SurveyAnswer",
+    "SurveyInvitation", "Unit", "Violation", "Vote",
+]

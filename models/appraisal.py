@@ -1,0 +1,102 @@
+"""Cycles and appraisals, with what every transition leaves behind: deadlines, audit
+events, consequences.
+
+An appraisal's state is a column and its `version` a counter: every transition writes
+`WHERE id = ? AND version = ?`, so two actors racing on one appraisal cannot both win.
+Deadlines are rows with their due date, indexed by (status, due), so a sweep asks "what
+open deadline is due before now" and nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Numeric
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+SCORE = Numeric(14, 2)
+
+
+class Cycle(SQLModel, table=True):
+    """One appraisal round of a state body: a methodology, a kind, a period."""
+
+    __tablename__ = "cycle"
+    __table_args__ = (UniqueConstraint("state_body_id", "kind", "period"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    state_body_id: int = Field(foreign_key="state_body.id", index=True)
+    methodology: str = Field(max_length=40)
+    kind: str = Field(max_length=20)
+    period: str = Field(max_length=10)  # 2026-Q3 or 2026
+    opened_on: date
+
+
+class Appraisal(SQLModel, table=True):
+    __tablename__ = "appraisal"
+    __table_args__ = (UniqueConstraint("cycle_id", "servant_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    servant_id: int = Field(foreign_key="servant.id", index=True)
+    assessor_id: Optional[int] = Field(default=None, foreign_key="servant.id")
+    methodology: str = Field(max_length=40)
+    kind: str = Field(max_length=20)
+    period: str = Field(max_length=10)
+    state: str = Field(max_length=40, index=True)
+    version: int = 1
+    # "full", or "without" the servant (dismissed, typical2023 п.7; absent, п.6)
+    participation: str = Field(default="full", max_length=10)
+    reason: Optional[str] = None  # why exempt, deferred or without participation
+    score: Optional[Decimal] = Field(default=None, sa_column=Column(SCORE))
+    band: Optional[str] = Field(default=None, max_length=20)
+    # Dates of the events deadlines count from (completion, familiarisation, ...).
+    events: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    closed_on: Optional[date] = None
+    legal_hold: bool = False
+
+
+class Deadline(SQLModel, table=True):
+    __tablename__ = "deadline"
+    __table_args__ = (
+        UniqueConstraint("appraisal_id", "step"),
+        Index("ix_deadline_status_due", "status", "due"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
+    step: str = Field(max_length=40)
+    due: date
+    paragraph: str = Field(max_length=40)
+    responsible_role: str = Field(max_length=30)
+    responsible_id: Optional[int] = Field(default=None, foreign_key="servant.id")
+    status: str = Field(default="open", max_length=10)  # open, done, cancelled
+    closed_on: Optional[date] = None
+    level: int = 0  # escalation level reached
+
+
+class AuditEvent(SQLModel, table=True):
+    """Every transition, who made it, when, from what to what, why, with what data."""
+
+    __tablename__ = "audit_event"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
+    at: datetime
+    actor_id: Optional[int] = Field(default=None, foreign_key="servant.id")  # None: the system
+    actor_role: str = Field(max_length=30)
+    action: str = Field(max_length=40)
+    from_state: Optional[str] = Field(default=None, max_length=40)
+    to_state: str = Field(max_length=40)
+    reason: Optional[str] = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Consequence(SQLModel, table=True):
+    """What a final result entails (mne2017 п.43–46, typical2023 п.9, п.37)."""
+
+    __tablename__ = "consequence"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
+    servant_id: int = Field(foreign_key="servant.id", index=True)
+    kind: str = Field(max_length=30)
+    due: Optional[date] = None
+    paragraph: str = Field(max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,55 @@
+"""Where the data lives: SQLite by default (a file, created on first use), PostgreSQL in
+production, chosen by one setting, `BAGALAU_DATABASE_URL`.
+
+Sessions are opened with `transaction()`, which commits on success and rolls back on any
+error, so a refused or failed action leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from functools import cache
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+DEFAULT_URL = "sqlite:///bagalau.sqlite3"
+
+
+def database_url() -> str:
+    return os.environ.get("BAGALAU_DATABASE_URL") or DEFAULT_URL
+
+
+@cache
+def engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("postgresql://"):  # the driver we ship
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        made = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(made, "connect", _sqlite_pragmas)
+        return made
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")  # SQLite ignores foreign keys unless asked
+    cursor.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
+
+
+@contextmanager
+def transaction(bind: Engine | None = None) -> Iterator[Session]:
+    """One unit of work: everything in it is written, or nothing is."""
+    with Session(bind or engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
