@@ -83,6 +83,17 @@ def deadlines(
     return [resolver.due(step) for step, rule in methodology.deadlines.items() if kind in rule.kinds]
 
 
+def due_of(
+    methodology: Methodology,
+    step: str,
+    period: Period,
+    events: Mapping[str, date],
+    calendar: WorkCalendar,
+) -> Due:
+    """One step's deadline (and those it counts from), for the lifecycle's rows."""
+    return _Resolver(methodology, period, events, calendar).due(step)
+
+
 class _Resolver:
     def __init__(
         self, methodology: Methodology, period: Period, events: Mapping[str, date], calendar: WorkCalendar

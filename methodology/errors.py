@@ -2,7 +2,7 @@
 
 Every check of the product raises `InvalidInput` (bad input from a person or a file) or
 `DefinitionError` (a broken methodology definition); nothing else escapes the rules layer.
-Messages live in `data/messages.yaml` in three languages and are rendered for the reader.
+Messages live in `data/messages*.yaml` in three languages and are rendered for the reader.
 """
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ from typing import Any
 
 import yaml
 
-from methodology.i18n import LANGS, Lang, cite
+from methodology.i18n import LANGS, Lang, Text, cite
 
 
 @cache
-def _catalog() -> dict[str, dict[str, str]]:
-    text = resources.files("methodology").joinpath("data/messages.yaml").read_text("utf-8")
-    catalog = yaml.safe_load(text)
+def catalog() -> dict[str, dict[str, str]]:
+    catalog: dict[str, dict[str, str]] = {}
+    folder = resources.files("methodology").joinpath("data")
+    for file in sorted(folder.iterdir(), key=lambda f: f.name):  # messages.yaml, messages_*.yaml
+        if file.name.startswith("messages") and file.name.endswith(".yaml"):
+            catalog.update(yaml.safe_load(file.read_text("utf-8")))
     for code, entry in catalog.items():
         missing = [lang for lang in LANGS if not entry.get(lang)]
         if missing:
@@ -48,7 +51,7 @@ class InvalidInput(BagalauError):
         source: str = "",
         **params: Any,
     ) -> None:
-        if code not in _catalog():
+        if code not in catalog():
             raise KeyError(f"no message {code!r} in messages.yaml")
         self.code = code
         self.field = field
@@ -59,7 +62,8 @@ class InvalidInput(BagalauError):
         super().__init__(self.render("en"))
 
     def render(self, lang: Lang) -> str:
-        message = _catalog()[self.code][lang].format(**self.params)
+        params = {k: v(lang) if isinstance(v, Text) else v for k, v in self.params.items()}
+        message = catalog()[self.code][lang].format(**params)
         return f"{self.field} = {_show(self.value)}: {message} ({cite(self.source, self.rule, lang)})"
 
 

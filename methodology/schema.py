@@ -375,6 +375,10 @@ class WorkflowPart(Strict):
 
 class Workflow(Strict):
     initial: str
+    population: Literal["all", "heads", "staff"] = "all"
+    # What an absence at the appraisal does: defer it to return (mne2017 п.3, typical2023
+    # п.6 for KPI), appraise without the servant (typical2023 п.6), or nothing.
+    when_absent: Literal["defer", "without_participation", "none"] = "none"
     include: list[str] = []  # names of `workflow_parts` appended to this workflow
     opens: list[str] = []  # deadlines opened when the appraisal is created
     states: dict[str, StateDef]
@@ -393,6 +397,20 @@ class ConsequenceRule(Strict):
     label: Text
 
 
+class Scope(Strict):
+    """Who is appraised: exemptions, absences that count, who is a head."""
+
+    min_months_in_position: int = Field(ge=0)
+    exempt_on_probation: bool
+    exempt_paragraph: str
+    absences: list[str]  # kinds of absence that defer or exclude participation
+    absences_paragraph: str
+    when_dismissed: Literal["without_participation", "not_appraised"]
+    dismissed_paragraph: str
+    head_categories: list[str] = []  # position categories of heads of units
+    heads_paragraph: str = ""
+
+
 # --- the whole definition -------------------------------------------------------------
 
 
@@ -407,6 +425,7 @@ class Methodology(Strict):
     kpi: KpiRules | None = None
     differentiation: DifferentiationRules | None = None
     survey360: Survey360Rules | None = Field(default=None, alias="360")
+    scope: Scope | None = None
     events: dict[str, EventDef] = {}
     deadlines: dict[str, DeadlineRule] = {}
     workflow_parts: dict[str, WorkflowPart] = {}

@@ -21,6 +21,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 import holidays
 import yaml
@@ -30,6 +31,8 @@ from methodology.errors import DefinitionError, InvalidInput
 from methodology.i18n import Lang, Text
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: The zone every schedule and timestamp of the product is kept in (UTC+5 since 2024).
+ALMATY = ZoneInfo("Asia/Almaty")
 
 _RU_NAMES = {
     "New Year's Day": "Новый год",

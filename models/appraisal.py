@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, Numeric
+from sqlalchemy import JSON, Column, DateTime, Index, Numeric
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 SCORE = Numeric(14, 2)
@@ -79,7 +79,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     id: Optional[int] = Field(default=None, primary_key=True)
     appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
-    at: datetime
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     actor_id: Optional[int] = Field(default=None, foreign_key="servant.id")  # None: the system
     actor_role: str = Field(max_length=30)
     action: str = Field(max_length=40)

@@ -26,52 +26,70 @@ class Respondent:
     answers: Mapping[str, Sequence[Decimal]]
 
 
-def survey360_score(methodology: Methodology, assessee: Assessee, respondents: Sequence[Respondent]) -> Result:
+def _rules(methodology: Methodology) -> Survey360Rules:
     rules = methodology.survey360
     assert rules is not None, f"{methodology.id} has no 360 method"
-    check = Checks(methodology)
-    competencies = [item.id for item in rules.competencies[assessee]]
-    _check_roles(check, rules, respondents)
+    return rules
+
+
+def survey360_score(methodology: Methodology, assessee: Assessee, respondents: Sequence[Respondent]) -> Result:
+    check_roles(methodology, [r.role for r in respondents])
     for index, respondent in enumerate(respondents):
-        _check_answers(check, rules, competencies, f"respondents[{index}].answers", respondent.answers)
+        check_answers(methodology, assessee, f"respondents[{index}].answers", respondent.answers)
 
     others = [r for r in respondents if r.role != "self"]
-    means = {c: mean([a for r in others for a in r.answers[c]]) for c in competencies}
-    overall = mean(list(means.values()))
-    self_assessment = next((r for r in respondents if r.role == "self"), None)
+    pooled = {c: [a for r in others for a in r.answers[c]] for c in respondents[0].answers}
+    self_assessment = next((r.answers for r in respondents if r.role == "self"), None)
+    return pooled_score(methodology, assessee, pooled, self_assessment, len(others))
+
+
+def pooled_score(
+    methodology: Methodology,
+    assessee: Assessee,
+    pooled: Mapping[str, Sequence[Decimal]],
+    self_answers: Mapping[str, Sequence[Decimal]] | None,
+    respondents: int,
+) -> Result:
+    """The result from every respondent's answers pooled per competency: what is stored,
+    since stored answers carry no respondent (п.34)."""
+    competencies = [item.id for item in methodology.survey360.competencies[assessee]]  # type: ignore[union-attr]
+    means = {c: mean(list(pooled[c])) for c in competencies}
     lowest = min(round_score(value) for value in means.values())
     return result(
-        methodology, "360", overall,
+        methodology, "360", mean(list(means.values())),
         assessee=assessee,
-        respondents=len(others),
+        respondents=respondents,
         competencies={c: round_score(value) for c, value in means.items()},
-        self=None if self_assessment is None else {
-            c: round_score(mean(list(self_assessment.answers[c]))) for c in competencies
-        },
+        self=None if self_answers is None else {c: round_score(mean(list(self_answers[c]))) for c in competencies},
         weakest=[c for c, value in means.items() if round_score(value) == lowest],
     )
 
 
-def _check_roles(check: Checks, rules: Survey360Rules, respondents: Sequence[Respondent]) -> None:
+def check_roles(methodology: Methodology, roles: Sequence[str]) -> None:
+    """п.36: 3 to 7 respondents besides one self-assessment, at most one direct manager."""
+    rules = _rules(methodology)
+    check = Checks(methodology)
     rule = rules.respondents_paragraph
     allowed = [*rules.roles, "self"]
-    for index, respondent in enumerate(respondents):
-        if respondent.role not in allowed:
-            raise check.fail("unknown", f"respondents[{index}].role", respondent.role, rule, expected=", ".join(allowed))
-    for single in ("self", "manager"):  # one self-assessment, one direct manager
-        if sum(r.role == single for r in respondents) > 1:
+    for index, role in enumerate(roles):
+        if role not in allowed:
+            raise check.fail("unknown", f"respondents[{index}].role", role, rule, expected=", ".join(allowed))
+    for single in ("self", "manager"):
+        if sum(role == single for role in roles) > 1:
             raise check.fail("one_only", "respondents.role", single, rule)
-    others = [r for r in respondents if r.role != "self"]
-    check.count(others, rules.respondents, "respondents", rule)
+    check.count([role for role in roles if role != "self"], rules.respondents, "respondents", rule)
 
 
-def _check_answers(
-    check: Checks,
-    rules: Survey360Rules,
-    competencies: list[str],
+def check_answers(
+    methodology: Methodology,
+    assessee: Assessee,
     field: str,
     answers: Mapping[str, Sequence[Decimal]],
 ) -> None:
+    """Every competency of the assessee's annex, three answers each on the 1..5 scale."""
+    rules = _rules(methodology)
+    check = Checks(methodology)
+    competencies = [item.id for item in rules.competencies[assessee]]
     rule = rules.paragraph
     for name in answers:
         if name not in competencies:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 05:35:13.956526
+Create Date: 2026-11-21 05:42:08.153942
 """
 from typing import Sequence, Union
 
@@ -197,7 +197,7 @@ def upgrade() -> None:
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('appraisal_id', sa.Integer(), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('actor_role', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),

@@ -1,0 +1,92 @@
+"""`bagalau org import`: HR loads its organisation from a spreadsheet before opening cycles.
+
+A file with problems is refused whole: every problem is listed (row, column, value, what is
+wrong) and the command exits with code 2, so HR fixes the file and loads it again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bagalau.cli.common import LangOption, print_json, use_lang
+from methodology.i18n import Lang
+from models.db import database_url, engine
+from models.migrate import upgrade
+from models.org_import import ImportReport, import_organisation
+
+app = typer.Typer(help="The organisation: state bodies, units, positions, servants.", no_args_is_help=True)
+
+
+@app.callback()
+def org() -> None:
+    """The organisation HR loads before opening appraisal cycles."""  # keeps `import` a subcommand
+
+
+@app.command("import")
+def import_(
+    servants: Path = typer.Argument(..., metavar="SERVANTS", help="Servants as CSV (UTF-8) or XLSX (sheet «servants»)."),
+    absences: Optional[Path] = typer.Option(
+        None, "--absences", help="Absences as CSV or XLSX; default: the sheet «absences» of an XLSX SERVANTS."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
+    lang: str = LangOption,
+) -> None:
+    """Check the whole file, then load it in one transaction; load nothing if anything is wrong."""
+    reader = use_lang(lang)
+    url = database_url()  # named, so the engine cache follows BAGALAU_DATABASE_URL
+    upgrade(url)  # a first-time user needs no separate `db upgrade`; a no-op afterwards
+    report = import_organisation(engine(url), servants, absences)
+    if as_json:
+        print_json(report.as_dict(reader))
+    elif report.ok:
+        print_summary(report, reader)
+    else:
+        print_problems(report, reader)
+    if not report.ok:
+        raise typer.Exit(2)
+
+
+def print_summary(report: ImportReport, reader: Lang) -> None:
+    created, updated, unchanged = _OUTCOMES[reader]
+    for table, counts in report.counts.items():
+        print(f"{_TABLES[reader][table]}: {created} {counts['created']}, {updated} {counts['updated']}, "
+              f"{unchanged} {counts['unchanged']}")
+
+
+def print_problems(report: ImportReport, reader: Lang) -> None:
+    heading = _PROBLEMS[reader]
+    table = Table(title=heading["title"].format(count=len(report.problems)))
+    for name in ("table", "row", "column", "value", "problem"):
+        table.add_column(heading[name], overflow="fold")
+    for problem in report.problems:
+        row = "" if problem.row is None else str(problem.row)
+        table.add_row(problem.table, row, problem.column, problem.value, problem.message(reader))
+    Console(stderr=True).print(table)
+
+
+_TABLES = {
+    "kk": {"state_body": "Мемлекеттік органдар", "unit": "Бөлімшелер", "position": "Лауазымдар",
+           "servant": "Қызметшілер", "absence": "Болмаған кезеңдер"},
+    "ru": {"state_body": "Госорганы", "unit": "Подразделения", "position": "Должности",
+           "servant": "Служащие", "absence": "Отсутствия"},
+    "en": {"state_body": "State bodies", "unit": "Units", "position": "Positions",
+           "servant": "Servants", "absence": "Absences"},
+}
+_OUTCOMES = {
+    "kk": ("жаңа", "өзгертілген", "өзгеріссіз"),
+    "ru": ("создано", "изменено", "без изменений"),
+    "en": ("created", "updated", "unchanged"),
+}
+_PROBLEMS = {
+    "kk": {"title": "Файл жүктелмеді: {count} қате", "table": "кесте", "row": "жол", "column": "баған",
+           "value": "мән", "problem": "қате"},
+    "ru": {"title": "Файл не загружен: ошибок {count}", "table": "таблица", "row": "строка", "column": "столбец",
+           "value": "значение", "problem": "ошибка"},
+    "en": {"title": "Nothing loaded: {count} problems", "table": "table", "row": "row", "column": "column",
+           "value": "value", "problem": "problem"},
+}

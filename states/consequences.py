@@ -1,0 +1,83 @@
+"""What a final result entails, recorded when an appraisal closes: bonus eligibility
+(mne2017 п.43, typical2023 п.9), training within three months of an unsatisfactory year
+(mne2017 п.44), no mentoring (п.45), demotion review after two unsatisfactory years in a
+row (п.46), training topics from the weakest 360 competencies (typical2023 п.37).
+
+Which consequence follows which band is data (`consequences:` of the definition); this
+module only applies it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from sqlmodel import Session, select
+
+from methodology.schema import ConsequenceRule, Methodology
+from models import Appraisal, Consequence, SurveyAnswer
+
+
+def record(session: Session, definition: Methodology, appraisal: Appraisal, on: date) -> list[Consequence]:
+    if appraisal.band is None:
+        return []  # withdrawn or exempt: no result, nothing follows
+    made = [
+        Consequence(
+            appraisal_id=appraisal.id, servant_id=appraisal.servant_id, kind=rule.consequence,
+            due=_due(appraisal, rule, on), paragraph=rule.paragraph, data=_data(session, appraisal, rule),
+        )
+        for rule in definition.consequences
+        if _applies(session, appraisal, rule)
+    ]
+    session.add_all(made)
+    return made
+
+
+def _applies(session: Session, appraisal: Appraisal, rule: ConsequenceRule) -> bool:
+    if appraisal.kind not in rule.kinds or (rule.bands and appraisal.band not in rule.bands):
+        return False
+    if rule.consecutive:
+        return _in_a_row(session, appraisal) >= rule.consecutive
+    return True
+
+
+def _in_a_row(session: Session, appraisal: Appraisal) -> int:
+    """How many results of this kind, ending with this one, fell in the same band."""
+    earlier = session.exec(
+        select(Appraisal)
+        .where(
+            Appraisal.servant_id == appraisal.servant_id,
+            Appraisal.kind == appraisal.kind,
+            Appraisal.period < appraisal.period,
+            Appraisal.closed_on != None,  # noqa: E711
+        )
+        .order_by(Appraisal.period.desc())  # type: ignore[attr-defined]
+    )
+    count = 1
+    for previous in earlier:
+        if previous.band != appraisal.band:
+            break
+        count += 1
+    return count
+
+
+def _due(appraisal: Appraisal, rule: ConsequenceRule, on: date) -> date | None:
+    """п.44: within N months after the commission approved the result."""
+    if rule.within_months is None:
+        return None
+    start = date.fromisoformat(appraisal.events.get("commission_decision", on.isoformat()))
+    return start + relativedelta(months=rule.within_months)  # 30 November + 3: end of February
+
+
+def _data(session: Session, appraisal: Appraisal, rule: ConsequenceRule) -> dict:
+    if rule.consequence != "training_topics":
+        return {"band": appraisal.band}
+    sums: dict[str, list[Decimal]] = defaultdict(list)
+    answers = session.exec(select(SurveyAnswer).where(SurveyAnswer.appraisal_id == appraisal.id, SurveyAnswer.is_self == False))  # noqa: E712
+    for answer in answers:
+        sums[answer.competency].append(Decimal(answer.value))
+    means = {c: sum(v) / len(v) for c, v in sums.items()}
+    lowest = min(means.values(), default=None)
+    return {"competencies": sorted(c for c, m in means.items() if m == lowest)}
