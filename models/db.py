@@ -31,16 +31,25 @@ def engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         made = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(made, "connect", _sqlite_pragmas)
+        event.listen(made, "begin", _begin_immediate)
         return made
     return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+    connection.isolation_level = None  # we say BEGIN ourselves (below), not the driver
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")  # SQLite ignores foreign keys unless asked
     cursor.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.close()
+
+
+def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+    # A unit of work takes SQLite's write lock when it starts: two actors on one appraisal
+    # queue up and the second reads what the first wrote, instead of both reading the same
+    # version and one failing half-way with "database is locked".
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -71,7 +71,7 @@ def print_problems(report: ImportReport, reader: Lang) -> None:
 
 _TABLES = {
     "kk": {"state_body": "Мемлекеттік органдар", "unit": "Бөлімшелер", "position": "Лауазымдар",
-           "servant": "Қызметшілер", "absence": "Болмаған кезеңдер"},
+           "servant": "Қызметшілер", "absence": "Жұмыста болмаған кезеңдер"},
     "ru": {"state_body": "Госорганы", "unit": "Подразделения", "position": "Должности",
            "servant": "Служащие", "absence": "Отсутствия"},
     "en": {"state_body": "State bodies", "unit": "Units", "position": "Positions",
