@@ -409,6 +409,9 @@ class Scope(Strict):
     dismissed_paragraph: str
     head_categories: list[str] = []  # position categories of heads of units
     heads_paragraph: str = ""
+    # Who may know a result (typical2023 п.16, п.21); everyone else sees it hidden.
+    result_readers: list[Literal["servant", "direct_manager", "head_of_hr", "hr", "commission", "calibration"]]
+    result_readers_paragraph: str
 
 
 # --- the whole definition -------------------------------------------------------------

@@ -288,12 +288,13 @@ def fill(sheet: Sheet, lines: list[list[str]]) -> None:
         if not any(cells):
             continue
         row: dict[str, str | None] = {}
-        for index, value in enumerate(cells):
-            name = header[index] if index < len(header) else ""
+        for name, value in zip(header, cells):
             if name in known:
                 row.setdefault(name, value or None)  # a column given twice: the first counts
             elif not name and value:
                 sheet.problem(number, "", value, "org_extra_cells")
+        if len(cells) > len(header):  # even if empty: the cells before it have shifted
+            sheet.problem(number, "", ",".join(cells[len(header):]), "org_extra_cells")
         sheet.rows.append((number, row))
 
 

@@ -65,7 +65,8 @@ def mermaid(methodology_id: str, kind: Kind) -> str:
         transitions=[{"trigger": row.action, "source": row.source, "dest": row.to} for row in flow.transitions],
         auto_transitions=False,
         graph_engine="mermaid",
-        title=f"{methodology_id} {kind}",
+        # The library writes its title alone between "---" lines, where mermaid expects YAML.
+        title=f"title: {methodology_id} {kind}",
     )
     subject = Subject(flow.initial)
     graph.add_model(subject)

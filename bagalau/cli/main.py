@@ -12,7 +12,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from bagalau.cli import deadlines, demo, methodology, score, workdays
+from bagalau.cli import deadlines, demo, lifecycle, methodology, score, workdays
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -26,7 +26,12 @@ app = typer.Typer(
 app.command("score")(score.score)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
+app.command("act")(lifecycle.act)
+app.command("show")(lifecycle.show)
+app.command("diagrams")(lifecycle.diagrams)
 app.add_typer(workdays.app, name="workdays")
+app.add_typer(lifecycle.db_app, name="db")
+app.add_typer(lifecycle.cycle_app, name="cycle")
 app.add_typer(methodology.app, name="methodology")
 
 
