@@ -215,7 +215,7 @@ def read_sources(servants: Path, absences: Path | None) -> tuple[Sheet, Sheet | 
     servant_sheet = read_sheet(servants, SERVANTS, SERVANT_COLUMNS, sheet_required=True)
     if absences is not None:
         return servant_sheet, read_sheet(absences, ABSENCES, ABSENCE_COLUMNS, sheet_required=True)
-    if servants.suffix.lower() == ".xlsx":  # the absences are the workbook's second sheet, if any
+    if servants.suffix.lower() == ".xlsx":  # the absences are the workbook's sheet «absences», if any
         return servant_sheet, read_sheet(servants, ABSENCES, ABSENCE_COLUMNS, sheet_required=False)
     return servant_sheet, None
 
@@ -256,7 +256,10 @@ def xlsx_lines(path: Path, sheet_name: str) -> Iterator[list[str]]:
         if sheet_name not in workbook.sheetnames:
             raise MissingSheet(sheet_name)
         for values in workbook[sheet_name].iter_rows(values_only=True):
-            yield [cell_text(value) for value in values]
+            cells = [cell_text(value) for value in values]
+            while cells and not cells[-1]:  # rows are padded to the widest row of the sheet
+                cells.pop()
+            yield cells
     finally:
         workbook.close()  # read-only mode keeps the file open until closed
 
@@ -398,8 +401,8 @@ def load_existing(session: Session, codes: set[str]) -> Existing:
         positions={(*unit_key[p.unit_id], p.code): p for p in position_rows},
         servants={servant_key[s.id]: s for s in servant_rows},
         absences={(a.servant_id, a.kind, a.start): a for a in absence_rows},
-        unit_parent={unit_key[u.id]: unit_key.get(u.parent_id) for u in unit_rows},  # type: ignore[arg-type]
-        manager_of={servant_key[s.id]: servant_key.get(s.manager_id) for s in servant_rows},  # type: ignore[arg-type]
+        unit_parent={unit_key[u.id]: unit_key.get(u.parent_id) if u.parent_id else None for u in unit_rows},
+        manager_of={servant_key[s.id]: servant_key.get(s.manager_id) if s.manager_id else None for s in servant_rows},
     )
 
 
@@ -439,19 +442,23 @@ def check_descriptions(rows: list[Row]) -> list[Problem]:
     for key_names, described in DESCRIBED:
         first = first_rows(rows, *key_names)
         for row in rows:
-            other = first.get(row.key(*key_names))  # type: ignore[arg-type]
-            for name in described:
-                if other and other is not row and name in row.values and name in other.values \
-                        and row.values[name] != other.values[name]:
-                    problems.append(row.problem(name, "org_conflict", other=other.number,
-                                                expected=other.raw.get(name) or "—"))
+            key = row.key(*key_names)
+            other = first[key] if key is not None else row
+            problems += [row.problem(name, "org_conflict", other=other.number, expected=other.raw.get(name) or "—")
+                         for name in described if differs(row, other, name)]
     return problems
+
+
+def differs(row: Row, other: Row, name: str) -> bool:
+    """Two rows give different valid values in this column (a missing or invalid one is
+    reported on its own)."""
+    return row is not other and name in row.values and name in other.values and row.values[name] != other.values[name]
 
 
 def check_duplicates(rows: list[Row], names: tuple[str, ...]) -> list[Problem]:
     first = first_rows(rows, *names)
     return [row.problem(names[-1], "org_duplicate", other=first[key].number)
-            for row in rows if (key := row.key(*names)) and first[key] is not row]
+            for row in rows if (key := row.key(*names)) is not None and first[key] is not row]
 
 
 def check_parents(rows: list[Row], existing: Existing) -> list[Problem]:

@@ -352,8 +352,10 @@ def test_xlsx_rows_are_numbered_as_excel_numbers_them(db: Engine, tmp_path: Path
     sheet.append([servant("6001")[name] if name in servant("6001") else None for name in HEADER])
     sheet.append([])  # a blank row is skipped but still counted
     sheet.append([servant("6002", category="Z")[name] if name in servant("6002") else None for name in HEADER])
+    sheet.append([servant("6003")[name] if name in servant("6003") else None for name in HEADER] + [None, "stray"])
     book.save(tmp_path / "gap.xlsx")
-    assert found(import_organisation(db, tmp_path / "gap.xlsx")) == [("servants", 4, "category", "org_category")]
+    assert found(import_organisation(db, tmp_path / "gap.xlsx")) == \
+        [("servants", 4, "category", "org_category"), ("servants", 5, "", "org_extra_cells")]
 
 
 def test_a_comma_inside_an_unquoted_value_is_caught(db: Engine, tmp_path: Path) -> None:

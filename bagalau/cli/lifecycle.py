@@ -8,6 +8,7 @@ as `cycle open` and `show` print them. A result is shown only to those who may k
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional
@@ -15,6 +16,7 @@ from typing import Any, Optional
 import typer
 from sqlmodel import Session, select
 
+from bagalau import simulation
 from bagalau.cli.common import LangOption, print_json, use_lang
 from bagalau.cli.workdays import parse_date
 from methodology import loader
@@ -161,3 +163,19 @@ def _parse_inline(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise InvalidInput("json", field="--data", value=text, rule="docs/lifecycle.md", line=error.lineno, column=error.colno) from None
+
+
+def simulate(
+    scenario: Path = typer.Argument(..., help="Scenario file (YAML), see docs/simulate.md."),
+    database: Optional[str] = typer.Option(None, "--database", help="Database URL to keep (default: a fresh temporary SQLite file)."),
+    lang: str = LangOption,
+) -> None:
+    """Play a scenario on a fresh database with a simulated clock; print its JSON summary.
+    Exits 1 when a step was refused that the scenario did not expect."""
+    use_lang(lang)
+    plan = simulation.load(scenario)
+    with tempfile.TemporaryDirectory() as folder:
+        summary = simulation.run(plan, database or f"sqlite:///{Path(folder) / 'simulation.sqlite3'}")
+    print_json(summary)
+    if summary["unexpected"]:
+        raise typer.Exit(1)

@@ -173,12 +173,12 @@ _TYPE_MESSAGES = {
 }
 
 
-def from_validation(error: ValidationError) -> InvalidInput:
+def from_validation(error: ValidationError, contract: str = CONTRACT) -> InvalidInput:
     """The first problem pydantic found, as our error: field path, value, contract."""
     first = error.errors()[0]
     field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]).lstrip(".")
     value = first.get("input")
-    common = {"field": field or "(input)", "rule": CONTRACT}
+    common = {"field": field or "(input)", "rule": contract}
     kind = first["type"]
     if kind == "missing":
         return InvalidInput("missing", value="—", **common)

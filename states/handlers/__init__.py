@@ -39,7 +39,7 @@ class Context:
         try:
             return model.model_validate(self.payload)
         except ValidationError as error:
-            raise from_validation(error) from None
+            raise from_validation(error, f"docs/lifecycle.md#{self.row.action}") from None
 
     def fail(self, code: str, field: str, value: Any, rule: str | None = None, **params: Any) -> InvalidInput:
         return InvalidInput(code, field=field, value=value, rule=rule or self.row.paragraph, source=self.definition.id, **params)

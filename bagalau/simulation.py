@@ -1,0 +1,293 @@
+"""Run a scenario: an organisation and dated actions by named actors, on a fresh database,
+with a simulated clock (each step's `day` is the day the action is taken).
+
+A scenario is how a state body rehearses a year and how the examples in `examples/` are
+checked: the summary says, per appraisal, where it ended, with what result and
+consequences, which deadlines were met, met late or missed, and how long its audit trail
+is. Steps expected to be refused say so (`expect: refused`); any other refusal is reported
+as unexpected. The format is documented in docs/simulate.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from methodology.errors import BagalauError, InvalidInput
+from methodology.scoring.requests import from_validation
+from models import (
+    Absence,
+    Appraisal,
+    Commission,
+    CommissionMember,
+    Consequence,
+    Deadline,
+    AuditEvent,
+    Position,
+    Servant,
+    StateBody,
+    Unit,
+)
+from models.db import engine as make_engine
+from models.db import transaction
+from models.migrate import upgrade
+from states.cycles import open_cycle
+from states.service import act
+
+SCENARIO_RULE = "docs/simulate.md"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UnitSpec(_Spec):
+    code: str
+    name: str
+    parent: Optional[str] = None
+
+
+class PersonSpec(_Spec):
+    id: str
+    name: str
+    unit: str
+    position: str
+    category: str
+    start: date
+    manager: Optional[str] = None
+    probation_end: Optional[date] = None
+    roles: list[Literal["hr", "head_of_hr", "appointing_official"]] = []
+    lang: Literal["kk", "ru", "en"] = "kk"
+
+
+class AbsenceSpec(_Spec):
+    who: str
+    kind: str
+    start: date
+    end: date
+
+
+class CommissionSpec(_Spec):
+    order: str
+    formed_on: date
+    chair: str
+    members: list[str]
+    secretary: str
+
+
+class OrganisationSpec(_Spec):
+    code: str
+    name: str
+    units: list[UnitSpec] = Field(min_length=1)
+    people: list[PersonSpec] = Field(min_length=1)
+    absences: list[AbsenceSpec] = []
+    commission: Optional[CommissionSpec] = None
+
+
+class OpenSpec(_Spec):
+    kind: str
+    period: str
+
+
+class Step(_Spec):
+    """One dated step: open a cycle, record an absence, or an actor's action."""
+
+    day: date  # not "on": YAML 1.1 reads that key as the boolean true
+    open: Optional[OpenSpec] = None
+    absence: Optional[AbsenceSpec] = None
+    do: Optional[str] = None
+    who: Optional[str] = None
+    of: Optional[str] = None  # whose appraisal
+    kind: Optional[str] = None
+    period: Optional[str] = None
+    data: dict[str, Any] = {}
+    expect: Literal["ok", "refused"] = "ok"
+    note: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> Step:
+        things = [self.open is not None, self.absence is not None, self.do is not None]
+        if sum(things) != 1:
+            raise ValueError("a step does exactly one thing: open, absence or do")
+        if self.do is not None and None in (self.who, self.of, self.kind, self.period):
+            raise ValueError("an action needs who, of, kind and period")
+        return self
+
+
+class Scenario(_Spec):
+    title: str
+    until: date  # the simulated day the summary is taken
+    organisation: OrganisationSpec
+    methodology: str
+    steps: list[Step]
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Scenario:
+        days = [step.day for step in self.steps]
+        if days != sorted(days):
+            raise ValueError("steps must be in date order")
+        return self
+
+
+def load(path: Path) -> Scenario:
+    try:
+        raw = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise InvalidInput("file", field="SCENARIO", value=str(path), rule=SCENARIO_RULE, detail=error.__class__.__name__) from None
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as error:
+        raise from_validation(error, SCENARIO_RULE) from None
+
+
+def run(scenario: Scenario, database_url: str) -> dict[str, Any]:
+    """Play the scenario on the (fresh) database at `database_url`; return its summary."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    people = _build(engine, scenario)
+    refusals = []
+    for index, step in enumerate(scenario.steps):
+        try:
+            _play(engine, scenario, people, step)
+            if step.expect == "refused":
+                refusals.append(_refusal(index, step, None))
+        except BagalauError as error:
+            refusals.append(_refusal(index, step, error))
+    return {
+        "title": scenario.title,
+        "methodology": scenario.methodology,
+        "until": scenario.until.isoformat(),
+        "appraisals": _summary(engine, scenario.until),
+        "refusals": refusals,
+        "unexpected": sum(1 for r in refusals if not r["expected"]),
+    }
+
+
+def _refusal(index: int, step: Step, error: BagalauError | None) -> dict[str, Any]:
+    """A refused step, or an expected refusal that did not happen (also unexpected)."""
+    return {
+        "step": index + 1, "on": step.day.isoformat(), "who": step.who, "do": step.do, "of": step.of,
+        "expected": error is not None and step.expect == "refused",
+        "message": error.render("en") if error else "expected a refusal, but the action was taken",
+        "note": step.note,
+    }
+
+
+def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step) -> None:
+    if step.open is not None:
+        open_cycle(engine, scenario.organisation.code, step.open.kind, step.open.period, on=step.day)
+    elif step.absence is not None:
+        with transaction(engine) as session:
+            session.add(Absence(servant_id=_who(people, step.absence.who), kind=step.absence.kind,
+                                start=step.absence.start, end=step.absence.end))
+    else:
+        appraisal = _appraisal(engine, people, step)
+        act(engine, appraisal, _who(people, step.who), step.do, _resolve(step.data, people), on=step.day)  # type: ignore[arg-type]
+
+
+def _appraisal(engine: Engine, people: dict[str, int], step: Step) -> int:
+    with transaction(engine) as session:
+        query = select(Appraisal.id).where(
+            Appraisal.servant_id == _who(people, step.of), Appraisal.kind == step.kind, Appraisal.period == step.period
+        )
+        found = session.exec(query).first()
+    if found is None:
+        raise InvalidInput("not_found", field="of", value=f"{step.of} {step.kind} {step.period}", rule=SCENARIO_RULE)
+    return found
+
+
+def _who(people: dict[str, int], name: str | None) -> int:
+    if name not in people:
+        raise InvalidInput("unknown", field="who", value=name, rule=SCENARIO_RULE, expected=", ".join(people))
+    return people[name]
+
+
+# Fields of action data that name people: the scenario writes ids, the product takes keys.
+def _resolve(data: dict[str, Any], people: dict[str, int]) -> dict[str, Any]:
+    resolved = dict(data)
+    for key in ("present", "participants", "witnesses"):
+        if key in resolved:
+            resolved[key] = [_who(people, name) for name in resolved[key]]
+    if "votes" in resolved:
+        resolved["votes"] = {_who(people, name): vote for name, vote in resolved["votes"].items()}
+    if "respondents" in resolved:
+        resolved["respondents"] = [{**r, "servant": _who(people, r["servant"])} for r in resolved["respondents"]]
+    return resolved
+
+
+def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
+    spec = scenario.organisation
+    people: dict[str, int] = {}
+    with transaction(engine) as session:
+        body = StateBody(code=spec.code, name=spec.name, methodology=scenario.methodology)
+        session.add(body)
+        session.flush()
+        units: dict[str, Unit] = {}
+        for unit in spec.units:
+            row = Unit(state_body_id=body.id, code=unit.code, name=unit.name,  # type: ignore[arg-type]
+                       parent_id=units[unit.parent].id if unit.parent else None)
+            session.add(row)
+            session.flush()
+            units[unit.code] = row
+        for person in spec.people:  # managers come before the people they manage
+            position = Position(unit_id=units[person.unit].id, code=f"{person.id}-post", title=person.position, category=person.category)  # type: ignore[arg-type]
+            session.add(position)
+            session.flush()
+            servant = Servant(
+                state_body_id=body.id, personnel_no=person.id, full_name=person.name, position_id=position.id,  # type: ignore[arg-type]
+                position_start=person.start, probation_end=person.probation_end,
+                manager_id=people[person.manager] if person.manager else None, lang=person.lang,
+                is_hr="hr" in person.roles or "head_of_hr" in person.roles,
+                is_head_of_hr="head_of_hr" in person.roles, is_appointing_official="appointing_official" in person.roles,
+            )
+            session.add(servant)
+            session.flush()
+            people[person.id] = servant.id  # type: ignore[assignment]
+        for absence in spec.absences:
+            session.add(Absence(servant_id=people[absence.who], kind=absence.kind, start=absence.start, end=absence.end))
+        if spec.commission:
+            _commission(session, body, spec.commission, people)
+    return people
+
+
+def _commission(session: Any, body: StateBody, spec: CommissionSpec, people: dict[str, int]) -> None:
+    order = Commission(state_body_id=body.id, order_ref=spec.order, formed_on=spec.formed_on)  # type: ignore[arg-type]
+    session.add(order)
+    session.flush()
+    roles = [(spec.chair, "chair"), *((m, "member") for m in spec.members), (spec.secretary, "secretary")]
+    for name, role in roles:
+        session.add(CommissionMember(commission_id=order.id, servant_id=people[name], role=role))
+
+
+def _summary(engine: Engine, until: date) -> list[dict[str, Any]]:
+    with transaction(engine) as session:
+        names = {s.id: (s.personnel_no, s.full_name) for s in session.exec(select(Servant))}
+        out = []
+        for appraisal in session.exec(select(Appraisal).order_by(Appraisal.period, Appraisal.kind, Appraisal.servant_id)):  # type: ignore[arg-type]
+            rows = list(session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal.id)))
+            consequences = session.exec(select(Consequence).where(Consequence.appraisal_id == appraisal.id))
+            audit = session.exec(select(AuditEvent.id).where(AuditEvent.appraisal_id == appraisal.id)).all()
+            person, name = names[appraisal.servant_id]
+            out.append({
+                "servant": person, "name": name, "kind": appraisal.kind, "period": appraisal.period,
+                "state": appraisal.state, "participation": appraisal.participation, "reason": appraisal.reason,
+                "score": None if appraisal.score is None else float(appraisal.score), "band": appraisal.band,
+                "consequences": sorted(c.kind for c in consequences),
+                "deadlines": _tally(rows, until),
+                "audit_events": len(audit),
+            })
+        return out
+
+
+def _tally(rows: list[Deadline], until: date) -> dict[str, int]:
+    met = sum(r.status == "done" and r.closed_on is not None and r.closed_on <= r.due for r in rows)
+    late = sum(r.status == "done" and r.closed_on is not None and r.closed_on > r.due for r in rows)
+    missed = sum(r.status == "open" and r.due < until for r in rows)
+    pending = sum(r.status == "open" and r.due >= until for r in rows)
+    return {"met": met, "late": late, "missed": missed, "open": pending, "cancelled": sum(r.status == "cancelled" for r in rows)}
