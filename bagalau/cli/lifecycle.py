@@ -122,9 +122,20 @@ def diagrams(
     for name in loader.available():
         definition = loader.load(name)
         for kind in definition.workflow:
-            parts.append(f"\n## {name} · {kind}\n\n```mermaid\n{machines.mermaid(name, kind)}```\n")  # type: ignore[arg-type]
+            parts.append(f"\n## {name} · {kind}\n\n```mermaid\n{machines.mermaid(name, kind)}```\n\n")  # type: ignore[arg-type]
+            parts.append(_table(definition.flow(kind)))  # type: ignore[arg-type]
     out.write_text("".join(parts), "utf-8")
     print(out)
+
+
+def _table(flow: Any) -> str:
+    lines = ["| from | who | action | to | opens | closes | rule |", "|---|---|---|---|---|---|---|"]
+    for row in flow.transitions:
+        lines.append(
+            f"| {', '.join(row.source)} | {', '.join(row.roles)} | `{row.action}` | {row.to} "
+            f"| {', '.join(row.opens)} | {', '.join(row.closes)} | {row.paragraph} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _day(text: str | None) -> date:
