@@ -375,6 +375,11 @@ class WorkflowPart(Strict):
 
 class Workflow(Strict):
     initial: str
+    # When the scheduled flow opens the cycle: by default the first working day after the
+    # period (the 1st of the next month, rolled forward); mne2017's Q4 is due 10 December
+    # of the same year, so it opens earlier.
+    opening: Term = DayOfMonthAfterPeriod(type="day_of_month_after_period", day=1)
+    opening_overrides: dict[Literal["Q1", "Q2", "Q3", "Q4"], Term] = {}
     population: Literal["all", "heads", "staff"] = "all"
     # What an absence at the appraisal does: defer it to return (mne2017 п.3, typical2023
     # п.6 for KPI), appraise without the servant (typical2023 п.6), or nothing.
@@ -414,6 +419,20 @@ class Scope(Strict):
     result_readers_paragraph: str
 
 
+class Escalation(Strict):
+    """Reminders before a deadline and the ladder climbed after it (PRODUCT: responsible →
+    their manager → head of HR → appointing official), one rung per `every` working days."""
+
+    reminder_lead: int = Field(ge=0)  # working days before the due day
+    every: int = Field(ge=1)  # working days overdue per rung
+    ladder: list[Literal["responsible", "manager", "head_of_hr", "appointing_official"]] = Field(min_length=1)
+
+
+class Retention(Strict):
+    years: int = Field(ge=1)
+    paragraph: str
+
+
 # --- the whole definition -------------------------------------------------------------
 
 
@@ -429,6 +448,8 @@ class Methodology(Strict):
     differentiation: DifferentiationRules | None = None
     survey360: Survey360Rules | None = Field(default=None, alias="360")
     scope: Scope | None = None
+    escalation: Escalation | None = None
+    retention: Retention | None = None
     events: dict[str, EventDef] = {}
     deadlines: dict[str, DeadlineRule] = {}
     workflow_parts: dict[str, WorkflowPart] = {}

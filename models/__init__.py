@@ -17,6 +17,7 @@ from models.meetings import (
     Meeting,
     Vote,
 )
+from models.outbox import Notice
 from models.organisation import Absence, Position, Servant, StateBody, Unit
 from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Violation
 from models.survey import SurveyAnswer, SurveyInvitation
@@ -24,7 +25,7 @@ from models.survey import SurveyAnswer, SurveyInvitation
 __all__ = [
     "Absence", "Appeal", "Appraisal", "Attendance", "AuditEvent", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
-    "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting",
+    "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting", "Notice",
     "ParameterScore", "Position", "RefusalAct", "Servant", "StateBody", "SurveyAnswer",
     "SurveyInvitation", "Unit", "Violation", "Vote",
 ]

@@ -60,6 +60,8 @@ class Deadline(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("appraisal_id", "step"),
         Index("ix_deadline_status_due", "status", "due"),
+        # The sweep's one question, "what needs attention by today", is this index's range.
+        Index("ix_deadline_status_next_fire", "status", "next_fire"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
@@ -70,7 +72,8 @@ class Deadline(SQLModel, table=True):
     responsible_id: Optional[int] = Field(default=None, foreign_key="servant.id")
     status: str = Field(default="open", max_length=10)  # open, done, cancelled
     closed_on: Optional[date] = None
-    level: int = 0  # escalation level reached
+    level: int = 0  # the last stage fired: 0 none, 1 the reminder, 2.. the ladder's rungs
+    next_fire: Optional[date] = None  # when the next reminder or rung is due; None: nothing more
 
 
 class AuditEvent(SQLModel, table=True):

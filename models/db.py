@@ -23,9 +23,13 @@ def database_url() -> str:
     return os.environ.get("BAGALAU_DATABASE_URL") or DEFAULT_URL
 
 
-@cache
 def engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    """The engine of `url`, else of BAGALAU_DATABASE_URL as it is now: one per URL."""
+    return _engine(url or database_url())
+
+
+@cache
+def _engine(url: str) -> Engine:
     if url.startswith("postgresql://"):  # the driver we ship
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):

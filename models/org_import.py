@@ -307,7 +307,7 @@ def check_header(sheet: Sheet, header: list[str]) -> None:
     for name in header:
         if name and name not in expected:
             sheet.problem(1, name, name, "org_unknown_column", expected=", ".join(expected))
-        elif name in seen:
+        elif name and name in seen:
             sheet.problem(1, name, name, "org_duplicate_column")
         seen.add(name)
     for column in sheet.columns:
@@ -348,7 +348,7 @@ def parse_rows(sheet: Sheet | None, order: tuple[tuple[str, str], ...], problems
             if column.name in raw:
                 parse_cell(row, column, problems)
         for later, earlier in order:
-            if row.key(later, earlier) and row.values[later] < row.values[earlier]:
+            if row.key(later, earlier) is not None and row.values[later] < row.values[earlier]:
                 problems.append(row.problem(later, "org_end_before_start", other=earlier, start=row.raw[earlier]))
         rows.append(row)
     return rows

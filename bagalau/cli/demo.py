@@ -1,17 +1,20 @@
 """`bagalau demo`: the product's main job on the embedded default, for a first look.
 
-For now it scores the example sheets in `examples/score/` (the same JSON `bagalau score`
-reads) and lists the statutory calendar of 2026 for every methodology it knows.
+It scores the example sheets in `examples/score/` (the same JSON `bagalau score` reads),
+lists the statutory calendar of 2026, and plays the example years of
+`examples/scenarios/` on a fresh SQLite database each, with a simulated clock.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from bagalau import simulation
 from bagalau.cli.common import LangOption, use_lang
 from bagalau.cli.score import read_json
 from methodology import loader
@@ -33,6 +36,8 @@ def demo(
     console = Console(width=None if Console().is_terminal else 150)
     console.print(_scores(sorted((examples / "score").glob("*.json")), reader))
     console.print(_calendar(reader))
+    for scenario in sorted((examples / "scenarios").glob("*.yaml")):
+        console.print(_year(scenario))
 
 
 def _scores(files: list[Path], lang: Lang) -> Table:
@@ -43,6 +48,28 @@ def _scores(files: list[Path], lang: Lang) -> Table:
         result = score_request(read_json(str(file)))
         table.add_row(file.stem, result.methodology, result.kind, str(result.score), result.band.label(lang))
     return table
+
+
+def _year(path: Path) -> Table:
+    plan = simulation.load(path)
+    with tempfile.TemporaryDirectory() as folder:
+        summary = simulation.run(plan, f"sqlite:///{Path(folder) / 'demo.sqlite3'}")
+    table = Table(title=f"{summary['title']} (bagalau simulate {path})", caption=_refusals(summary))
+    for column in ("servant", "kind", "period", "state", "score", "band", "consequences", "met", "late", "missed"):
+        table.add_column(column, justify="right" if column in ("score", "met", "late", "missed") else "left")
+    for item in summary["appraisals"]:
+        done = item["deadlines"]
+        table.add_row(
+            item["name"], item["kind"], item["period"], item["state"],
+            "" if item["score"] is None else f"{item['score']:.2f}", item["band"] or "",
+            ", ".join(item["consequences"]), str(done["met"]), str(done["late"]), str(done["missed"]),
+        )
+    return table
+
+
+def _refusals(summary: dict) -> str:
+    expected = sum(1 for r in summary["refusals"] if r["expected"])
+    return f"{expected} refusals as the rules require; {summary['unexpected']} unexpected"
 
 
 def _calendar(lang: Lang) -> Table:

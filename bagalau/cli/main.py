@@ -12,7 +12,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from bagalau.cli import deadlines, demo, lifecycle, methodology, score, workdays
+from bagalau.cli import deadlines, demo, lifecycle, methodology, org, score, workdays
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -33,6 +33,7 @@ app.command("simulate")(lifecycle.simulate)
 app.add_typer(workdays.app, name="workdays")
 app.add_typer(lifecycle.db_app, name="db")
 app.add_typer(lifecycle.cycle_app, name="cycle")
+app.add_typer(org.app, name="org")
 app.add_typer(methodology.app, name="methodology")
 
 
