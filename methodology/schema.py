@@ -469,6 +469,10 @@ class Methodology(Strict):
     def bands(self, name: str) -> BandSet:
         return self.band_sets[name]
 
+    def is_head(self, category: str | None) -> bool:
+        """A head of unit, by position category (typical2023 п.3.4)."""
+        return self.scope is not None and category in self.scope.head_categories
+
     @model_validator(mode="after")
     def _references_resolve(self) -> Methodology:
         for kind in self.kinds:

@@ -17,6 +17,7 @@ from methodology.deadlines import Period, due_of
 from methodology.schema import Methodology
 from methodology.workdays import WorkCalendar
 from models import Appraisal, Commission, CommissionMember, Deadline, Servant
+from states import escalation
 
 
 def period_of(definition: Methodology, appraisal: Appraisal) -> Period:
@@ -45,6 +46,7 @@ def open_rows(
             continue  # its event has not happened: nothing is owed yet
         row = existing.get(step) or Deadline(appraisal_id=appraisal.id, step=step, due=due.due, paragraph="", responsible_role="")
         row.due, row.status, row.closed_on, row.level = due.due, "open", None, 0
+        row.next_fire = first_fire(definition, due.due, calendar)
         row.paragraph = due.rule.paragraph
         row.responsible_role = due.rule.responsible
         row.responsible_id = responsible(session, appraisal, due.rule.responsible)
@@ -58,8 +60,14 @@ def finish_rows(session: Session, appraisal: Appraisal, steps: Iterable[str], st
     wanted = set(steps)
     for row in rows_of(session, appraisal):
         if row.step in wanted and row.status == "open":
-            row.status, row.closed_on = status, on
+            row.status, row.closed_on, row.next_fire = status, on, None
             session.add(row)
+
+
+def first_fire(definition: Methodology, due: date, calendar: WorkCalendar) -> date | None:
+    if definition.escalation is None:
+        return None
+    return escalation.next_fire(0, escalation.stages(due, definition.escalation, calendar))
 
 
 def rows_of(session: Session, appraisal: Appraisal) -> list[Deadline]:
@@ -75,23 +83,37 @@ def open_due(session: Session, appraisal: Appraisal, step: str) -> date | None:
 
 def responsible(session: Session, appraisal: Appraisal, role: str) -> int | None:
     """The person who owes a step: the servant, their assessor, or the body's office holder."""
-    if role == "servant":
-        return appraisal.servant_id
-    if role == "direct_manager":
-        return appraisal.assessor_id
     servant = session.get(Servant, appraisal.servant_id)
     assert servant is not None
-    body = Servant.state_body_id == servant.state_body_id
-    if role in ("hr", "head_of_hr"):
-        query = select(Servant.id).where(body, Servant.is_hr).order_by(Servant.is_head_of_hr.desc(), Servant.id)  # type: ignore[attr-defined]
-        return session.exec(query).first()
-    if role == "appointing_official":
-        return session.exec(select(Servant.id).where(body, Servant.is_appointing_official)).first()
-    if role == "commission":
-        query = (
+    return Offices.of(session, servant.state_body_id).holder(role, appraisal.servant_id, appraisal.assessor_id)
+
+
+class Offices:
+    """A state body's office holders, looked up once: head of HR, appointing official, the
+    commission's chair."""
+
+    def __init__(self, head_of_hr: int | None, official: int | None, chair: int | None) -> None:
+        self.head_of_hr, self.official, self.chair = head_of_hr, official, chair
+
+    @classmethod
+    def of(cls, session: Session, body_id: int) -> Offices:
+        body = Servant.state_body_id == body_id
+        hr = select(Servant.id).where(body, Servant.is_hr).order_by(Servant.is_head_of_hr.desc(), Servant.id)  # type: ignore[attr-defined]
+        official = select(Servant.id).where(body, Servant.is_appointing_official).order_by(Servant.id)  # type: ignore[arg-type]
+        chair = (
             select(CommissionMember.servant_id)
             .join(Commission, Commission.id == CommissionMember.commission_id)
-            .where(Commission.state_body_id == servant.state_body_id, CommissionMember.role == "chair")
+            .where(Commission.state_body_id == body_id, CommissionMember.role == "chair")
+            .order_by(Commission.formed_on.desc())  # type: ignore[attr-defined]
         )
-        return session.exec(query).first()
-    return None  # an outside body (the civil-service authority) or the state body as a whole
+        return cls(session.exec(hr).first(), session.exec(official).first(), session.exec(chair).first())
+
+    def holder(self, role: str, servant_id: int, assessor_id: int | None) -> int | None:
+        return {
+            "servant": servant_id,
+            "direct_manager": assessor_id,
+            "hr": self.head_of_hr,
+            "head_of_hr": self.head_of_hr,
+            "appointing_official": self.official,
+            "commission": self.chair,
+        }.get(role)  # None: an outside body (the civil-service authority) or the body as a whole

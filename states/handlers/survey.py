@@ -100,10 +100,5 @@ def assessee_group(ctx: Context) -> Literal["head", "staff"]:
     """Heads answer Annex 5's twelve competencies, staff Annex 6's eight (п.35)."""
     servant = ctx.session.get(Servant, ctx.appraisal.servant_id)
     position = servant and servant.position_id and ctx.session.get(Position, servant.position_id)
-    return "head" if is_head(ctx.definition, position.category if position else None) else "staff"
-
-
-def is_head(definition: Any, category: str | None) -> bool:
-    scope = definition.scope
-    return bool(scope and category in scope.head_categories)
+    return "head" if ctx.definition.is_head(position.category if position else None) else "staff"
 
