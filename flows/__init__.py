@@ -1,5 +1,4 @@
-"""Prefect flows: open cycles on schedule, sweep due deadlines, escalate, purge, report.
-
-Each flow is a thin orchestration over the service layer and works in bulk; it arrives
-with the orchestration issue. Deadline rules themselves live in `methodology/`.
-"""
+"""Prefect flows: open cycles on schedule, sweep due deadlines, purge past retention,
+report what is late. Each is a thin orchestration over the service layer (`states/`),
+handles its work in bulk with a task or two per run, and takes one typed input
+(`flows/inputs.py`). `flows/deployments.py` schedules them in Asia/Almaty."""

@@ -83,6 +83,13 @@ def deadlines(
     return [resolver.due(step) for step, rule in methodology.deadlines.items() if kind in rule.kinds]
 
 
+def period_date(term: Term, period: Period, calendar: WorkCalendar) -> date:
+    """A term that counts from the period alone (a cycle's opening day, for one)."""
+    if isinstance(term, Counted):
+        raise ValueError("an event-anchored term has no date from the period alone")
+    return _Resolver(_NO_RULES, period, {}, calendar).apply(term)
+
+
 def due_of(
     methodology: Methodology,
     step: str,
@@ -92,6 +99,13 @@ def due_of(
 ) -> Due:
     """One step's deadline (and those it counts from), for the lifecycle's rows."""
     return _Resolver(methodology, period, events, calendar).due(step)
+
+
+class _NoRules:
+    deadlines: dict[str, DeadlineRule] = {}
+
+
+_NO_RULES: Methodology = _NoRules()  # type: ignore[assignment]
 
 
 class _Resolver:

@@ -52,7 +52,8 @@ class Appraisal(SQLModel, table=True):
     # Dates of the events deadlines count from (completion, familiarisation, ...).
     events: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     closed_on: Optional[date] = None
-    legal_hold: bool = False
+    legal_hold: bool = False  # under appeal in court or held by HR: never purged
+    purged_on: Optional[date] = None  # its documents were purged after retention
 
 
 class Deadline(SQLModel, table=True):

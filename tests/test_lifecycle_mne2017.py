@@ -199,6 +199,8 @@ def commission_of(org: Org, formed_on: date) -> None:
 
 # Each kind's period, opening day, and how to reach each of its states from the first.
 OPENING = {"quarterly": ("2026-Q1", D(2026, 4, 1)), "annual": ("2026", D(2026, 12, 1)), "plan": ("2026", D(2026, 1, 5))}
+# A day to try a refused action on: inside every window of the paths below
+LATER = {"quarterly": D(2026, 4, 10), "annual": D(2026, 12, 14), "plan": D(2026, 12, 1)}
 
 Q_SUBMIT = Step("submit", "servant", D(2026, 4, 2), SELF)
 Q_AGREE = Step("agree", "manager", D(2026, 4, 3), SHEET)
@@ -243,10 +245,11 @@ PATHS: dict[str, dict[str, list[Step]]] = {
 }
 
 
-def start(org: Org, kind: str, state: str = "draft") -> int:
-    """The servant's appraisal of `kind`, opened and driven to `state`."""
+def start(org: Org, kind: str, state: str = "draft", *, results: bool = False) -> int:
+    """The servant's appraisal of `kind`, opened and driven to `state` (for an annual one
+    past `draft`, or with `results`, after the year's quarter and plan)."""
     period, opened = OPENING[kind]
-    if kind == "annual" and any(step.action == "compute" for step in PATHS[kind][state]):
+    if kind == "annual" and (results or any(step.action == "compute" for step in PATHS[kind][state])):
         # the year's results (п.32): 2026-Q1 at 106 points (SHEET) and the plan scored 4 and 5
         quarter(org, "2026-Q1", SHEET, opened=D(2026, 4, 1), decided=D(2026, 4, 8))
         plan(org, 2026, [4, 5], scored=D(2026, 11, 2))
@@ -390,7 +393,7 @@ def test_the_rows_cover_the_whole_workflow_table() -> None:
 @pytest.mark.parametrize("row", ROWS, ids=_row_id)
 def test_every_transition_from_every_source_state(db: Engine, row: Row) -> None:
     org = organisation(db)
-    appraisal_id = start(org, row.kind, row.source)
+    appraisal_id = start(org, row.kind, row.source, results=True)
     before, deadlines, trail = appraisal_of(db, appraisal_id), deadlines_of(db, appraisal_id), trail_of(db, appraisal_id)
     assert before.state == row.source
 
@@ -436,7 +439,7 @@ def test_an_action_the_state_does_not_allow_is_refused_with_what_to_do_instead(
 ) -> None:
     org = organisation(db)
     appraisal_id = start(org, kind, state)
-    error = refuse(db, appraisal_id, org.ids[who], action, on=D(2026, 12, 31))
+    error = refuse(db, appraisal_id, org.ids[who], action, on=LATER[kind])
     assert (error.code, error.field, error.value) == ("not_now", "action", action)
     assert labels(error) == instead
     label = loader.load("mne2017").flow(kind).states[state].label("en")  # type: ignore[arg-type]
@@ -464,7 +467,7 @@ def test_an_action_of_another_role_is_refused(
 ) -> None:
     org = organisation(db)
     appraisal_id = start(org, kind, state)
-    error = refuse(db, appraisal_id, org.ids[who], action, on=D(2026, 12, 31))
+    error = refuse(db, appraisal_id, org.ids[who], action, on=LATER[kind])
     assert (error.code, error.rule, error.source, error.params["roles"]) == ("not_your_role", rule, "mne2017", roles)
     assert labels(error) == instead
 
@@ -487,18 +490,18 @@ PAYLOAD_ERRORS = [
     ("quarterly", "draft", "servant", "submit", {"bonus_items": bonus(0)}, "range", "bonus_points[0]", 0, "п.17–18"),
     ("quarterly", "draft", "servant", "submit", {"bonus_items": bonus(4, 6)}, "range", "bonus_points[1]", 6, "п.17–18"),
     ("quarterly", "draft", "servant", "submit", {"bonus_items": bonus(2.5)}, "integer", "bonus_points[0]", Decimal("2.5"), "п.17–18"),
-    ("quarterly", "draft", "servant", "submit", {"bonus_items": bonus(3), "violations": []}, "extra", "violations", [], "docs/cli.md"),
+    ("quarterly", "draft", "servant", "submit", {"bonus_items": bonus(3), "violations": []}, "extra", "violations", [], "docs/lifecycle.md#submit"),
     ("quarterly", "submitted", "manager", "agree", {"bonus_items": bonus(6)}, "range", "bonus_points[0]", 6, "п.17–18"),
     ("quarterly", "submitted", "manager", "agree", {"bonus_items": bonus(0)}, "range", "bonus_points[0]", 0, "п.17–18"),
     # п.22: a violation counts only when proven by a document
     ("quarterly", "submitted", "manager", "agree",
-     {"violations": [{"kind": "labour", "occurred_on": "2026-02-03", "source": "hr"}]}, "missing", "violations[0].proof", "—", "docs/cli.md"),
+     {"violations": [{"kind": "labour", "occurred_on": "2026-02-03", "source": "hr"}]}, "missing", "violations[0].proof", "—", "docs/lifecycle.md#agree"),
     ("quarterly", "submitted", "manager", "agree",
-     {"violations": [{"kind": "labour", "occurred_on": "2026-02-03", "source": "hr", "proof": ""}]}, "invalid", "violations[0].proof", "", "docs/cli.md"),
-    ("quarterly", "agreed", "hr", "refuse_to_sign", {"text": ""}, "invalid", "text", "", "docs/cli.md"),
+     {"violations": [{"kind": "labour", "occurred_on": "2026-02-03", "source": "hr", "proof": ""}]}, "invalid", "violations[0].proof", "", "docs/lifecycle.md#agree"),
+    ("quarterly", "agreed", "hr", "refuse_to_sign", {"text": ""}, "invalid", "text", "", "docs/lifecycle.md#refuse_to_sign"),
     ("quarterly", "draft", "hr", "defer", {"kind": "annual_leave", "start": "2026-04-01"}, "unknown", "kind", "annual_leave", "п.3"),
-    ("quarterly", "familiarised", "servant", "appeal", {"authority": "Agency"}, "missing", "text", "—", "docs/cli.md"),
-    ("quarterly", "signed", "official", "decide", {"present": [], "votes": {}}, "missing", "held_on", "—", "docs/cli.md"),
+    ("quarterly", "familiarised", "servant", "appeal", {"authority": "Agency"}, "missing", "text", "—", "docs/lifecycle.md#appeal"),
+    ("quarterly", "signed", "official", "decide", {"present": [], "votes": {}}, "missing", "held_on", "—", "docs/lifecycle.md#decide"),
     # п.12: at most four indicators, at least half of them measurable
     ("plan", "draft", "servant", "submit", {"indicators": [{"text": f"KPI {n}", "measurable": True} for n in range(5)]},
      "count", "indicators", 5, "п.12, п.30"),
@@ -526,7 +529,7 @@ def test_a_payload_breaking_a_rule_is_refused(
 ) -> None:
     org = organisation(db)
     appraisal_id = start(org, kind, state)
-    error = refuse(db, appraisal_id, org.ids[who], action, payload, on=D(2026, 12, 31))
+    error = refuse(db, appraisal_id, org.ids[who], action, payload, on=LATER[kind])
     assert (error.code, error.field, error.value, error.rule) == (code, field_, value, rule)
 
 

@@ -12,7 +12,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from bagalau.cli import deadlines, demo, lifecycle, methodology, org, score, workdays
+from bagalau.cli import deadlines, demo, lifecycle, methodology, orchestration, org, score, workdays
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -30,6 +30,12 @@ app.command("act")(lifecycle.act)
 app.command("show")(lifecycle.show)
 app.command("diagrams")(lifecycle.diagrams)
 app.command("simulate")(lifecycle.simulate)
+app.command("serve")(orchestration.serve)
+app.command("deploy")(orchestration.deploy)
+app.command("sweep")(orchestration.sweep)
+app.command("open-cycles")(orchestration.open_cycles)
+app.command("purge")(orchestration.purge)
+app.command("report")(orchestration.report)
 app.add_typer(workdays.app, name="workdays")
 app.add_typer(lifecycle.db_app, name="db")
 app.add_typer(lifecycle.cycle_app, name="cycle")

@@ -1,0 +1,73 @@
+"""The compliance report: every statutory step overdue or done late, by state body, unit,
+responsible person and step, with the days overdue. Auditors ask for it; HR gets it weekly.
+
+It lists steps, never results: no score or band leaves through it (typical2023 п.16).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+
+from methodology import loader
+from methodology.i18n import Lang
+from models import Appraisal, Deadline, Position, Servant, StateBody, Unit
+from models.db import transaction
+
+
+@dataclass(frozen=True)
+class Row:
+    state_body: str
+    unit: str
+    responsible: str
+    step: str
+    rule: str
+    kind: str
+    period: str
+    servant: str
+    due: date
+    done_on: date | None
+    days_overdue: int
+    status: str  # overdue (still open) or late (done after its day)
+
+
+def compliance_rows(engine: Engine, today: date, lang: Lang, since: date | None = None) -> list[Row]:
+    """Open steps past their day, and steps done late (since `since`, if given)."""
+    owner = aliased(Servant)
+    late = and_(Deadline.status == "done", Deadline.closed_on > Deadline.due)  # type: ignore[operator]
+    if since is not None:
+        late = and_(late, Deadline.closed_on >= since)  # type: ignore[operator]
+    query = (
+        select(
+            StateBody.name, Unit.name, owner.full_name, Deadline.responsible_role, Deadline.step, Deadline.paragraph,
+            Appraisal.methodology, Appraisal.kind, Appraisal.period, Servant.full_name,
+            Deadline.due, Deadline.closed_on, Deadline.status,
+        )
+        .join(Appraisal, Appraisal.id == Deadline.appraisal_id)
+        .join(Servant, Servant.id == Appraisal.servant_id)
+        .join(StateBody, StateBody.id == Servant.state_body_id)
+        .join(Position, Position.id == Servant.position_id, isouter=True)
+        .join(Unit, Unit.id == Position.unit_id, isouter=True)
+        .join(owner, owner.id == Deadline.responsible_id, isouter=True)
+        .where(or_(and_(Deadline.status == "open", Deadline.due < today), late))  # type: ignore[operator]
+    )
+    with transaction(engine) as session:
+        found = session.execute(query).all()
+    rows = [
+        Row(
+            state_body=body, unit=unit or "—", responsible=person or role, step=_label(methodology, step, lang),
+            rule=f"{methodology} {paragraph}", kind=kind, period=period, servant=servant, due=due, done_on=closed_on,
+            days_overdue=((closed_on or today) - due).days, status="overdue" if status == "open" else "late",
+        )
+        for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in found
+    ]
+    return sorted(rows, key=lambda r: (r.state_body, r.unit, -r.days_overdue, r.responsible, r.step))
+
+
+def _label(methodology: str, step: str, lang: Lang) -> str:
+    rule = loader.load(methodology).deadlines.get(step)
+    return rule.label(lang) if rule else step

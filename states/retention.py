@@ -1,0 +1,101 @@
+"""Retention: documents of an appraisal are kept for a number of years from its end
+(typical2023 п.15: three), then purged.
+
+Purging removes what the actors wrote (sheets, votes, answers, acts, calibration, appeals,
+notices, consequences) and blanks the result and the audit events' data; the appraisal row
+and its bare trail stay, so counts and compliance history survive. Never purged: an
+appraisal under appeal or on legal hold. Each purge is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from methodology import loader
+from methodology.workdays import ALMATY
+from models import (
+    Appeal, Appraisal, AuditEvent, BonusItem, CalibrationApplication, CalibrationParticipant, CalibrationSession,
+    CalibrationVote, Consequence, Indicator, Notice, ParameterScore, RefusalAct, SurveyAnswer, SurveyInvitation,
+    Violation, Vote,
+)
+from models.db import transaction
+
+_BY_APPRAISAL = [
+    Indicator, BonusItem, Violation, ParameterScore, RefusalAct, SurveyAnswer, SurveyInvitation,
+    Vote, CalibrationApplication, Appeal, Notice, Consequence,
+]
+
+
+@dataclass
+class PurgeReport:
+    purged: list[int] = field(default_factory=list)
+    kept_on_hold: list[int] = field(default_factory=list)
+    rows: int = 0
+
+
+def purge(engine: Engine, today: date, *, at: datetime | None = None) -> PurgeReport:
+    report = PurgeReport()
+    with transaction(engine) as session:
+        for appraisal in _expired(session, today):
+            if appraisal.legal_hold or _under_appeal(session, appraisal.id):  # type: ignore[arg-type]
+                report.kept_on_hold.append(appraisal.id)  # type: ignore[arg-type]
+                continue
+            removed = _purge_one(session, appraisal.id)  # type: ignore[arg-type]
+            session.execute(
+                update(Appraisal).where(Appraisal.id == appraisal.id)  # type: ignore[arg-type]
+                .values(score=None, band=None, reason=None, events={}, purged_on=today)
+            )
+            session.add(AuditEvent(
+                appraisal_id=appraisal.id, at=at or datetime.now(ALMATY), actor_id=None, actor_role="system",
+                action="purge", from_state=appraisal.state, to_state=appraisal.state,
+                reason=_retention_rule(appraisal), data={"rows": removed},
+            ))
+            report.purged.append(appraisal.id)  # type: ignore[arg-type]
+            report.rows += sum(removed.values())
+    return report
+
+
+def _expired(session: Session, today: date) -> list[Appraisal]:
+    """Closed appraisals whose retention has run out, by each one's methodology."""
+    out: list[Appraisal] = []
+    for name in loader.available():
+        retention = loader.load(name).retention
+        if retention is None:
+            continue
+        cutoff = today - relativedelta(years=retention.years)
+        query = select(Appraisal).where(
+            Appraisal.methodology == name, Appraisal.closed_on < cutoff, Appraisal.purged_on == None  # type: ignore[operator]  # noqa: E711
+        )
+        out.extend(session.execute(query).scalars())
+    return out
+
+
+def _under_appeal(session: Session, appraisal_id: int) -> bool:
+    pending = select(Appeal.id).where(Appeal.appraisal_id == appraisal_id, Appeal.decided_on == None)  # noqa: E711
+    return session.execute(pending).first() is not None
+
+
+def _purge_one(session: Session, appraisal_id: int) -> dict[str, int]:
+    removed: dict[str, int] = {}
+    sessions = select(CalibrationSession.id).where(CalibrationSession.appraisal_id == appraisal_id)
+    for table in (CalibrationVote, CalibrationParticipant):
+        result = session.execute(delete(table).where(table.session_id.in_(sessions)))  # type: ignore[attr-defined]
+        removed[table.__tablename__] = result.rowcount  # type: ignore[attr-defined]
+    result = session.execute(delete(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal_id))  # type: ignore[arg-type]
+    removed["calibration_session"] = result.rowcount  # type: ignore[attr-defined]
+    for table in _BY_APPRAISAL:
+        result = session.execute(delete(table).where(table.appraisal_id == appraisal_id))  # type: ignore[attr-defined]
+        removed[table.__tablename__] = result.rowcount  # type: ignore[attr-defined]
+    session.execute(update(AuditEvent).where(AuditEvent.appraisal_id == appraisal_id).values(data={}, reason=None))  # type: ignore[arg-type]
+    return {name: count for name, count in removed.items() if count}
+
+
+def _retention_rule(appraisal: Appraisal) -> str:
+    retention = loader.load(appraisal.methodology).retention
+    return f"{appraisal.methodology} {retention.paragraph}" if retention else appraisal.methodology
