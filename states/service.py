@@ -59,7 +59,7 @@ def act(
         appraisal = _get(session, Appraisal, appraisal_id, "appraisal")
         actor = _get(session, Servant, actor_id, "actor")
         definition = loader.load(appraisal.methodology)
-        row = _row(session, definition, appraisal, actor, action)
+        row, role = _row(session, definition, appraisal, actor, action)
         calendar = calendar or default_calendar()
         _check_window(session, definition, appraisal, row, on)
         _claim(session, appraisal, expected_version)
@@ -73,7 +73,7 @@ def act(
 
         to_state = machines.fire(definition.id, appraisal.kind, from_state, action, step)  # type: ignore[arg-type]
         apply(session, definition, appraisal, row, to_state, on, calendar)
-        audit(session, appraisal, actor_id, _acting_role(session, actor, appraisal, row), action, from_state, to_state, data, at or _noon(on), reason)
+        audit(session, appraisal, actor_id, role, action, from_state, to_state, data, at or _noon(on), reason)
         return Outcome(appraisal_id, action, from_state, to_state, appraisal.version, data)
 
 
@@ -139,7 +139,8 @@ def _get(session: Session, table: Any, key: int, field: str) -> Any:
     return row
 
 
-def _row(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, action: str) -> TransitionDef:
+def _row(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, action: str) -> tuple[TransitionDef, str]:
+    """The workflow row for this action now, and the role the actor takes it in."""
     rows = machines.transitions_from(definition.id, appraisal.kind, appraisal.state)  # type: ignore[arg-type]
     instead = [r.label for r in allowed(session, appraisal, actor)]
     match = next((r for r in rows if r.action == action), None)
@@ -150,7 +151,7 @@ def _row(session: Session, definition: Methodology, appraisal: Appraisal, actor:
     if not roles & set(match.roles):
         raise _refused("not_your_role", "action", action, match.paragraph, definition, instead,
                        roles=", ".join(match.roles), yours=", ".join(sorted(roles)) or "—")
-    return match
+    return match, next(role for role in match.roles if role in roles)
 
 
 def _check_window(session: Session, definition: Methodology, appraisal: Appraisal, row: TransitionDef, on: date) -> None:
@@ -180,11 +181,6 @@ def _claim(session: Session, appraisal: Appraisal, expected: int | None) -> None
         raise Conflict("conflict", field="version", value=version, rule="docs/lifecycle.md",
                        expected=version, actual=current.version if current else "—")
     appraisal.version = version + 1
-
-
-def _acting_role(session: Session, actor: Servant, appraisal: Appraisal, row: TransitionDef) -> str:
-    roles = roles_of(session, actor, appraisal)
-    return next(role for role in row.roles if role in roles)
 
 
 def _refused(code: str, field: str, value: Any, rule: str, definition: Methodology, instead: list[Text], **params: Any) -> Refused:
