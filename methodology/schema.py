@@ -134,6 +134,7 @@ class QuarterlyRules(KindRules):
     bonus_paragraph: str
     penalty_per_violation: int = Field(ge=0)
     penalty_paragraph: str
+    score: Span  # what a commission or an appeal may set a quarter's score to
 
 
 class PlanRules(KindRules):
@@ -325,6 +326,9 @@ Term = Annotated[
 
 class DeadlineRule(Strict):
     kinds: list[Kind] = Field(min_length=1)
+    # A window is a right (to appeal, to apply for calibration), not a duty: nobody is
+    # reminded of it or escalated, and a window left unused is nobody's breach.
+    window: bool = False
     term: Term
     quarter_overrides: dict[Literal["Q1", "Q2", "Q3", "Q4"], Term] = {}
     responsible: Role
@@ -345,6 +349,13 @@ STAY = "="  # a transition that records something and keeps the state
 class StateDef(Strict):
     label: Text
     final: bool = False
+    result: bool = False  # a final state reached with a result: its consequences follow
+
+    @model_validator(mode="after")
+    def _result_is_final(self) -> StateDef:
+        if self.result and not self.final:
+            raise ValueError("only a final state can be the result")
+        return self
 
 
 class TransitionDef(Strict):
@@ -468,6 +479,21 @@ class Methodology(Strict):
 
     def bands(self, name: str) -> BandSet:
         return self.band_sets[name]
+
+    def score_span(self, kind: Kind) -> Span:
+        """The scale a score of `kind` lives on: what people (a commission, an appeal, a
+        calibration session) may set it to."""
+        rules = self.rules(kind)
+        if isinstance(rules, QuarterlyRules | KpiRules | DifferentiationRules):
+            return rules.score
+        if isinstance(rules, PlanRules):
+            return rules.indicator_score
+        if isinstance(rules, Survey360Rules):
+            return rules.answer_span
+        assert isinstance(rules, AnnualRules)
+        span = rules.quarter_score if rules.method == "mean_of_quarters" else rules.plan_score
+        assert span is not None
+        return span
 
     def is_head(self, category: str | None) -> bool:
         """A head of unit, by position category (typical2023 п.3.4)."""

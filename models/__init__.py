@@ -20,12 +20,12 @@ from models.meetings import (
 from models.outbox import Notice
 from models.organisation import Absence, Position, Servant, StateBody, Unit
 from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Violation
-from models.survey import SurveyAnswer, SurveyInvitation
+from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 
 __all__ = [
     "Absence", "Appeal", "Appraisal", "Attendance", "AuditEvent", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
     "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting", "Notice",
-    "ParameterScore", "Position", "RefusalAct", "Servant", "StateBody", "SurveyAnswer",
-    "SurveyInvitation", "Unit", "Violation", "Vote",
+    "ParameterScore", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",
+    "SurveyInvitation", "SurveyTally", "Unit", "Violation", "Vote",
 ]

@@ -1,16 +1,19 @@
-"""360 surveys, stored so that no query can join an answer to its respondent (typical2023
-п.34: anonymous).
+"""360 surveys, stored so that no query can tell an answer's respondent (typical2023 п.34:
+anonymous).
 
-Who was asked and whether they answered is one table; the answers are another, with no
-respondent column, no time, and a random key, so neither a join nor the order of keys
-leads from an answer back to a person. Only the self-assessment is marked, because it is
-the assessee's own and is shown apart (п.36).
+Who was asked and whether they answered is one table. The answers are not rows of their
+own (a row written with the respondent's transaction is linked to it: by PostgreSQL's
+xmin, by SQLite's insertion order). They are counts: for every competency, question and
+value of the scale, how many respondents gave it. The cells are created when HR invites
+the respondents, and each answer updates every cell of the survey in one statement (+1
+where the respondent chose that value, +0 elsewhere), so what the database keeps of an
+answer cannot be told from any other's. Only the self-assessment, the assessee's own and
+shown apart (п.36), is kept as answers.
 """
 
 from __future__ import annotations
 
 from typing import Optional
-from uuid import uuid4
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -25,11 +28,25 @@ class SurveyInvitation(SQLModel, table=True):
     answered: bool = False
 
 
-class SurveyAnswer(SQLModel, table=True):
-    __tablename__ = "survey_answer"
-    id: str = Field(default_factory=lambda: uuid4().hex, primary_key=True, max_length=32)
+class SurveyTally(SQLModel, table=True):
+    """How many respondents gave `value` to one question of one competency."""
+
+    __tablename__ = "survey_tally"
+    __table_args__ = (UniqueConstraint("appraisal_id", "competency", "question", "value"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
     appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
     competency: str = Field(max_length=30)
     question: int
     value: int
-    is_self: bool = False
+    count: int = 0
+
+
+class SelfAnswer(SQLModel, table=True):
+    """The assessee's own answer, shown apart from the respondents' (п.36)."""
+
+    __tablename__ = "self_answer"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
+    competency: str = Field(max_length=30)
+    question: int
+    value: int

@@ -56,7 +56,7 @@ def compliance_rows(engine: Engine, today: date, lang: Lang, since: date | None 
         .where(or_(and_(Deadline.status == "open", Deadline.due < today), late))  # type: ignore[operator]
     )
     with transaction(engine) as session:
-        found = session.execute(query).all()
+        found = [row for row in session.execute(query) if not _window(row[6], row[4])]
     rows = [
         Row(
             state_body=body, unit=unit or "—", responsible=person or role, step=_label(methodology, step, lang),
@@ -66,6 +66,12 @@ def compliance_rows(engine: Engine, today: date, lang: Lang, since: date | None 
         for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in found
     ]
     return sorted(rows, key=lambda r: (r.state_body, r.unit, -r.days_overdue, r.responsible, r.step))
+
+
+def _window(methodology: str, step: str) -> bool:
+    """A window left unused is nobody's breach (an appeal not filed, п.38)."""
+    rule = loader.load(methodology).deadlines.get(step)
+    return bool(rule and rule.window)
 
 
 def _label(methodology: str, step: str, lang: Lang) -> str:

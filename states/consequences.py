@@ -9,7 +9,6 @@ module only applies it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +16,8 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
 from methodology.schema import ConsequenceRule, Methodology
-from models import Appraisal, Consequence, SurveyAnswer
+from models import Appraisal, Consequence
+from states.handlers.survey import pooled_answers
 
 
 def record(session: Session, definition: Methodology, appraisal: Appraisal, on: date) -> list[Consequence]:
@@ -74,10 +74,7 @@ def _due(appraisal: Appraisal, rule: ConsequenceRule, on: date) -> date | None:
 def _data(session: Session, appraisal: Appraisal, rule: ConsequenceRule) -> dict:
     if rule.consequence != "training_topics":
         return {"band": appraisal.band}
-    sums: dict[str, list[Decimal]] = defaultdict(list)
-    answers = session.exec(select(SurveyAnswer).where(SurveyAnswer.appraisal_id == appraisal.id, SurveyAnswer.is_self == False))  # noqa: E712
-    for answer in answers:
-        sums[answer.competency].append(Decimal(answer.value))
+    sums = pooled_answers(session, appraisal.id)  # type: ignore[arg-type]
     means = {c: sum(v) / len(v) for c, v in sums.items()}
     lowest = min(means.values(), default=None)
     return {"competencies": sorted(c for c, m in means.items() if m == lowest)}

@@ -196,7 +196,7 @@ def _first_deadlines(
     """The deadlines an appraisal opens with depend on the period alone: computed once per
     step, then one row per appraisal that starts in the initial state."""
     steps = [(step, due_of(definition, step, period, {}, calendar)) for step in flow.opens]
-    fires = {step: due.due and timeline.first_fire(definition, due.due, calendar) for step, due in steps}
+    fires = {step: due.due and timeline.first_fire(definition, step, due.due, calendar) for step, due in steps}
     offices = timeline.Offices.of(session, body_id)
     rows = [
         {

@@ -21,13 +21,13 @@ from methodology import loader
 from methodology.workdays import ALMATY
 from models import (
     Appeal, Appraisal, AuditEvent, BonusItem, CalibrationApplication, CalibrationParticipant, CalibrationSession,
-    CalibrationVote, Consequence, Indicator, Notice, ParameterScore, RefusalAct, SurveyAnswer, SurveyInvitation,
+    CalibrationVote, Consequence, Indicator, Notice, ParameterScore, RefusalAct, SelfAnswer, SurveyInvitation, SurveyTally,
     Violation, Vote,
 )
 from models.db import transaction
 
 _BY_APPRAISAL = [
-    Indicator, BonusItem, Violation, ParameterScore, RefusalAct, SurveyAnswer, SurveyInvitation,
+    Indicator, BonusItem, Violation, ParameterScore, RefusalAct, SurveyTally, SelfAnswer, SurveyInvitation,
     Vote, CalibrationApplication, Appeal, Notice, Consequence,
 ]
 

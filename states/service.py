@@ -58,9 +58,13 @@ def act(
     with transaction(engine) as session:
         appraisal = _get(session, Appraisal, appraisal_id, "appraisal")
         actor = _get(session, Servant, actor_id, "actor")
+        if expected_version is not None and expected_version != appraisal.version:
+            raise _conflict(expected_version, appraisal.version)  # someone acted since it was read
         definition = loader.load(appraisal.methodology)
         row, role = _row(session, definition, appraisal, actor, action)
         calendar = calendar or default_calendar()
+        if payload and not row.handler:
+            raise InvalidInput("extra", field="data", value=sorted(payload), rule=f"docs/lifecycle.md#{action}")
         _check_window(session, definition, appraisal, row, on)
         _claim(session, appraisal, expected_version)
         from_state = appraisal.state
@@ -92,9 +96,11 @@ def apply(
     timeline.finish_rows(session, appraisal, row.closes, "done", on)
     timeline.finish_rows(session, appraisal, row.cancels, "cancelled", on)
     timeline.open_rows(session, definition, appraisal, row.opens, calendar)
-    if definition.flow(appraisal.kind).states[to_state].final:  # type: ignore[arg-type]
+    state = definition.flow(appraisal.kind).states[to_state]  # type: ignore[arg-type]
+    if state.final:
         appraisal.closed_on = on
         timeline.finish_rows(session, appraisal, [r.step for r in timeline.rows_of(session, appraisal)], "cancelled", on)
+    if state.result:  # only a completed appraisal has consequences; a withdrawn one has none
         consequences.record(session, definition, appraisal, on)
     session.add(appraisal)
 
@@ -178,9 +184,12 @@ def _claim(session: Session, appraisal: Appraisal, expected: int | None) -> None
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         current = session.get(Appraisal, appraisal.id)
-        raise Conflict("conflict", field="version", value=version, rule="docs/lifecycle.md",
-                       expected=version, actual=current.version if current else "—")
+        raise _conflict(version, current.version if current else "—")
     appraisal.version = version + 1
+
+
+def _conflict(expected: int, actual: Any) -> Conflict:
+    return Conflict("conflict", field="version", value=expected, rule="docs/lifecycle.md", expected=expected, actual=actual)
 
 
 def _refused(code: str, field: str, value: Any, rule: str, definition: Methodology, instead: list[Text], **params: Any) -> Refused:

@@ -46,7 +46,7 @@ def open_rows(
             continue  # its event has not happened: nothing is owed yet
         row = existing.get(step) or Deadline(appraisal_id=appraisal.id, step=step, due=due.due, paragraph="", responsible_role="")
         row.due, row.status, row.closed_on, row.level = due.due, "open", None, 0
-        row.next_fire = first_fire(definition, due.due, calendar)
+        row.next_fire = first_fire(definition, step, due.due, calendar)
         row.paragraph = due.rule.paragraph
         row.responsible_role = due.rule.responsible
         row.responsible_id = responsible(session, appraisal, due.rule.responsible)
@@ -64,8 +64,9 @@ def finish_rows(session: Session, appraisal: Appraisal, steps: Iterable[str], st
             session.add(row)
 
 
-def first_fire(definition: Methodology, due: date, calendar: WorkCalendar) -> date | None:
-    if definition.escalation is None:
+def first_fire(definition: Methodology, step: str, due: date, calendar: WorkCalendar) -> date | None:
+    """When the sweep first looks at a new deadline: its reminder day; never for a window."""
+    if definition.escalation is None or definition.deadlines[step].window:
         return None
     return escalation.next_fire(0, escalation.stages(due, definition.escalation, calendar))
 

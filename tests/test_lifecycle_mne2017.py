@@ -414,6 +414,9 @@ def test_every_transition_from_every_source_state(db: Engine, row: Row) -> None:
         assert all(status != "open" for _, status, _ in deadlines_of(db, appraisal_id).values())
     # a withdrawn appraisal has no result, so nothing follows from it (consequences.py)
     assert sorted(consequences_of(db, appraisal_id)) == sorted(row.consequences)
+    if row.step.action.startswith("refuse"):  # the act is kept (п.10, п.25, п.36)
+        (refusal,) = rows_of(db, RefusalAct, appraisal_id)
+        assert (refusal.refused, refusal.drawn_up_on, refusal.text) == (row.data["refused"], row.step.on, ACT["text"])
 
 
 # --- refusals: wrong state, wrong role, stale version -------------------------------------
@@ -470,6 +473,29 @@ def test_an_action_of_another_role_is_refused(
     error = refuse(db, appraisal_id, org.ids[who], action, on=LATER[kind])
     assert (error.code, error.rule, error.source, error.params["roles"]) == ("not_your_role", rule, "mne2017", roles)
     assert labels(error) == instead
+
+
+def test_the_score_sheet_keeps_the_servants_and_the_managers_columns(db: Engine) -> None:
+    """Annex 2: the servant's own points beside the manager's; the proven violations (п.22)."""
+    org = organisation(db)
+    appraisal_id = start(org, "quarterly")
+    own = {"bonus_items": [{"description": "Draft law", "points": 3}, {"description": "Hearing", "points": 2}]}
+    assert act(db, appraisal_id, org.ids["servant"], "submit", own, on=D(2026, 4, 2)).data == {"self_score": "105.00"}  # 100 + 3 + 2
+    corrected = {"bonus_items": [{"description": "Draft law", "points": 4}, {"description": "Conference", "points": 5}],
+                 "violations": violations(1)}
+    # п.26: 100 + 4 + 5 − 2 = 107, effective; the hearing claimed by the servant is not accepted
+    assert act(db, appraisal_id, org.ids["manager"], "agree", corrected, on=D(2026, 4, 3)).data["score"] == "107.00"
+    assert sorted((b.description, b.self_points, b.points) for b in rows_of(db, BonusItem, appraisal_id)) == [
+        ("Conference", None, 5), ("Draft law", 3, 4), ("Hearing", 2, None)]
+    (violation,) = rows_of(db, Violation, appraisal_id)
+    assert (violation.kind, violation.occurred_on, violation.source, violation.proof) == ("labour", D(2026, 2, 3), "hr", "Timesheet, entry 0")
+
+
+def test_the_plan_keeps_its_indicators_and_their_scores(db: Engine) -> None:
+    org = organisation(db)
+    appraisal_id = start(org, "plan", "scored")
+    assert [(i.text, i.measurable, i.score) for i in rows_of(db, Indicator, appraisal_id)] == [
+        (PLAN["indicators"][0]["text"], True, Decimal("4.00")), (PLAN["indicators"][1]["text"], False, Decimal("5.00"))]
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(db: Engine) -> None:
@@ -585,19 +611,14 @@ def test_the_commission_decides_by_quorum_and_majority(
     if outcome_ == "revise":
         assert outcome.data["explanation"] == PROPOSAL["explanation"]
     # the minutes: one meeting, every member's attendance, one vote per voter
-    (meeting,) = rows_of_meeting(db)
-    assert meeting.held_on == D(2026, 4, 8)
     with transaction(db) as session:
+        (meeting,) = session.exec(select(Meeting))
         members = {m.id: m.servant_id for m in session.exec(select(CommissionMember))}
         attendance = {members[a.member_id]: a.present for a in session.exec(select(Attendance))}
+    assert meeting.held_on == D(2026, 4, 8)
     assert attendance == {org.ids[n]: n in present for n in ("official", "manager", "member", "hr")}
     recorded = {members[v.member_id]: (v.decision, v.score) for v in rows_of(db, Vote, appraisal_id)}
     assert recorded == {org.ids[n]: (v, Decimal("98.00") if v == "revise" else None) for n, v in votes.items()}
-
-
-def rows_of_meeting(db: Engine) -> list[Meeting]:
-    with transaction(db) as session:
-        return list(session.exec(select(Meeting)))
 
 
 # --- the appeal (п.38–40) ---------------------------------------------------------------------
@@ -767,7 +788,7 @@ def test_a_closed_quarter_is_a_basis_for_a_bonus_when_effective_or_excellent(
     if not bonus_eligible:
         assert made == {}  # quarterly results entail nothing else (п.44–46 are annual)
         return
-    (kind,) = made
+    assert list(made) == ["bonus_eligible"]
     bonus_row = made["bonus_eligible"]
     assert (bonus_row.servant_id, bonus_row.paragraph, bonus_row.due, bonus_row.data) == (org.ids["servant"], "п.43", None, {"band": band})
 

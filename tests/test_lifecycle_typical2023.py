@@ -23,6 +23,7 @@ from sqlmodel import SQLModel, select
 from methodology import loader
 from methodology.errors import InvalidInput
 from models import (
+    Absence,
     Appraisal,
     AuditEvent,
     CalibrationApplication,
@@ -35,7 +36,8 @@ from models import (
     ParameterScore,
     Position,
     Servant,
-    SurveyAnswer,
+    SelfAnswer,
+    SurveyTally,
     SurveyInvitation,
 )
 from models.db import transaction
@@ -370,7 +372,6 @@ def test_a_head_deferred_at_opening_is_appraised_by_kpi_after_return(db: Engine)
     """п.6: a head absent when the cycle opens is appraised within 5 working days of return."""
     org = organisation(db, "typical2023")
     with transaction(db) as session:
-        from models import Absence
         session.add(Absence(servant_id=org.ids["manager"], kind="sick_leave", start=D(2026, 3, 30), end=D(2026, 4, 10)))
     appraisal_id = opened(org, "kpi", "2026-Q1", D(2026, 4, 1), "manager")
     assert appraisal_of(db, appraisal_id).state == "deferred"
@@ -518,8 +519,10 @@ def test_a_360_survey_answered_anonymously_from_invitation_to_training_topics(db
         assert (outcome.to_state, outcome.data) == ("surveying", {})
     act(db, appraisal_id, org.ids["servant"], "answer", OWN, on=D(2026, 1, 6))  # the self-assessment
 
-    stored = rows_of(db, SurveyAnswer, appraisal_id)
-    assert (len(stored), sum(a.is_self for a in stored)) == (4 * 8 * 3, 8 * 3)  # 8 competencies × 3 questions (Annex 6)
+    cells = rows_of(db, SurveyTally, appraisal_id)
+    # 8 competencies × 3 questions (Annex 6) × 5 values; 3 respondents × 24 answers counted
+    assert (len(cells), sum(c.count for c in cells)) == (8 * 3 * 5, 3 * 8 * 3)
+    assert len(rows_of(db, SelfAnswer, appraisal_id)) == 8 * 3  # the self-assessment, apart (п.36)
     assert all(i.answered for i in rows_of(db, SurveyInvitation, appraisal_id))
     answered = [e for e in trail_of(db, appraisal_id) if e.action == "answer"]
     assert [(e.data, e.from_state, e.to_state) for e in answered] == [({}, "surveying", "surveying")] * 4  # never what (п.34)
@@ -544,10 +547,54 @@ def test_a_360_survey_answered_anonymously_from_invitation_to_training_topics(db
 
 
 def test_the_answers_of_the_360_carry_no_respondent_and_no_time(db: Engine) -> None:
-    columns = {c["name"] for c in sa.inspect(db).get_columns("survey_answer")}
-    assert columns == {"id", "appraisal_id", "competency", "question", "value", "is_self"}
-    references = {fk["referred_table"] for fk in sa.inspect(db).get_foreign_keys("survey_answer")}
-    assert references == {"appraisal"}
+    for table, columns in (("survey_tally", {"id", "appraisal_id", "competency", "question", "value", "count"}),
+                           ("self_answer", {"id", "appraisal_id", "competency", "question", "value"})):
+        assert {c["name"] for c in sa.inspect(db).get_columns(table)} == columns
+        assert {fk["referred_table"] for fk in sa.inspect(db).get_foreign_keys(table)} == {"appraisal"}
+
+
+def _tally(db: Engine, appraisal_id: int) -> list[tuple[str, int, int, int]]:
+    with db.connect() as connection:
+        return [tuple(r) for r in connection.execute(sa.text(
+            "select competency, question, value, count from survey_tally where appraisal_id = :a order by competency, question, value"
+        ), {"a": appraisal_id})]
+
+
+def test_the_stored_answers_do_not_depend_on_who_answered_what(db: Engine) -> None:
+    """п.34: the same answers given by the respondents in another order, or swapped between
+    them, leave the very same rows: nothing stored tells one respondent's answers apart."""
+    org = organisation(db, "typical2023", code="first")
+    first = survey(org, THREE)
+    for name, payload in RESPONSES.items():
+        act(db, first, org.ids[name], "answer", payload, on=D(2026, 1, 6))
+    other = organisation(db, "typical2023", code="second")
+    second = survey(other, THREE)
+    names, payloads = list(RESPONSES), list(RESPONSES.values())
+    for name, payload in zip(reversed(names), payloads):  # other people, other order
+        act(db, second, other.ids[name], "answer", payload, on=D(2026, 1, 6))
+    assert _tally(db, first) == _tally(db, second)
+
+
+def test_no_system_column_links_an_answer_to_its_respondent(db: Engine) -> None:
+    """docs/lifecycle.md: "no query can join an answer to its respondent" (п.34). Each
+    respondent answers in one transaction that also writes the audit event naming them, so
+    the transaction id (PostgreSQL `xmin`) or storage order (SQLite `rowid`) of what it wrote
+    must not single out their answers: every cell is written by every answer."""
+    org = organisation(db, "typical2023")
+    appraisal_id = survey(org, THREE)
+    with db.connect() as connection:
+        created = [tuple(r) for r in connection.execute(sa.text("select competency, question, value from survey_tally order by rowid" if db.dialect.name == "sqlite" else "select competency, question, value from survey_tally order by id"))]
+    for name, payload in RESPONSES.items():
+        act(db, appraisal_id, org.ids[name], "answer", payload, on=D(2026, 1, 6))
+        with db.connect() as connection:
+            if db.dialect.name == "postgresql":
+                touched = connection.execute(sa.text(
+                    "select count(*) from audit_event a join survey_tally s on s.xmin = a.xmin "
+                    "where a.action = 'answer' and a.actor_id = :who"), {"who": org.ids[name]}).scalar()
+                assert touched == len(created)  # all 120 cells, whatever was chosen
+            else:
+                in_storage_order = [tuple(r) for r in connection.execute(sa.text("select competency, question, value from survey_tally order by rowid"))]
+                assert in_storage_order == created  # rows never move or multiply with answers
 
 
 def test_each_respondent_answers_once(db: Engine) -> None:
@@ -555,7 +602,9 @@ def test_each_respondent_answers_once(db: Engine) -> None:
     appraisal_id = survey(org, THREE)
     act(db, appraisal_id, org.ids["colleague1"], "answer", RESPONSES["colleague1"], on=D(2026, 1, 6))
     error = refuse(db, appraisal_id, org.ids["colleague1"], "answer", RESPONSES["colleague2"], on=D(2026, 1, 7))
-    assert error.code == "not_invited"  # "not a respondent of this appraisal, or already answered"
+    # Once answered, the person is no longer a respondent of this survey: the action is
+    # refused for the role, and "what may I do now" no longer lists it.
+    assert error.code == "not_your_role"
 
 
 def test_someone_not_invited_may_not_answer(db: Engine) -> None:
@@ -614,11 +663,11 @@ def test_the_annual_grade_needs_a_completed_quarter(db: Engine) -> None:
 
 
 @pytest.mark.parametrize("kind, name, period, steps, payload", [
-    ("kpi", "manager", "2026-Q1", [], {"reason": "dismissed", "on": "2026-02-20"}),
-    ("kpi", "manager", "2026-Q1", [K_SET, K_ACTUALS], {"reason": "dismissed", "on": "2026-04-06"}),
-    ("differentiation", "servant", "2026-Q1", [], {"reason": "absent", "on": "2026-04-06"}),
-    ("differentiation", "servant", "2026-Q1", [], {"reason": "dismissed", "on": "2026-03-02"}),
-    ("360", "servant", "2025", [Step("invite", "hr", D(2026, 1, 5), None)], {"reason": "absent", "on": "2026-01-06"}),
+    ("kpi", "manager", "2026-Q1", [], {"reason": "dismissed", "since": "2026-02-20"}),
+    ("kpi", "manager", "2026-Q1", [K_SET, K_ACTUALS], {"reason": "dismissed", "since": "2026-04-06"}),
+    ("differentiation", "servant", "2026-Q1", [], {"reason": "absent", "since": "2026-04-06"}),
+    ("differentiation", "servant", "2026-Q1", [], {"reason": "dismissed", "since": "2026-03-02"}),
+    ("360", "servant", "2025", [Step("invite", "hr", D(2026, 1, 5), None)], {"reason": "absent", "since": "2026-01-06"}),
 ], ids=["kpi-draft-dismissed", "kpi-actuals_sent-dismissed", "differentiation-absent", "differentiation-dismissed", "360-surveying-absent"])
 def test_marking_without_participation_keeps_the_state(
     db: Engine, kind: str, name: str, period: str, steps: list[Step], payload: dict[str, Any]
@@ -632,4 +681,4 @@ def test_marking_without_participation_keeps_the_state(
     assert (appraisal.participation, appraisal.reason) == ("without", payload["reason"])
     with transaction(db) as session:
         dismissed_on = session.get(Servant, org.ids[name]).dismissed_on  # type: ignore[union-attr]
-    assert dismissed_on == (D.fromisoformat(payload["on"]) if payload["reason"] == "dismissed" else None)
+    assert dismissed_on == (D.fromisoformat(payload["since"]) if payload["reason"] == "dismissed" else None)

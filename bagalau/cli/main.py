@@ -45,7 +45,9 @@ app.add_typer(methodology.app, name="methodology")
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # without standalone mode typer returns an Exit's code
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except BagalauError as error:
         fail(error)
     except typer.Exit as done:

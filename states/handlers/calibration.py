@@ -74,10 +74,9 @@ def calibration_session(ctx: Context) -> dict[str, Any]:
     for person in votes:
         if person not in participants:
             raise ctx.fail("not_member", f"votes.{person}", votes[person])
-    rules = ctx.definition.rules(ctx.appraisal.kind)  # type: ignore[arg-type]
-    scale = getattr(rules, "score", None)
+    scale = ctx.definition.score_span(ctx.appraisal.kind)  # type: ignore[arg-type]
     for person, score in votes.items():
-        if scale is not None and not scale.min <= score <= scale.max:
+        if not scale.min <= score <= scale.max:
             raise ctx.fail("range", f"votes.{person}", score, low=scale.min, high=scale.max)
     (score, count), *_ = Counter(votes.values()).most_common(1) or [(None, 0)]
     if count * 2 <= len(participants):

@@ -55,7 +55,7 @@ def commission_decision(ctx: Context) -> dict[str, Any]:
     data = {"decision": outcome, "casting_vote": casting, "approve": _count(decision, "approve"), "revise": _count(decision, "revise")}
     if outcome == "revise":
         assert decision.proposal is not None
-        data |= set_score(ctx, decision.proposal.score) | {"explanation": decision.proposal.explanation}
+        data |= set_score(ctx, decision.proposal.score, "proposal.score") | {"explanation": decision.proposal.explanation}
     return data
 
 

@@ -65,7 +65,7 @@ def dismissal(ctx: Context) -> dict[str, Any]:
 
 class WithoutParticipation(Payload):
     reason: Literal["dismissed", "absent"]
-    on: date
+    since: date
 
 
 @handler("without_participation")
@@ -73,10 +73,14 @@ def without_participation(ctx: Context) -> dict[str, Any]:
     """typical2023 п.6–7: dismissed, or absent for differentiation and 360: appraised
     without the servant, on the normal deadlines."""
     line = ctx.parse(WithoutParticipation)
+    flow = ctx.definition.flow(ctx.appraisal.kind)  # type: ignore[arg-type]
+    if line.reason == "absent" and flow.when_absent != "without_participation":
+        scope = ctx.definition.scope
+        raise ctx.fail("unknown", "reason", line.reason, scope.absences_paragraph if scope else None, expected="dismissed")
     if line.reason == "dismissed":
-        _dismiss(ctx, line.on)
+        _dismiss(ctx, line.since)
     ctx.appraisal.participation, ctx.appraisal.reason = "without", line.reason
-    return {"reason": line.reason, "on": line.on.isoformat()}
+    return {"reason": line.reason, "since": line.since.isoformat()}
 
 
 def _dismiss(ctx: Context, day: date) -> None:
@@ -120,10 +124,15 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
     return {"outcome": line.outcome}
 
 
-def set_score(ctx: Context, score: Any) -> dict[str, Any]:
-    """A score decided by people (commission, appeal, calibration) on the kind's bands."""
-    rules = ctx.definition.rules(ctx.appraisal.kind)  # type: ignore[arg-type]
+def set_score(ctx: Context, score: Any, field: str = "score") -> dict[str, Any]:
+    """A score decided by people (commission, appeal, calibration), on the kind's scale
+    and bands."""
+    kind = ctx.appraisal.kind
+    rules = ctx.definition.rules(kind)  # type: ignore[arg-type]
     assert rules is not None
+    span = ctx.definition.score_span(kind)  # type: ignore[arg-type]
+    if not span.min <= score <= span.max:
+        raise ctx.fail("range", field, score, rules.paragraph, low=span.min, high=span.max)
     rounded = round_score(score)
     band = ctx.definition.bands(rules.bands).band_for(rounded)
     ctx.appraisal.score, ctx.appraisal.band = rounded, band.id

@@ -1,8 +1,8 @@
 """The 360 survey (typical2023 п.34–37): HR invites 3 to 7 respondents, each answers once,
 anonymously; the result is computed from the pooled answers.
 
-An answer is stored without its respondent (models/survey.py); the audit records that a
-respondent answered, never what.
+Answers are counted into the survey's tally, every cell touched by each answer
+(models/survey.py says why); the audit records that a respondent answered, never what.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Literal
 
+from sqlalchemy import case, insert, tuple_, update
 from sqlmodel import select
 
 from methodology.scoring.requests import Number
 from methodology.scoring.survey360 import check_answers, check_roles, pooled_score
-from models import Position, Servant, SurveyAnswer, SurveyInvitation
+from models import Position, SelfAnswer, Servant, SurveyInvitation, SurveyTally
 from states.handlers import Context, handler
 from states.handlers.sheets import Payload
 
@@ -45,7 +46,21 @@ def survey_invite(ctx: Context) -> dict[str, Any]:
         seen.add(person.servant)
         ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=person.servant, role=person.role))
     ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=assessee.id, role="self"))
+    _open_tally(ctx)
     return {"respondents": len(people)}
+
+
+def _open_tally(ctx: Context) -> None:
+    """Every cell of the survey, at zero, before anyone answers."""
+    rules = ctx.definition.survey360
+    assert rules is not None
+    cells = [
+        {"appraisal_id": ctx.appraisal.id, "competency": c.id, "question": q, "value": option.value, "count": 0}
+        for c in rules.competencies[assessee_group(ctx)]
+        for q in range(rules.questions_per_competency)
+        for option in rules.answer_scale
+    ]
+    ctx.session.connection().execute(insert(SurveyTally), cells)
 
 
 class Answers(Payload):
@@ -65,12 +80,16 @@ def survey_answer(ctx: Context) -> dict[str, Any]:
         raise ctx.fail("not_invited", "respondent", ctx.actor.id)
     answers = ctx.parse(Answers).answers
     check_answers(ctx.definition, assessee_group(ctx), "answers", answers)
-    for competency, values in answers.items():
-        for question, value in enumerate(values):
-            ctx.session.add(SurveyAnswer(
-                appraisal_id=ctx.appraisal.id, competency=competency, question=question,
-                value=int(value), is_self=invitation.role == "self",
-            ))
+    chosen = [(c, q, int(v)) for c, values in answers.items() for q, v in enumerate(values)]
+    if invitation.role == "self":
+        ctx.session.add_all(SelfAnswer(appraisal_id=ctx.appraisal.id, competency=c, question=q, value=v) for c, q, v in chosen)
+    else:  # one statement over every cell: +1 where chosen, +0 elsewhere
+        cell = tuple_(SurveyTally.competency, SurveyTally.question, SurveyTally.value)
+        ctx.session.execute(
+            update(SurveyTally)
+            .where(SurveyTally.appraisal_id == ctx.appraisal.id)  # type: ignore[arg-type]
+            .values(count=SurveyTally.count + case((cell.in_(chosen), 1), else_=0))
+        )
     invitation.answered = True
     ctx.session.add(invitation)
     return {}  # what was answered stays out of the audit trail (п.34)
@@ -88,11 +107,10 @@ def survey_result(ctx: Context) -> dict[str, Any]:
     if len(others) < rules.respondents.min:
         raise ctx.fail("too_few_answers", "respondents", len(others), rules.respondents_paragraph,
                        present=len(others), needed=rules.respondents.min)
-    pooled: dict[str, list[Decimal]] = defaultdict(list)
     own: dict[str, list[Decimal]] = defaultdict(list)
-    for answer in ctx.session.exec(select(SurveyAnswer).where(SurveyAnswer.appraisal_id == ctx.appraisal.id)):
-        (own if answer.is_self else pooled)[answer.competency].append(Decimal(answer.value))
-    result = pooled_score(ctx.definition, assessee_group(ctx), pooled, own or None, len(others))
+    for answer in ctx.session.exec(select(SelfAnswer).where(SelfAnswer.appraisal_id == ctx.appraisal.id)):
+        own[answer.competency].append(Decimal(answer.value))
+    result = pooled_score(ctx.definition, assessee_group(ctx), pooled_answers(ctx.session, ctx.appraisal.id), own or None, len(others))
     return {**ctx.record(result), "weakest": result.details["weakest"]}
 
 
@@ -102,3 +120,11 @@ def assessee_group(ctx: Context) -> Literal["head", "staff"]:
     position = servant and servant.position_id and ctx.session.get(Position, servant.position_id)
     return "head" if ctx.definition.is_head(position.category if position else None) else "staff"
 
+
+
+def pooled_answers(session: Any, appraisal_id: int) -> dict[str, list[Decimal]]:
+    """Every respondent's answers per competency, from the tally (order carries nothing)."""
+    pooled: dict[str, list[Decimal]] = defaultdict(list)
+    for cell in session.exec(select(SurveyTally).where(SurveyTally.appraisal_id == appraisal_id, SurveyTally.count > 0)):
+        pooled[cell.competency].extend([Decimal(cell.value)] * cell.count)
+    return pooled

@@ -1,0 +1,128 @@
+"""The flows as real Prefect flow runs, on a Prefect test server (prefect_test_harness: a
+server subprocess on a temporary SQLite database of its own). The product's database is
+another SQLite file, named by BAGALAU_DATABASE_URL, as in production (flows/runs.py
+database(): "never Prefect's").
+
+One mne2017 body and one typical2023 body; three flow runs, each with an explicit input:
+open the quarterly cycles on Wed 1 April 2026, sweep on Mon 13 April 2026 at 09:00 Almaty
+(the first working day after the Q1 deadlines of Fri 10 April: "overdue" for every one),
+report on Mon 20 April 2026. Starting the server takes 30–50 s here; each run ~1.5 s.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+from uuid import UUID
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from flows.inputs import ReportInput, SweepInput
+from flows.opening import open_quarterly_cycle, request_for
+from flows.report import compliance_report
+from flows.sweep import deadline_sweep
+from methodology.workdays import ALMATY
+from models import Appraisal, Notice
+from models.db import engine, transaction
+from tests.factories import organisation
+
+D = date
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def product(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Engine]:
+    path = tmp_path_factory.mktemp("e2e") / "bagalau.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BAGALAU_DATABASE_URL", url)
+        bound = engine(url)
+        organisation(bound, "mne2017", "mne")
+        organisation(bound, "typical2023", "typ")
+        yield bound
+
+
+@pytest.fixture(scope="module")
+def runs(prefect_server: None, product: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The three flow runs, once: their final states."""
+    folder = tmp_path_factory.mktemp("reports")
+    return {
+        "open": open_quarterly_cycle(request_for("quarter", D(2026, 4, 1)), return_state=True),
+        "sweep": deadline_sweep(SweepInput(now=datetime(2026, 4, 13, 9, 0, tzinfo=ALMATY), batch=5), return_state=True),
+        "report": compliance_report(ReportInput(on=D(2026, 4, 20), lang="en", folder=str(folder)), return_state=True),
+        "folder": folder,
+    }
+
+
+def _flow_run(run_id: UUID) -> Any:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(run_id)
+
+
+def test_each_flow_run_completes_with_its_work_done(runs: dict[str, Any], product: Engine) -> None:
+    for name in ("open", "sweep", "report"):
+        assert runs[name].is_completed(), (name, runs[name])
+
+    # mne2017 quarterly: 8; typical2023 kpi: 2 heads (C-1, C-3), differentiation: 6
+    assert runs["open"].result() == {
+        "opened": ["mne/quarterly/2026-Q1", "typ/kpi/2026-Q1", "typ/differentiation/2026-Q1"],
+        "appraisals": 16,
+        "not_appraised": 0,
+    }
+    # 16 rows due Fri 10 April, first swept Mon 13 April: "overdue" each, the reminder of
+    # Wed 8 April overtaken; batches of 5: 5, 5, 5, 1
+    assert runs["sweep"].result() == {"deadlines": 16, "notices": 16, "batches": 4, "kinds": {"overdue": 16}}
+    # on 20 April all 16 are 10 days overdue
+    folder = runs["folder"]
+    assert runs["report"].result() == {
+        "rows": 16, "overdue": 16,
+        "files": [str(folder / f"compliance-2026-04-20-en{suffix}") for suffix in (".csv", ".xlsx", ".html")],
+    }
+    assert all(Path(f).is_file() for f in runs["report"].result()["files"])
+
+    # the work landed in the product's database, not Prefect's
+    with transaction(product) as session:
+        assert session.execute(sa.select(sa.func.count()).select_from(Appraisal)).scalar() == 16
+        assert session.execute(sa.select(sa.func.count()).select_from(Notice)).scalar() == 16
+        assert "flow_run" not in sa.inspect(session.connection()).get_table_names()
+
+
+def test_the_flow_runs_are_named_and_tagged_for_hr(runs: dict[str, Any]) -> None:
+    opened = _flow_run(runs["open"].state_details.flow_run_id)
+    assert (opened.name, opened.state_type.value) == ("open quarterly cycles 2026-04-01", "COMPLETED")
+    assert set(opened.tags) == {
+        "kind:quarterly", "kind:kpi", "kind:differentiation", "period:2026-Q1", "body:mne", "body:typ",
+    }
+    assert opened.parameters["opening"]["on"] == "2026-04-01"
+
+    swept = _flow_run(runs["sweep"].state_details.flow_run_id)
+    assert swept.name == "sweep 2026-04-13 09:00:00+05:00"
+    assert swept.parameters["request"] == {"now": "2026-04-13T09:00:00+05:00", "batch": 5}
+    assert set(swept.tags) == {"notices:overdue"}
+    assert swept.state_type.value == "COMPLETED"
+
+    reported = _flow_run(runs["report"].state_details.flow_run_id)
+    assert (reported.name, reported.state_type.value) == ("compliance report 2026-04-20", "COMPLETED")
+
+    # each flow ran its one task
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        for run, task in ((opened, "open-due-cycles"), (swept, "sweep-deadlines"), (reported, "build-compliance-report")):
+            tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
+            assert [(t.name.rsplit("-", 1)[0], t.state_type.value) for t in tasks] == [(task, "COMPLETED")], run.name
