@@ -15,7 +15,6 @@ from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.engine import Engine
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from methodology import loader
@@ -24,7 +23,7 @@ from methodology.errors import InvalidInput
 from methodology.schema import Methodology, Workflow
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Absence, Appraisal, AuditEvent, Cycle, Deadline, Position, Servant, StateBody
-from models.db import transaction
+from models.db import insert_rows, transaction
 from states import timeline
 
 
@@ -169,9 +168,15 @@ def _create(
         }
         for p in placements
     ]
-    connection = session.connection()  # Core executemany: an ORM object per row costs 10× more
-    inserted = connection.execute(insert(Appraisal).returning(Appraisal.id, sort_by_parameter_order=True), rows)
-    ids = list(inserted.scalars())
+    # Core executemany: an ORM object per row costs 10× more, and RETURNING in order makes
+    # SQLite run one statement per row; the new ids are then read back in one query.
+    connection = session.connection()
+    insert_rows(connection, Appraisal.__table__, rows)  # type: ignore[attr-defined]
+    created = {p.servant_id for p in placements}
+    new_ids = dict(connection.execute(
+        select(Appraisal.servant_id, Appraisal.id).where(Appraisal.cycle_id == cycle.id)  # type: ignore[arg-type]
+    ).all())
+    ids = [new_ids[p.servant_id] for p in placements if p.servant_id in created]
     _first_deadlines(session, definition, flow, period, placements, ids, managers, calendar, body_id)
     at = datetime.combine(on, time(9, 0), ALMATY)
     events = [
@@ -179,7 +184,7 @@ def _create(
          "from_state": None, "to_state": p.state, "reason": p.reason, "data": {"participation": p.participation}}
         for appraisal_id, p in zip(ids, placements)
     ]
-    connection.execute(insert(AuditEvent), events)
+    insert_rows(connection, AuditEvent.__table__, events)  # type: ignore[attr-defined]
 
 
 def _first_deadlines(
@@ -211,5 +216,4 @@ def _first_deadlines(
         for step, due in steps
         if due.due is not None
     ]
-    if rows:
-        session.connection().execute(insert(Deadline), rows)
+    insert_rows(session.connection(), Deadline.__table__, rows)  # type: ignore[attr-defined]
