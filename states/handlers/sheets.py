@@ -127,9 +127,7 @@ def plan_score(ctx: Context) -> dict[str, Any]:
     scores = ctx.parse(Scores).scores
     indicators = _matching(ctx, scores, "scores")
     result = plan_result(ctx.definition, scores)
-    for indicator, score in zip(indicators, scores):
-        indicator.score = score
-        ctx.session.add(indicator)
+    _put(ctx, indicators, "score", scores)
     return ctx.record(result)
 
 
@@ -172,9 +170,7 @@ def kpi_actuals(ctx: Context) -> dict[str, Any]:
     for index, value in enumerate(actuals):
         if value < 0:
             raise ctx.fail("at_least", f"actuals[{index}]", value, low=0)
-    for indicator, value in zip(_matching(ctx, actuals, "actuals"), actuals):
-        indicator.actual = value
-        ctx.session.add(indicator)
+    _put(ctx, _matching(ctx, actuals, "actuals"), "actual", actuals)
     return {"actuals": len(actuals)}
 
 
@@ -185,9 +181,7 @@ def kpi_scores(ctx: Context) -> dict[str, Any]:
     indicators = _matching(ctx, scores, "scores")
     inputs = [KpiInput(i.planned or Decimal(0), i.actual or Decimal(0), i.direction, s) for i, s in zip(indicators, scores)]  # type: ignore[arg-type]
     result = kpi_score(ctx.definition, inputs)
-    for indicator, score in zip(indicators, scores):
-        indicator.score = score
-        ctx.session.add(indicator)
+    _put(ctx, indicators, "score", scores)
     return ctx.record(result)
 
 
@@ -248,6 +242,13 @@ def _matching(ctx: Context, values: list[Any], field: str) -> list[Indicator]:
     if len(values) != len(indicators):
         raise ctx.fail("count", field, len(values), low=len(indicators), high=len(indicators))
     return indicators
+
+
+def _put(ctx: Context, indicators: list[Indicator], field: str, values: list[Any]) -> None:
+    """One value per indicator, in the plan's order."""
+    for indicator, value in zip(indicators, values):
+        setattr(indicator, field, value)
+        ctx.session.add(indicator)
 
 
 def _rows(ctx: Context, table: Any, appraisal_id: int | None = None) -> list[Any]:
