@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.engine import Engine
+from sqlalchemy import JSON, ColumnElement, Date, DateTime, Integer, and_, func, insert, literal
 from sqlmodel import Session, select
 
 from methodology import loader
@@ -156,9 +157,13 @@ def _create(
     calendar: WorkCalendar,
     body_id: int,
 ) -> None:
-    """Insert the appraisals, their first deadlines and audit events in three statements."""
+    """Insert the appraisals, then derive their first deadlines and opening audit events
+    from those rows inside the database (INSERT … SELECT): a handful of statements per
+    state body, whatever its size."""
     if not placements:
         return
+    connection = session.connection()
+    before = connection.execute(select(func.coalesce(func.max(Appraisal.id), 0))).scalar_one()
     rows = [
         {
             "cycle_id": cycle.id, "servant_id": p.servant_id, "assessor_id": managers[p.servant_id],
@@ -168,23 +173,17 @@ def _create(
         }
         for p in placements
     ]
-    # Core executemany: an ORM object per row costs 10× more, and RETURNING in order makes
-    # SQLite run one statement per row; the new ids are then read back in one query.
-    connection = session.connection()
     insert_rows(connection, Appraisal.__table__, rows)  # type: ignore[attr-defined]
-    created = {p.servant_id for p in placements}
-    new_ids = dict(connection.execute(
-        select(Appraisal.servant_id, Appraisal.id).where(Appraisal.cycle_id == cycle.id)  # type: ignore[arg-type]
-    ).all())
-    ids = [new_ids[p.servant_id] for p in placements if p.servant_id in created]
-    _first_deadlines(session, definition, flow, period, placements, ids, managers, calendar, body_id)
+    new = and_(Appraisal.cycle_id == cycle.id, Appraisal.id > before)  # type: ignore[arg-type, operator]
+    _first_deadlines(session, definition, flow, period, new, calendar, body_id)
     at = datetime.combine(on, time(9, 0), ALMATY)
-    events = [
-        {"appraisal_id": appraisal_id, "at": at, "actor_id": None, "actor_role": "system", "action": "open",
-         "from_state": None, "to_state": p.state, "reason": p.reason, "data": {"participation": p.participation}}
-        for appraisal_id, p in zip(ids, placements)
-    ]
-    insert_rows(connection, AuditEvent.__table__, events)  # type: ignore[attr-defined]
+    for participation in {p.participation for p in placements}:
+        opened = select(
+            Appraisal.id, literal(at, DateTime(timezone=True)), literal("system"), literal("open"),
+            Appraisal.state, Appraisal.reason, literal({"participation": participation}, JSON),
+        ).where(new, Appraisal.participation == participation)
+        columns = ["appraisal_id", "at", "actor_role", "action", "to_state", "reason", "data"]
+        connection.execute(insert(AuditEvent).from_select(columns, opened))
 
 
 def _first_deadlines(
@@ -192,28 +191,23 @@ def _first_deadlines(
     definition: Methodology,
     flow: Workflow,
     period: Period,
-    placements: list[Placement],
-    ids: list[int],
-    managers: dict[int, int | None],
+    new: ColumnElement[bool],
     calendar: WorkCalendar,
     body_id: int,
 ) -> None:
     """The deadlines an appraisal opens with depend on the period alone: computed once per
-    step, then one row per appraisal that starts in the initial state."""
-    steps = [(step, due_of(definition, step, period, {}, calendar)) for step in flow.opens]
-    fires = {step: due.due and timeline.first_fire(definition, step, due.due, calendar) for step, due in steps}
+    step, then written for every new appraisal in the initial state by one statement."""
     offices = timeline.Offices.of(session, body_id)
-    rows = [
-        {
-            "appraisal_id": appraisal_id, "step": step, "due": due.due, "paragraph": due.rule.paragraph,
-            "responsible_role": due.rule.responsible,
-            "responsible_id": offices.holder(due.rule.responsible, p.servant_id, managers[p.servant_id]),
-            "status": "open", "closed_on": None, "level": 0,
-            "next_fire": fires[step],
-        }
-        for appraisal_id, p in zip(ids, placements)
-        if p.state == flow.initial
-        for step, due in steps
-        if due.due is not None
-    ]
-    insert_rows(session.connection(), Deadline.__table__, rows)  # type: ignore[attr-defined]
+    for step in flow.opens:
+        due = due_of(definition, step, period, {}, calendar)
+        if due.due is None:
+            continue
+        role = due.rule.responsible
+        who = {"servant": Appraisal.servant_id, "direct_manager": Appraisal.assessor_id}.get(role)
+        rows = select(
+            Appraisal.id, literal(step), literal(due.due, Date), literal(due.rule.paragraph), literal(role),
+            who if who is not None else literal(offices.holder(role, 0, None), Integer),
+            literal("open"), literal(0), literal(timeline.first_fire(definition, step, due.due, calendar), Date),
+        ).where(new, Appraisal.state == flow.initial)
+        columns = ["appraisal_id", "step", "due", "paragraph", "responsible_role", "responsible_id", "status", "level", "next_fire"]
+        session.connection().execute(insert(Deadline).from_select(columns, rows))
