@@ -1,5 +1,12 @@
 """`deadline-sweep`: reminders before, escalations after, each recorded once in the outbox
-(states/sweep.py says how). Runs every 15 minutes; one task, whatever the volume."""
+(states/sweep.py says how), then the outbox delivered (notifications/delivery.py). Runs
+every 15 minutes; two tasks, whatever the volume.
+
+Delivery runs after the sweep in the same flow run, so a notice the sweep records goes out
+within the same quarter of an hour. Before sending it records what the calendar owes
+besides the deadlines: the notices of cycles opened since (schedule, sheet to fill) and
+the 360 respondents' reminders (notifications/enqueue.py).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,8 @@ from prefect import flow, get_run_logger, task
 
 from flows.inputs import SweepInput
 from flows.runs import database, now, run_name, tag_run
+from notifications.delivery import deliver
+from notifications.enqueue import announce_openings, remind
 from states.sweep import sweep
 
 
@@ -18,12 +27,27 @@ def sweep_deadlines(request: SweepInput) -> dict[str, Any]:
     return {"deadlines": report.deadlines, "notices": report.notices, "batches": report.batches, "kinds": dict(report.kinds)}
 
 
+def deliver_notices(request: SweepInput) -> dict[str, Any]:
+    """The work of the delivery task, as plain code (also `bagalau notices deliver`)."""
+    moment, engine = now(request.now), database()
+    announced, reminded = announce_openings(engine, moment.date()), remind(engine, moment.date())
+    report = deliver(engine, moment)
+    return {
+        "announced": announced, "reminded": reminded,
+        "sent": report.sent, "retried": report.retried, "dead": report.dead, "channels": report.channels,
+    }
+
+
 sweep_deadlines_task = task(sweep_deadlines, name="sweep-deadlines")
+deliver_notices_task = task(deliver_notices, name="deliver-notices")
 
 
 @flow(name="deadline-sweep", flow_run_name=run_name("sweep", "now"))
 def deadline_sweep(request: SweepInput = SweepInput()) -> dict[str, Any]:
     result = sweep_deadlines_task(request)
-    tag_run(*(f"notices:{kind}" for kind in result["kinds"]))
-    get_run_logger().info("%d deadlines, %d notices recorded", result["deadlines"], result["notices"])
-    return result
+    delivery = deliver_notices_task(request)
+    tag_run(*(f"notices:{kind}" for kind in result["kinds"]), *(["delivery:dead"] if delivery["dead"] else []))
+    logger = get_run_logger()
+    logger.info("%d deadlines, %d notices recorded", result["deadlines"], result["notices"])
+    logger.info("%d notices sent, %d to retry, %d dead-lettered", delivery["sent"], delivery["retried"], delivery["dead"])
+    return {**result, "delivery": delivery}

@@ -25,6 +25,7 @@ from methodology.schema import STAY, Methodology, TransitionDef
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, AuditEvent, Servant
 from models.db import transaction
+from notifications.enqueue import enqueue_for_transition
 from states import consequences, machines, timeline
 from states.errors import Conflict, Refused
 from states.handlers import Context, load_all
@@ -103,6 +104,7 @@ def apply(
     if state.result:  # only a completed appraisal has consequences; a withdrawn one has none
         consequences.record(session, definition, appraisal, on)
     session.add(appraisal)
+    enqueue_for_transition(session, appraisal, row.action, on)
 
 
 def audit(

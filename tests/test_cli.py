@@ -134,8 +134,8 @@ def test_methodology_list_and_show() -> None:
     assert "'nope'" in refused("methodology", "show", "nope")
 
 
-def test_demo_scores_every_example() -> None:
-    done = run("demo", "--examples", str(EXAMPLES), "--lang", "en")
+def test_demo_scores_every_example(tmp_path: Path) -> None:
+    done = run("demo", "--examples", str(EXAMPLES), "--lang", "en", "--forms", str(tmp_path))
     assert done.returncode == 0, done.stderr
     for example in (EXAMPLES / "score").glob("*.json"):
         assert example.stem[:12] in done.stdout

@@ -197,12 +197,14 @@ def test_purge_removes_documents_past_retention_and_keeps_held_ones(product: Eng
 
     before = {name: children(appraisal_id) for name, appraisal_id in ids.items()}
     # The servant's sheet: two bonus activities and one violation (the manager's column,
-    # п.26), three votes (п.8), the reminder of its deadline, bonus eligibility (п.43).
-    assert before["servant"] == {"bonus_item": 2, "violation": 1, "vote": 3, "notice": 1, "consequence": 1}
+    # п.26), three votes (п.8), bonus eligibility (п.43), and six notices: the reminder of its
+    # deadline and the five the transitions sent (sheet to agree, sheet to sign, the result
+    # to the servant and to HR, familiarisation).
+    assert before["servant"] == {"bonus_item": 2, "violation": 1, "vote": 3, "notice": 6, "consequence": 1}
     trail = {name: len(_trail(product, appraisal_id)) for name, appraisal_id in ids.items()}
 
     result = purge_expired(PurgeInput(on=D(2029, 4, 24)))
-    assert result == {"purged": 1, "kept_on_hold": 2, "rows": 8}
+    assert result == {"purged": 1, "kept_on_hold": 2, "rows": 13}
 
     purged = _appraisal(product, ids["servant"])
     assert (purged.score, purged.band, purged.reason, purged.events, purged.purged_on) == (None, None, None, {}, D(2029, 4, 24))
@@ -227,7 +229,7 @@ def test_purge_removes_documents_past_retention_and_keeps_held_ones(product: Eng
 
     # the next night: nothing new on hold, colleague3's has expired now (closed 24 April 2026)
     assert purge_expired(PurgeInput(on=D(2029, 4, 24))) == {"purged": 0, "kept_on_hold": 2, "rows": 0}
-    assert purge_expired(PurgeInput(on=D(2029, 4, 25))) == {"purged": 1, "kept_on_hold": 2, "rows": 8}
+    assert purge_expired(PurgeInput(on=D(2029, 4, 25))) == {"purged": 1, "kept_on_hold": 2, "rows": 13}
     assert _appraisal(product, ids["colleague3"]).purged_on == D(2029, 4, 25)
 
 

@@ -85,7 +85,12 @@ def test_each_flow_run_completes_with_its_work_done(runs: dict[str, Any], produc
     }
     # 16 rows due Fri 10 April, first swept Mon 13 April: "overdue" each, the reminder of
     # Wed 8 April overtaken; batches of 5: 5, 5, 5, 1
-    assert runs["sweep"].result() == {"deadlines": 16, "notices": 16, "batches": 4, "kinds": {"overdue": 16}}
+    # then delivery: the 31 announcements of the opened cycles (schedule, sheet to fill) and
+    # the 16 overdue notices, each to the in-app inbox
+    assert runs["sweep"].result() == {
+        "deadlines": 16, "notices": 16, "batches": 4, "kinds": {"overdue": 16},
+        "delivery": {"announced": 31, "reminded": 0, "sent": 47, "retried": 0, "dead": 0, "channels": {"inbox": 47}},
+    }
     # on 20 April all 16 are 10 days overdue
     folder = runs["folder"]
     assert runs["report"].result() == {
@@ -97,7 +102,7 @@ def test_each_flow_run_completes_with_its_work_done(runs: dict[str, Any], produc
     # the work landed in the product's database, not Prefect's
     with transaction(product) as session:
         assert session.execute(sa.select(sa.func.count()).select_from(Appraisal)).scalar() == 16
-        assert session.execute(sa.select(sa.func.count()).select_from(Notice)).scalar() == 16
+        assert session.execute(sa.select(sa.func.count()).select_from(Notice)).scalar() == 47
         assert "flow_run" not in sa.inspect(session.connection()).get_table_names()
 
 
@@ -118,11 +123,11 @@ def test_the_flow_runs_are_named_and_tagged_for_hr(runs: dict[str, Any]) -> None
     reported = _flow_run(runs["report"].state_details.flow_run_id)
     assert (reported.name, reported.state_type.value) == ("compliance report 2026-04-20", "COMPLETED")
 
-    # each flow ran its one task
+    # each flow ran its tasks: one, and the sweep two (sweep, then deliver)
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
     with get_client(sync_client=True) as client:
-        for run, task in ((opened, "open-due-cycles"), (swept, "sweep-deadlines"), (reported, "build-compliance-report")):
+        for run, names in ((opened, ["open-due-cycles"]), (swept, ["deliver-notices", "sweep-deadlines"]), (reported, ["build-compliance-report"])):
             tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
-            assert [(t.name.rsplit("-", 1)[0], t.state_type.value) for t in tasks] == [(task, "COMPLETED")], run.name
+            assert sorted((t.name.rsplit("-", 1)[0], t.state_type.value) for t in tasks) == [(n, "COMPLETED") for n in names], run.name

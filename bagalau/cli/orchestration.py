@@ -40,11 +40,14 @@ def sweep(
     now: Optional[str] = typer.Option(None, "--now", help="ISO date-time to sweep for (default: now, Asia/Almaty)."),
     batch: int = typer.Option(5000, "--batch", min=1),
 ) -> None:
-    """Run the deadline sweep once."""
+    """Run the deadline sweep once, then deliver what is due from the outbox."""
     from flows.inputs import SweepInput
-    from flows.sweep import deadline_sweep, sweep_deadlines
+    from flows.sweep import deadline_sweep, deliver_notices, sweep_deadlines
 
-    _once(deadline_sweep, sweep_deadlines, SweepInput(now=_moment(now), batch=batch))
+    def work(request: SweepInput) -> dict[str, Any]:  # what the flow's two tasks do
+        return {**sweep_deadlines(request), "delivery": deliver_notices(request)}
+
+    _once(deadline_sweep, work, SweepInput(now=_moment(now), batch=batch))
 
 
 def open_cycles(

@@ -1,0 +1,53 @@
+"""The in-app inbox: each person's notices as they read them in the application, in their
+language, read or unread.
+
+A message is written in the same transaction that marks its notice delivered, one per
+notice (its unique notice_id), so a retried or resent notice never shows twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from models.outbox import InboxMessage
+from notifications.channels import Outgoing
+
+NAME = "inbox"
+
+
+def post(session: Session, outgoing: Outgoing, at: datetime) -> None:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(InboxMessage).values(
+            notice_id=outgoing.notice_id, recipient_id=outgoing.recipient_id, lang=outgoing.lang,
+            subject=outgoing.rendered.subject, text=outgoing.rendered.text, html=outgoing.rendered.html,
+            created_at=at, read_at=None,
+        ).on_conflict_do_nothing(index_elements=["notice_id"])
+    )
+
+
+def messages(session: Session, person_id: int, *, unread_only: bool = False, limit: int = 50) -> list[InboxMessage]:
+    """A person's messages, newest first."""
+    query = select(InboxMessage).where(InboxMessage.recipient_id == person_id)
+    if unread_only:
+        query = query.where(InboxMessage.read_at == None)  # noqa: E711
+    return list(session.exec(query.order_by(InboxMessage.id.desc()).limit(limit)))  # type: ignore[union-attr]
+
+
+def unread(session: Session, person_id: int) -> int:
+    query = select(func.count()).select_from(InboxMessage).where(InboxMessage.recipient_id == person_id, InboxMessage.read_at == None)  # noqa: E711
+    return session.exec(query).one()
+
+
+def mark_read(session: Session, message_id: int, person_id: int, at: datetime) -> bool:
+    """Mark one of the person's own messages read; False if it is not theirs or is read."""
+    done = session.execute(
+        update(InboxMessage)
+        .where(InboxMessage.id == message_id, InboxMessage.recipient_id == person_id, InboxMessage.read_at == None)  # type: ignore[arg-type]  # noqa: E711
+        .values(read_at=at)
+    )
+    return done.rowcount == 1  # type: ignore[attr-defined]

@@ -1,0 +1,380 @@
+"""Notices as people read them: a subject, a plain-text body and an HTML body, from one
+Jinja2 template per kind of notice and language (templates/notices/<kind>.<lang>.j2, blocks
+`subject`, `text`, `html`), in Kazakh, Russian or English.
+
+The HTML block is rendered with autoescape on, so a name or a reason typed by a person
+cannot become markup; the subject and the plain text are not HTML and are rendered from
+the same file without escaping (an e-mail's text/plain part must not say "&amp;"). Both
+use StrictUndefined: a variable missing from the context raises instead of printing
+nothing. Every value a template shows is prepared here in the reader's language (dates,
+periods, labels, paragraphs), so the templates hold only the wording.
+
+A result is put into the context only for a recipient who may read it (typical2023 п.16,
+п.21, states/confidentiality.py); for anyone else the templates have nothing to show.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache
+from itertools import groupby
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup, escape
+from sqlmodel import Session, select
+
+from methodology import loader
+from methodology.deadlines import due_of
+from methodology.i18n import DEFAULT_LANG, LANGS, Lang, cite
+from methodology.schema import Methodology, TransitionDef
+from methodology.workdays import ALMATY, default_calendar
+from models import (
+    Appeal,
+    Appraisal,
+    AuditEvent,
+    CalibrationApplication,
+    CalibrationParticipant,
+    CalibrationSession,
+    Consequence,
+    Deadline,
+    Notice,
+    Position,
+    RefusalAct,
+    Servant,
+    StateBody,
+    SurveyInvitation,
+)
+from notifications.enqueue import table
+from states.confidentiality import may_read_result
+from states.timeline import events_of, period_of, rows_of
+
+TEMPLATES = Path(__file__).with_name("templates") / "notices"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(kind: str, lang: Lang, context: Mapping[str, Any]) -> Rendered:
+    """One notice in one language; raises on a missing template or variable."""
+    name = f"{kind}.{lang}.j2"
+    plain = _environment(False).get_template(name)
+    subject = " ".join(_block(plain, "subject", context).split())  # one line: it is a header
+    text = re.sub(r"\n{3,}", "\n\n", _block(plain, "text", context)).strip() + "\n"  # optional paragraphs leave gaps
+    body = Markup(_block(_environment(True).get_template(name), "html", context))
+    html = _environment(True).get_template("_frame.j2").render(lang=lang, subject=subject, body=body)
+    return Rendered(subject, text, html)
+
+
+def render_notice(session: Session, notice: Notice, lang: Lang | None = None) -> Rendered:
+    """A stored notice in `lang`, by default its recipient's own language."""
+    lang = lang or language_of(session, notice)
+    return render(notice.kind, lang, context_of(session, notice, lang))
+
+
+def language_of(session: Session, notice: Notice) -> Lang:
+    person = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    return person.lang if person and person.lang in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+
+
+def kinds() -> list[str]:
+    """Every kind of notice that has templates (the sweep's and the table's)."""
+    return sorted({path.name.split(".")[0] for path in TEMPLATES.glob("*.j2") if not path.name.startswith("_")})
+
+
+@cache
+def _environment(html: bool) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    environment.filters["paragraphs"] = paragraphs
+    return environment
+
+
+def _block(template: Template, name: str, context: Mapping[str, Any]) -> str:
+    return "".join(template.blocks[name](template.new_context(dict(context))))
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text as HTML: blank lines part paragraphs, lines starting "- " make a list."""
+    safe = text if isinstance(text, Markup) else escape(text)
+    out = []
+    for chunk in safe.strip().split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        for is_item, run in groupby(lines, key=lambda line: line.startswith("- ")):
+            group = list(run)
+            if is_item:
+                out.append(Markup("<ul>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(line[2:]) for line in group)))
+            else:
+                out.append(Markup("<p>{}</p>").format(Markup("<br>\n").join(group)))
+    return Markup("\n").join(out)
+
+
+# --- words in the reader's language --------------------------------------------------------
+
+MONTHS = {
+    "kk": ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"],
+    "ru": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+}
+ROMAN = ["I", "II", "III", "IV"]
+
+
+def day(value: date | None, lang: Lang) -> str | None:
+    if value is None:
+        return None
+    month = MONTHS[lang][value.month - 1]
+    return {
+        "kk": f"{value.year} жылғы {value.day} {month}",
+        "ru": f"{value.day} {month} {value.year} года",
+        "en": f"{value.day} {month} {value.year}",
+    }[lang]
+
+
+def period(text: str, lang: Lang) -> str:
+    year, _, quarter = text.partition("-Q")
+    if not quarter:
+        return {"kk": f"{year} жыл", "ru": f"{year} год", "en": year}[lang]
+    return {"kk": f"{year} жылғы {quarter}-тоқсан", "ru": f"{ROMAN[int(quarter) - 1]} квартал {year} года", "en": f"Q{quarter} {year}"}[lang]
+
+
+def number(value: Decimal, lang: Lang) -> str:
+    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:.2f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+# The patronymic says how to address a person in Russian (Уважаемый / Уважаемая).
+_MALE = ("ұлы", "улы", "ович", "евич", "ич")
+_FEMALE = ("қызы", "кызы", "овна", "евна", "ична")
+
+
+def gender(full_name: str) -> str | None:
+    words = [word.lower() for word in full_name.split()]
+    if any(word.endswith(_FEMALE) for word in words):
+        return "f"
+    if any(word.endswith(_MALE) for word in words):
+        return "m"
+    return None
+
+
+def label(group: str, name: str, lang: Lang) -> str:
+    return table().labels[group][name][lang]
+
+
+# --- the context of a stored notice ----------------------------------------------------------
+
+
+def context_of(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
+    """Everything the notice's templates show, read from the stored data."""
+    appraisal = session.get(Appraisal, notice.appraisal_id)
+    assert appraisal is not None
+    definition = loader.load(appraisal.methodology)
+    flow = definition.flow(appraisal.kind)  # type: ignore[arg-type]
+    servant = _person(session, appraisal.servant_id)
+    recipient = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    position = session.get(Position, servant.position_id) if servant.position_id else None
+    body = session.get(StateBody, servant.state_body_id)
+    readable = recipient is not None and appraisal.score is not None and may_read_result(session, recipient, appraisal)
+    transitions = {row.action: row for row in flow.transitions}
+    context: dict[str, Any] = {
+        "lang": lang,
+        "recipient": {
+            "name": recipient.full_name if recipient else "—", "is_servant": notice.recipient_id == servant.id,
+            "gender": gender(recipient.full_name) if recipient else None,
+        },
+        "body": body.name if body else "—",
+        "servant": {"name": servant.full_name, "position": position.title if position else None},
+        "appraisal": {
+            "id": appraisal.id, "kind": label("kinds", appraisal.kind, lang), "period": period(appraisal.period, lang),
+            "methodology": definition.title(lang), "state": flow.states[appraisal.state].label(lang),
+        },
+        "on": day(notice.due, lang),
+        "event": _action(definition, transitions.get(notice.event or ""), lang),
+        "task": _action(definition, transitions.get(notice.task or ""), lang),
+        "step": _step(session, definition, appraisal, notice, lang),
+        "result": _result(definition, appraisal, lang) if readable else None,
+        "confidential": appraisal.score is not None and not readable,
+        "readers": cite(definition.id, definition.scope.result_readers_paragraph, lang) if definition.scope else None,
+    }
+    extra = EXTRAS.get(notice.kind)
+    if extra:
+        context.update(extra(session, definition, appraisal, notice, lang))
+    return context
+
+
+def _person(session: Session, person_id: int) -> Servant:
+    person = session.get(Servant, person_id)
+    assert person is not None
+    return person
+
+
+def _action(definition: Methodology, row: TransitionDef | None, lang: Lang) -> dict[str, str] | None:
+    return {"label": row.label(lang), "paragraph": cite(definition.id, row.paragraph, lang)} if row else None
+
+
+def _step(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any] | None:
+    """The deadline the notice is about: what, by when, under which paragraph."""
+    rule = definition.deadlines.get(notice.step)
+    if rule is None:
+        return None
+    if notice.event is None:  # the sweep's: the row's day when it fired
+        due: date | None = notice.due
+    else:  # a transition's: the row as it stands, else the rule applied to the events so far
+        row = next((r for r in rows_of(session, appraisal) if r.step == notice.step), None)
+        due = row.due if row else due_of(definition, notice.step, period_of(definition, appraisal), events_of(appraisal), default_calendar()).due
+    return {
+        "label": rule.label(lang), "due": day(due, lang), "paragraph": cite(definition.id, rule.paragraph, lang),
+        "window": rule.window, "responsible": label("roles", rule.responsible, lang),
+    }
+
+
+def _result(definition: Methodology, appraisal: Appraisal, lang: Lang) -> dict[str, Any]:
+    rules = definition.rules(appraisal.kind)  # type: ignore[arg-type]
+    assert rules is not None and appraisal.score is not None
+    band = next((b for b in definition.bands(rules.bands).bands if b.id == appraisal.band), None)
+    return {"score": number(appraisal.score, lang), "band": band.label(lang) if band else None}
+
+
+# --- what each kind shows besides ------------------------------------------------------------
+
+Extra = Callable[[Session, Methodology, Appraisal, Notice, Lang], dict[str, Any]]
+
+
+def _lateness(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    """Who is late on what, since when, and on which rung of the ladder the reader stands."""
+    row = session.get(Deadline, notice.deadline_id) if notice.deadline_id else None
+    late = session.get(Servant, row.responsible_id) if row and row.responsible_id else None
+    reader = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    ladder = definition.escalation.ladder if definition.escalation else []
+    recorded = notice.created_at.astimezone(ALMATY).date() if notice.created_at.tzinfo else notice.created_at.date()
+    index = notice.level - 2  # level 2 is the ladder's first rung (states/escalation.py)
+    rung = ladder[index] if 0 <= index < len(ladder) else None
+    holds = {  # the sweep tells HR when a rung has nobody (states/sweep.py _People)
+        "responsible": reader is not None and reader is late,
+        "manager": late is not None and reader is not None and late.manager_id == reader.id,
+        "head_of_hr": reader is not None and reader.is_head_of_hr,
+        "appointing_official": reader is not None and reader.is_appointing_official,
+    }
+    return {
+        "late": {"name": late.full_name if late else None, "role": label("roles", definition.deadlines[notice.step].responsible, lang)},
+        "since": day(notice.due + timedelta(days=1), lang),
+        "days_late": max((recorded - notice.due).days, 0),
+        "rung": rung if rung is None or holds[rung] else "hr",
+    }
+
+
+def _schedule(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    rows = sorted((r for r in rows_of(session, appraisal) if r.status != "cancelled"), key=lambda r: (r.due, r.step))
+    assessor = session.get(Servant, appraisal.assessor_id) if appraisal.assessor_id else None
+    return {
+        "deadlines": [
+            {"label": definition.deadlines[r.step].label(lang), "due": day(r.due, lang), "paragraph": cite(definition.id, r.paragraph, lang)}
+            for r in rows
+        ],
+        "assessor": assessor.full_name if assessor else None,
+    }
+
+
+def _refusal(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    act = session.exec(
+        select(RefusalAct).where(RefusalAct.appraisal_id == appraisal.id, RefusalAct.drawn_up_on <= notice.due).order_by(RefusalAct.id.desc())  # type: ignore[union-attr]
+    ).first()
+    if act is None:
+        raise LookupError(f"appraisal {appraisal.id} has no act of refusal by {notice.due}")
+    witnesses = session.exec(select(Servant.full_name).where(Servant.id.in_(act.witnesses or [0]))).all()  # type: ignore[attr-defined]
+    return {"act": {"refused": label("refused", act.refused, lang), "drawn_up_on": day(act.drawn_up_on, lang), "witnesses": sorted(witnesses)}}
+
+
+def _application(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    filed = session.exec(
+        select(CalibrationApplication.filed_on).where(CalibrationApplication.appraisal_id == appraisal.id).order_by(CalibrationApplication.id.desc())  # type: ignore[union-attr]
+    ).first()
+    return {"filed_on": day(filed or notice.due, lang)}
+
+
+def _decision(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    reason = None
+    if notice.event == "decline_calibration":
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.appraisal_id == appraisal.id, AuditEvent.action == notice.event).order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+        ).first()
+        reason = event.data.get("reason") if event else None
+    return {"convened": notice.event == "convene_calibration", "reason": reason}
+
+
+def _session(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    found = session.exec(
+        select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal.id).order_by(CalibrationSession.id.desc())  # type: ignore[union-attr]
+    ).first()
+    if found is None:
+        raise LookupError(f"appraisal {appraisal.id} has no calibration session")
+    members = session.exec(select(CalibrationParticipant.id).where(CalibrationParticipant.session_id == found.id)).all()
+    return {"session": {"decided_on": day(found.decided_on, lang), "held_on": day(found.held_on, lang), "participants": len(members)}}
+
+
+def _meeting(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    """The feedback meeting's rule, for the servant too (who has no task in it)."""
+    rows = [row for row in definition.flow(appraisal.kind).transitions if row.action == "give_feedback"]  # type: ignore[arg-type]
+    return {"meeting": _action(definition, rows[0] if rows else None, lang)}
+
+
+def _appeal(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    found = session.exec(select(Appeal).where(Appeal.appraisal_id == appraisal.id).order_by(Appeal.id.desc())).first()  # type: ignore[union-attr]
+    if found is None:
+        raise LookupError(f"appraisal {appraisal.id} has no appeal")
+    return {"appeal": {
+        "filed_on": day(found.filed_on, lang), "authority": found.authority, "decided_on": day(found.decided_on, lang),
+        "outcome": label("outcomes", found.outcome, lang) if found.outcome in ("rejected", "revised") else None,
+    }}
+
+
+def _training(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    rules = {rule.consequence: rule for rule in definition.consequences if appraisal.kind in rule.kinds}
+    names = {c.id: c.name(lang) for group in (definition.survey360.competencies.values() if definition.survey360 else []) for c in group}
+    rows = session.exec(
+        select(Consequence).where(Consequence.appraisal_id == appraisal.id, Consequence.kind.in_(["training_due", "training_topics"]))  # type: ignore[attr-defined]
+    )
+    return {"trainings": [
+        {
+            "label": rules[row.kind].label(lang), "paragraph": cite(definition.id, row.paragraph, lang), "due": day(row.due, lang),
+            "topics": [names.get(topic, topic) for topic in row.data.get("competencies", [])],
+        }
+        for row in rows if row.kind in rules
+    ]}
+
+
+def _survey(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    """What a respondent is asked, and by whom: never who else is (п.34: anonymous)."""
+    role = session.exec(
+        select(SurveyInvitation.role).where(SurveyInvitation.appraisal_id == appraisal.id, SurveyInvitation.respondent_id == notice.recipient_id)
+    ).first()
+    if role is None:
+        raise LookupError(f"appraisal {appraisal.id}: {notice.recipient_id} was not invited to its survey")
+    answer = next(row for row in definition.flow(appraisal.kind).transitions if row.action == "answer")  # type: ignore[arg-type]
+    return {"survey": {"role": label("respondents", role, lang), "self": role == "self", "anonymity": cite(definition.id, answer.paragraph, lang)}}
+
+
+EXTRAS: dict[str, Extra] = {
+    "reminder": _lateness, "overdue": _lateness, "escalation": _lateness,
+    "schedule": _schedule,
+    "refusal_act": _refusal,
+    "calibration_received": _application,
+    "calibration_decision": _decision,
+    "session_invitation": _session,
+    "protocol_placed": _session,
+    "feedback_meeting": _meeting,
+    "appeal_received": _appeal,
+    "appeal_decided": _appeal,
+    "training": _training,
+    "survey_invitation": _survey,
+    "survey_reminder": _survey,
+}

@@ -1,0 +1,274 @@
+"""Every notice a person receives, rendered from the example years in Kazakh, Russian and
+English.
+
+The two scenarios of examples/scenarios/ are played day by day, and after each day the
+sweep flow's work runs as in production: the deadline sweep, the announcements of cycles
+opened, the 360 respondents' reminders. Whatever notices that records (transitions,
+reminders, overdue and escalation, schedules) are real people's notices about real
+appraisals; each is rendered in the three languages and checked for what a reader would
+notice: a missing variable, a word left in English, a "None", a result shown to someone
+who may not read it (typical2023 п.16, п.21), a 360 respondent named to another.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from jinja2 import UndefinedError
+from markupsafe import escape
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bagalau import simulation
+from methodology.errors import BagalauError
+from methodology.i18n import LANGS
+from methodology.workdays import ALMATY
+from models import Appraisal, Notice, Servant, SurveyInvitation
+from models.db import engine as make_engine
+from models.migrate import upgrade
+from notifications.enqueue import announce_openings, remind, table
+from notifications.render import TEMPLATES, context_of, kinds, number, render, render_notice
+from states.confidentiality import may_read_result
+from states.sweep import sweep
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
+SWEEP_KINDS = {"reminder", "overdue", "escalation"}
+KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+CYRILLIC = re.compile("[а-яёА-ЯЁ]")
+LATIN_WORD = re.compile("[A-Za-z]{2,}")
+
+
+@dataclass
+class Year:
+    name: str
+    engine: Engine
+
+
+def play_with_the_daily_flow(path: Path, url: str) -> Engine:
+    """The scenario's steps on their days, and after each day what the sweep flow records."""
+    scenario = simulation.load(path)
+    upgrade(url)
+    engine = make_engine(url)
+    people = simulation._build(engine, scenario)  # noqa: SLF001 (the scenario's own organisation)
+    steps: dict[Any, list[simulation.Step]] = {}
+    for step in scenario.steps:
+        steps.setdefault(step.day, []).append(step)
+    day = scenario.steps[0].day
+    while day <= scenario.until:
+        for step in steps.get(day, []):
+            try:
+                simulation._play(engine, scenario, people, step)  # noqa: SLF001
+            except BagalauError:
+                assert step.expect == "refused", step  # the scenarios' planned refusals only
+        sweep(engine, day, at=datetime.combine(day, time(18, 0), ALMATY))
+        announce_openings(engine, day)
+        remind(engine, day)
+        day += timedelta(days=1)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Year]]:
+    folder = tmp_path_factory.mktemp("years")
+    played = {
+        name: Year(name, play_with_the_daily_flow(SCENARIOS / f"{name}-year.yaml", f"sqlite:///{folder / name}.sqlite3"))
+        for name in ("mne2017", "typical2023")
+    }
+    yield played
+    for year in played.values():
+        year.engine.dispose()
+
+
+def notices(session: Session) -> list[Notice]:
+    """(One session per test: a SQLite session holds the write lock from its first query.)"""
+    return list(session.exec(select(Notice).order_by(Notice.id)))  # type: ignore[arg-type]
+
+
+# --- every kind, every language ----------------------------------------------------------------------
+
+
+def test_the_templates_cover_the_table_and_the_sweep_in_every_language() -> None:
+    assert set(kinds()) == table().notice_kinds() | SWEEP_KINDS
+    for kind in kinds():
+        for lang in LANGS:
+            assert (TEMPLATES / f"{kind}.{lang}.j2").is_file(), (kind, lang)
+
+
+def test_the_example_years_send_every_kind_of_notice(years: dict[str, Year]) -> None:
+    sent = {}
+    for year in years.values():
+        with Session(year.engine) as session:
+            sent[year.name] = {n.kind for n in notices(session)}
+    assert sent["mne2017"] | sent["typical2023"] == set(kinds())
+    # mne2017's own: sheets agreed and signed, acts of refusal, appeals
+    assert {"sheet_to_agree", "sheet_to_sign", "refusal_act", "appeal_received", "appeal_decided"} <= sent["mne2017"]
+    # typical2023's own: calibration on request, feedback, the 360 survey
+    assert {"calibration_received", "calibration_decision", "session_invitation", "protocol_placed",
+            "feedback_meeting", "survey_invitation", "survey_reminder"} <= sent["typical2023"]
+
+
+@pytest.mark.parametrize("name", ["mne2017", "typical2023"])
+def test_every_notice_of_the_year_reads_in_kazakh_russian_and_english(years: dict[str, Year], name: str) -> None:
+    year = years[name]
+    with Session(year.engine) as session:
+        for notice in notices(session):
+            out = {}
+            for lang in LANGS:
+                rendered = render_notice(session, notice, lang)  # a missing variable raises
+                own = _template_words(rendered.subject + "\n" + rendered.text, context_of(session, notice, lang))
+                out[lang] = rendered
+                where = f"{notice.key} {lang}"
+                assert rendered.subject and "\n" not in rendered.subject, where
+                assert "None" not in rendered.subject + rendered.text, where
+                assert ".." not in own and "  " not in own, where
+                assert rendered.html.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in rendered.html, where
+                if lang == "en":
+                    assert not CYRILLIC.search(own), (where, own)
+                else:
+                    assert not LATIN_WORD.search(own), (where, LATIN_WORD.findall(own))
+                    assert CYRILLIC.search(own), where
+                if lang == "kk":
+                    assert KAZAKH_LETTERS.search(own), (where, own)
+                if lang == "ru":
+                    assert not KAZAKH_LETTERS.search(own), (where, KAZAKH_LETTERS.findall(own))
+            assert len({out[lang].text for lang in LANGS}) == 3, notice.key
+            assert len({out[lang].subject for lang in LANGS}) == 3, notice.key
+
+
+def _template_words(text: str, context: dict[str, Any]) -> str:
+    """What the template itself wrote: the text without every value the context gave it."""
+    for value in sorted(set(_strings(context)), key=len, reverse=True):
+        text = text.replace(value, "\x00")
+    return text
+
+
+def _strings(value: Any, key: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _strings(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, key)
+    elif isinstance(value, str) and key not in ("lang", "gender", "rung"):  # codes, not shown
+        yield value
+
+
+def test_the_schedule_cites_the_paragraph_that_requires_it(years: dict[str, Year]) -> None:
+    """mne2017 п.14: the schedule is notified before the appraisal starts; typical2023 п.27 (heads), п.31 (staff)."""
+    cited = set()
+    for year in years.values():
+        with Session(year.engine) as session:
+            for notice in notices(session):
+                if notice.kind == "schedule":
+                    cited.add(context_of(session, notice, "ru")["step"]["paragraph"])
+    assert cited == {"mne2017 п.14", "typical2023 п.27", "typical2023 п.31"}
+
+
+def test_a_missing_variable_raises(years: dict[str, Year]) -> None:
+    year = years["typical2023"]
+    with Session(year.engine) as session:
+        notice = next(n for n in notices(session) if n.kind == "result")
+        context = context_of(session, notice, "kk")
+    del context["step"]
+    with pytest.raises(UndefinedError):
+        render("result", "kk", context)
+
+
+def test_the_html_body_escapes_what_people_typed_and_the_text_does_not(years: dict[str, Year]) -> None:
+    year = years["typical2023"]
+    with Session(year.engine) as session:
+        notice = next(n for n in notices(session) if n.kind == "calibration_decision")
+        context = context_of(session, notice, "en")
+    context["convened"], context["reason"] = False, 'Scores "agreed" <b>A & B</b>'
+    rendered = render("calibration_decision", "en", context)
+    assert 'Reason: Scores "agreed" <b>A & B</b>' in rendered.text
+    assert f"Reason: {escape(context['reason'])}" in rendered.html and "<b>A" not in rendered.html
+
+
+# --- confidentiality and anonymity -------------------------------------------------------------------
+
+
+def _shown(rendered: Any, score: str, band: str | None) -> bool:
+    """The band's label, or the score as a number of its own (a one-digit score, "3", is
+    told by its band alone: a date or a quarter has such digits too)."""
+    text = rendered.subject + rendered.text + rendered.html
+    number_alone = len(score) > 1 and re.search(rf"(?<![\d.,]){re.escape(score)}(?![\d.,])", text)
+    return bool(number_alone) or (band is not None and band in text)
+
+
+def _result_in(session: Session, appraisal: Appraisal, lang: str) -> tuple[str, str | None]:
+    """The score as the renderer writes it in `lang`, and the band's label."""
+    from methodology import loader
+
+    definition = loader.load(appraisal.methodology)
+    rules = definition.rules(appraisal.kind)  # type: ignore[arg-type]
+    assert rules is not None and appraisal.score is not None
+    band = next(b for b in definition.bands(rules.bands).bands if b.id == appraisal.band)
+    return number(appraisal.score, lang), band.label(lang)  # type: ignore[arg-type]
+
+
+def test_no_notice_of_the_years_shows_a_result_to_someone_who_may_not_read_it(years: dict[str, Year]) -> None:
+    checked = {"shown": 0, "hidden": 0}
+    for year in years.values():
+        with Session(year.engine) as session:
+            for notice in notices(session):
+                appraisal = session.get(Appraisal, notice.appraisal_id)
+                person = session.get(Servant, notice.recipient_id)
+                assert appraisal is not None and person is not None
+                if appraisal.score is None:
+                    continue
+                readable = may_read_result(session, person, appraisal)
+                for lang in LANGS:
+                    score, band = _result_in(session, appraisal, lang)
+                    if not readable:
+                        assert not _shown(render_notice(session, notice, lang), score, band), (notice.key, lang)
+                checked["shown" if readable else "hidden"] += 1
+    assert checked["hidden"] > 0  # e.g. the appointing official told of a calibration application
+
+
+@pytest.mark.parametrize("kind, event", [("result", "score"), ("familiarisation", "familiarise"), ("calibration_received", "apply_calibration")])
+def test_a_result_notice_shows_the_score_to_its_readers_only(years: dict[str, Year], kind: str, event: str) -> None:
+    """typical2023 п.21: the assessee, the assessor, the head of HR, calibration participants;
+    here every person of the body is told of every scored differentiation appraisal."""
+    year = years["typical2023"]
+    seen = {True: 0, False: 0}
+    with Session(year.engine) as session:
+        scored = session.exec(select(Appraisal).where(Appraisal.kind == "differentiation", Appraisal.score != None)).all()  # noqa: E711
+        people = session.exec(select(Servant)).all()
+        step = {"result": "familiarisation", "familiarisation": "calibration_application", "calibration_received": "calibration_decision"}[kind]
+        for appraisal in scored:
+            for person in people:
+                notice = Notice(key="-", appraisal_id=appraisal.id, recipient_id=person.id, kind=kind, level=0, step=step,  # type: ignore[arg-type]
+                                due=appraisal.closed_on or appraisal.events["completion"], created_at=datetime.now(ALMATY), event=event)
+                readable = may_read_result(session, person, appraisal)
+                for lang in LANGS:
+                    score, band = _result_in(session, appraisal, lang)
+                    assert _shown(render_notice(session, notice, lang), score, band) is readable, (appraisal.id, person.full_name, lang)
+                seen[readable] += 1
+    assert seen[True] and seen[False]
+
+
+def test_the_360_invitation_and_reminder_name_no_other_respondent(years: dict[str, Year]) -> None:
+    year = years["typical2023"]
+    checked = 0
+    with Session(year.engine) as session:
+        names = {s.id: s.full_name for s in session.exec(select(Servant))}
+        for notice in notices(session):
+            if notice.kind not in ("survey_invitation", "survey_reminder"):
+                continue
+            appraisal = session.get(Appraisal, notice.appraisal_id)
+            assert appraisal is not None
+            invited = session.exec(select(SurveyInvitation.respondent_id).where(SurveyInvitation.appraisal_id == appraisal.id)).all()
+            others = {names[i] for i in invited} - {names[notice.recipient_id], names[appraisal.servant_id]}  # type: ignore[index]
+            assert others
+            for lang in LANGS:
+                rendered = render_notice(session, notice, lang)
+                for name in others:
+                    assert name not in rendered.subject + rendered.text + rendered.html, (notice.key, lang, name)
+            checked += 1
+    assert checked == 33 + 6  # every invitation (incl. self-assessments) and reminder of January 2027
