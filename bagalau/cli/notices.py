@@ -14,10 +14,10 @@ from typing import Any, Optional
 import typer
 from sqlmodel import Session, select
 
+from bagalau.cli.workdays import parse_moment
 from bagalau.cli.common import print_json, use_lang
 from methodology.errors import InvalidInput
 from methodology.i18n import Lang
-from methodology.workdays import ALMATY
 from models import Notice, Servant
 from models.db import engine, transaction
 from notifications.render import render_notice
@@ -81,7 +81,7 @@ def deliver(now: Optional[str] = typer.Option(None, "--now", help="ISO date-time
     from flows.inputs import SweepInput
     from flows.sweep import deliver_notices
 
-    print_json(deliver_notices(SweepInput(now=_moment(now))))
+    print_json(deliver_notices(SweepInput(now=parse_moment(now))))
 
 
 def _row(session: Session, notice: Notice, lang: Lang | None) -> dict[str, Any]:
@@ -117,12 +117,3 @@ def _people(session: Session, personnel_no: str) -> list[int]:
 def _at(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
-
-def _moment(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("date", field="--now", value=text, rule="ISO 8601") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 from typing import Any, Callable, Optional
 
 import typer
 
 from bagalau.cli.common import print_json
-from bagalau.cli.workdays import parse_date
+from bagalau.cli.workdays import parse_date, parse_moment
 from methodology.errors import InvalidInput
-from methodology.workdays import ALMATY
 
 
 def serve() -> None:
@@ -47,7 +45,7 @@ def sweep(
     def work(request: SweepInput) -> dict[str, Any]:  # what the flow's two tasks do
         return {**sweep_deadlines(request), "delivery": deliver_notices(request)}
 
-    _once(deadline_sweep, work, SweepInput(now=_moment(now), batch=batch))
+    _once(deadline_sweep, work, SweepInput(now=parse_moment(now), batch=batch))
 
 
 def open_cycles(
@@ -98,12 +96,3 @@ def _once(flow: Any, work: Callable[[Any], Any], request: Any) -> None:
         result = work(request)
     print_json(result)
 
-
-def _moment(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("date", field="--now", value=text, rule="ISO 8601") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Optional
 
 import typer
 
 from bagalau.cli.common import LangOption, print_json, use_lang
 from methodology.errors import InvalidInput
-from methodology.workdays import WorkCalendar, default_calendar
+from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 
 app = typer.Typer(help="Working days of Kazakhstan.", no_args_is_help=True)
 
@@ -23,6 +23,17 @@ def parse_date(text: str, field: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput("date", field=field, value=text, rule="ISO 8601") from None
+
+
+def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
+    """An ISO date-time; without a zone it is Asia/Almaty's."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("date", field=field, value=text, rule="ISO 8601") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
 
 
 def calendar_from(path: Optional[str]) -> WorkCalendar:
