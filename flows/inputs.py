@@ -17,6 +17,7 @@ class OpeningInput(BaseModel):
 class SweepInput(BaseModel):
     now: Optional[datetime] = Field(None, description="The moment to sweep for (default: now in Asia/Almaty).")
     batch: int = Field(5000, ge=1, description="Deadlines per transaction.")
+    deliver: bool = Field(True, description="Deliver the outbox after the sweep.")
 
 
 class PurgeInput(BaseModel):

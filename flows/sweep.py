@@ -45,9 +45,12 @@ deliver_notices_task = task(deliver_notices, name="deliver-notices")
 @flow(name="deadline-sweep", flow_run_name=run_name("sweep", "now"))
 def deadline_sweep(request: SweepInput = SweepInput()) -> dict[str, Any]:
     result = sweep_deadlines_task(request)
-    delivery = deliver_notices_task(request)
-    tag_run(*(f"notices:{kind}" for kind in result["kinds"]), *(["delivery:dead"] if delivery["dead"] else []))
     logger = get_run_logger()
     logger.info("%d deadlines, %d notices recorded", result["deadlines"], result["notices"])
+    if not request.deliver:
+        tag_run(*(f"notices:{kind}" for kind in result["kinds"]))
+        return result
+    delivery = deliver_notices_task(request)
+    tag_run(*(f"notices:{kind}" for kind in result["kinds"]), *(["delivery:dead"] if delivery["dead"] else []))
     logger.info("%d notices sent, %d to retry, %d dead-lettered", delivery["sent"], delivery["retried"], delivery["dead"])
     return {**result, "delivery": delivery}

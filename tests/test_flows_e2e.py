@@ -116,7 +116,7 @@ def test_the_flow_runs_are_named_and_tagged_for_hr(runs: dict[str, Any]) -> None
 
     swept = _flow_run(runs["sweep"].state_details.flow_run_id)
     assert swept.name == "sweep 2026-04-13 09:00:00+05:00"
-    assert swept.parameters["request"] == {"now": "2026-04-13T09:00:00+05:00", "batch": 5}
+    assert swept.parameters["request"] == {"now": "2026-04-13T09:00:00+05:00", "batch": 5, "deliver": True}
     assert set(swept.tags) == {"notices:overdue"}
     assert swept.state_type.value == "COMPLETED"
 
