@@ -11,28 +11,20 @@ from datetime import date
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, func, select
+from sqlmodel import func, select
 
 from methodology.errors import InvalidInput
 from models import Absence, Appraisal, AuditEvent, Deadline, Position, Servant
 from models.db import transaction
 from states.cycles import open_cycle
+from tests.checks import snapshot
 from tests.factories import LONG_AGO, Org, organisation
 
 D = date
 EVERYONE = {"official", "hr", "member", "manager", "servant", "colleague1", "colleague2", "colleague3"}
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def snapshot(db: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    with transaction(db) as session:
-        return {
-            table.name: sorted((tuple(row) for row in session.execute(sa.select(table))), key=repr)
-            for table in SQLModel.metadata.sorted_tables
-        }
 
 
 def change(org: Org, name: str, **fields: Any) -> None:

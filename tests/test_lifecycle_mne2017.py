@@ -16,9 +16,8 @@ from decimal import Decimal
 from typing import Any, Callable, Union
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from methodology import loader
 from methodology.errors import InvalidInput
@@ -31,7 +30,6 @@ from models import (
     Commission,
     CommissionMember,
     Consequence,
-    Deadline,
     Indicator,
     Meeting,
     RefusalAct,
@@ -43,6 +41,7 @@ from models.db import transaction
 from states.cycles import open_cycle
 from states.errors import Conflict, Refused
 from states.service import act, allowed
+from tests.checks import appraisal_of, deadlines_of, refuse, snapshot
 from tests.factories import Org, organisation
 
 D = date
@@ -50,37 +49,6 @@ Ids = dict[str, int]
 Payload = Union[dict[str, Any], Callable[[Ids], dict[str, Any]], None]
 
 # --- reading the database -------------------------------------------------------------
-
-
-def snapshot(db: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, so a refusal can be shown to have changed nothing."""
-    with transaction(db) as session:
-        return {
-            table.name: sorted((tuple(row) for row in session.execute(sa.select(table))), key=repr)
-            for table in SQLModel.metadata.sorted_tables
-        }
-
-
-def refuse(db: Engine, appraisal_id: int, actor: int, action: str, payload: dict[str, Any] | None = None, *, on: date) -> InvalidInput:
-    """Take an action that must be refused; the database must be exactly as before."""
-    before = snapshot(db)
-    with pytest.raises(InvalidInput) as caught:
-        act(db, appraisal_id, actor, action, payload, on=on)
-    assert snapshot(db) == before, f"refused {action!r} changed the database"
-    return caught.value
-
-
-def appraisal_of(db: Engine, appraisal_id: int) -> Appraisal:
-    with transaction(db) as session:
-        appraisal = session.get(Appraisal, appraisal_id)
-        assert appraisal is not None
-        return appraisal
-
-
-def deadlines_of(db: Engine, appraisal_id: int) -> dict[str, tuple[date, str, date | None]]:
-    with transaction(db) as session:
-        rows = session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal_id))
-        return {row.step: (row.due, row.status, row.closed_on) for row in rows}
 
 
 def trail_of(db: Engine, appraisal_id: int) -> list[AuditEvent]:

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence, TypeVar
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
@@ -47,6 +46,7 @@ from models.db import engine as make_engine
 from models.db import transaction
 from states.cycles import open_cycle
 from states.service import act, allowed
+from tests.checks import snapshot
 from tests.factories import Org, organisation
 
 T = TypeVar("T")
@@ -458,19 +458,6 @@ def build(engine: Engine, machine: Machine) -> Org:
 
 
 # --- what a run checks ---------------------------------------------------------------------
-
-
-TABLES: dict[str, list[str]] = {}
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, as sorted tuples."""
-    with engine.connect() as connection:
-        names = TABLES.get(engine.dialect.name) or TABLES.setdefault(engine.dialect.name, sa.inspect(connection).get_table_names())
-        return {
-            name: sorted((tuple(row) for row in connection.exec_driver_sql(f'select * from "{name}"')), key=repr)
-            for name in names
-        }
 
 
 def is_final(methodology: str, kind: str, state: str) -> bool:

@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import Any, Callable
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -33,6 +32,7 @@ from models.db import transaction
 from states.cycles import open_cycle
 from states.errors import Conflict
 from states.service import Outcome, act
+from tests.checks import snapshot
 from tests.factories import Org, organisation
 
 ROUNDS = 10
@@ -151,15 +151,6 @@ def look(s: Subject) -> Look:
         items = session.exec(select(BonusItem).where(BonusItem.appraisal_id == s.appraisal_id))
         bonus = sorted((i.description, i.self_points, i.points) for i in items)
         return Look(appraisal.state, appraisal.version, appraisal.score, events, bonus)
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, as sorted tuples."""
-    with engine.connect() as connection:
-        return {
-            name: sorted((tuple(row) for row in connection.exec_driver_sql(f'select * from "{name}"')), key=repr)
-            for name in sa.inspect(connection).get_table_names()
-        }
 
 
 def race(*calls: Callable[[], Outcome]) -> list[Outcome | BaseException]:
