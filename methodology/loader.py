@@ -22,6 +22,9 @@ from methodology.errors import DefinitionError
 from methodology.schema import Methodology
 
 SHIPPED = Path(str(resources.files("methodology").joinpath("definitions")))
+# libyaml's safe loader reads a definition ~10× faster than the pure-Python one, with the
+# same YAML 1.1 rules; the pure one is for the rare platform whose PyYAML lacks libyaml.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def search_path() -> list[Path]:
@@ -67,7 +70,7 @@ def _merged(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
     if str(path) in seen:
         raise DefinitionError(str(path), ["extends itself through " + " -> ".join(seen)])
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
+        raw = yaml.load(path.read_text("utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         raise DefinitionError(str(path), [f"not valid YAML: {error}"]) from None
     if not isinstance(raw, dict):

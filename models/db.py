@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from functools import cache
-from operator import itemgetter
-from typing import Any, Iterator
+from typing import Iterator
 
-from sqlalchemy import Table, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 DEFAULT_URL = "sqlite:///bagalau.sqlite3"
@@ -67,26 +66,3 @@ def transaction(bind: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
-
-
-def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """executemany of many rows. On SQLite the driver gets ready tuples, each value made by
-    its column's own bind processor (so what is stored is what SQLAlchemy would store),
-    sparing SQLAlchemy's per-row parameter building, which costs more than the insert."""
-    if not rows:
-        return
-    if connection.dialect.name != "sqlite":
-        connection.execute(table.insert(), rows)
-        return
-    columns = list(rows[0])
-    get = itemgetter(*columns)
-    processors = [(i, table.c[name].type._cached_bind_processor(connection.dialect)) for i, name in enumerate(columns)]  # noqa: SLF001
-    processors = [(i, process) for i, process in processors if process]
-    data = []
-    for row in rows:
-        values = list(get(row))
-        for i, process in processors:
-            values[i] = process(values[i])
-        data.append(tuple(values))
-    marks = ", ".join("?" * len(columns))
-    connection.exec_driver_sql(f'INSERT INTO {table.name} ({", ".join(columns)}) VALUES ({marks})', data)  # type: ignore[arg-type]

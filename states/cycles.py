@@ -4,18 +4,21 @@ For every servant of the body the cycle's kind concerns (heads by KPI, staff by
 differentiation, everyone otherwise), the definition's scope decides: exempt with under
 three months in the position or on probation (mne2017 п.3, typical2023 п.6), deferred
 while absent or appraised without participation (п.6), appraised without participation or
-not at all when dismissed (typical2023 п.7). Opening twice creates nothing new.
+not at all when dismissed (typical2023 п.7); states/placement.py holds those rules.
+Opening twice creates nothing new.
+
+A body can have thousands of servants and a country a hundred thousand, so nothing here
+loops over them in Python: the appraisals, their first deadlines and their opening audit
+events are each written by one INSERT … SELECT per state body.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime, time
 
-from dateutil.relativedelta import relativedelta
+from sqlalchemy import JSON, ColumnElement, Date, DateTime, Integer, and_, case, exists, func, insert, literal, null, type_coerce
 from sqlalchemy.engine import Engine
-from sqlalchemy import JSON, ColumnElement, Date, DateTime, Integer, and_, func, insert, literal
 from sqlmodel import Session, select
 
 from methodology import loader
@@ -23,9 +26,10 @@ from methodology.deadlines import Period, due_of
 from methodology.errors import InvalidInput
 from methodology.schema import Methodology, Workflow
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
-from models import Absence, Appraisal, AuditEvent, Cycle, Deadline, Position, Servant, StateBody
-from models.db import insert_rows, transaction
+from models import Appraisal, AuditEvent, Cycle, Deadline, Servant, StateBody
+from models.db import transaction
 from states import timeline
+from states.placement import Placing, placing
 
 
 @dataclass
@@ -44,146 +48,127 @@ class OpenedCycle:
     not_appraised: list[Placement] = field(default_factory=list)
 
 
+@dataclass
+class OpenedCycles:
+    """What an opening for many bodies did, in numbers: a country's cycle is not listed."""
+
+    cycles: int
+    created: int
+    not_appraised: int
+
+
 def open_cycle(
     engine: Engine, body_code: str, kind: str, period_text: str, *, on: date, calendar: WorkCalendar | None = None
 ) -> OpenedCycle:
-    calendar = calendar or default_calendar()
+    """Open one body's cycle and name everyone it placed, and how (for a person)."""
     with transaction(engine) as session:
-        body = session.exec(select(StateBody).where(StateBody.code == body_code)).first()
-        if body is None:
-            raise InvalidInput("not_found", field="state_body", value=body_code, rule="docs/lifecycle.md")
-        definition = loader.load(body.methodology)
-        if kind not in definition.workflow:
-            raise InvalidInput("unknown", field="kind", value=kind, rule="docs/lifecycle.md", expected=", ".join(definition.workflow))
-        flow = definition.flow(kind)  # type: ignore[arg-type]
-        period = Period.parse(period_text, definition.rules(kind).period, source=definition.id)  # type: ignore[arg-type, union-attr]
-        cycle = _cycle(session, body, definition, kind, period, on)
-        done = set(session.exec(select(Appraisal.servant_id).where(Appraisal.cycle_id == cycle.id)))
-        absent = _absences(session, body, definition, on)
-        report = OpenedCycle(cycle.id)  # type: ignore[arg-type]
-        managers: dict[int, int | None] = {}
-        # Fewer than N months in the position during the period: started after this day.
-        latest_start = period.end + relativedelta(days=1) - relativedelta(months=definition.scope.min_months_in_position)  # type: ignore[union-attr]
-        for servant in _population(session, body, definition, flow):
-            if servant.id in done:
-                continue
-            placement = _place(definition, flow, servant, period, on, latest_start, absent.get(servant.id))
-            (report.not_appraised if placement.state == "not_appraised" else report.created).append(placement)
-            managers[servant.id] = servant.manager_id
-        _create(session, definition, flow, cycle, period, report.created, managers, on, calendar, body.id)  # type: ignore[arg-type]
-        return report
+        opening = _open(session, [body_code], kind, period_text, on, calendar or default_calendar())
+        return OpenedCycle(opening.cycle_ids[0], _placements(session, opening.new), _not_appraised(session, opening.placed))
 
 
-def _cycle(session: Session, body: StateBody, definition: Methodology, kind: str, period: Period, on: date) -> Cycle:
-    query = select(Cycle).where(Cycle.state_body_id == body.id, Cycle.kind == kind, Cycle.period == str(period))
-    cycle = session.exec(query).first()
-    if cycle is None:
-        cycle = Cycle(state_body_id=body.id, methodology=definition.id, kind=kind, period=str(period), opened_on=on)  # type: ignore[arg-type]
-        session.add(cycle)
-        session.flush()
-    return cycle
+def open_cycles(
+    engine: Engine, body_codes: list[str], kind: str, period_text: str, *, on: date, calendar: WorkCalendar | None = None
+) -> OpenedCycles:
+    """Open one kind and period for many state bodies of one methodology in one transaction,
+    by the same handful of statements as for one body (the scheduled opening)."""
+    with transaction(engine) as session:
+        opening = _open(session, body_codes, kind, period_text, on, calendar or default_calendar())
+        created = session.connection().execute(select(func.count()).where(opening.new)).scalar_one()
+        left_out = opening.placed.select.with_only_columns(func.count()).where(opening.placed.state == "not_appraised")
+        return OpenedCycles(len(opening.cycle_ids), created, session.connection().execute(left_out).scalar_one())
 
 
-def _population(session: Session, body: StateBody, definition: Methodology, flow: Workflow) -> list[Any]:
-    """The body's servants the kind concerns, as plain rows (a body can have thousands)."""
-    query = (
-        select(
-            Servant.id, Servant.full_name, Servant.manager_id, Servant.position_start,
-            Servant.probation_end, Servant.dismissed_on, Position.category,
-        )
-        .join(Position, Position.id == Servant.position_id, isouter=True)
-        .where(Servant.state_body_id == body.id)
-        .order_by(Servant.id)  # type: ignore[arg-type]
-    )
-    rows = list(session.execute(query))
-    if flow.population == "all":
-        return rows
-    heads = flow.population == "heads"
-    return [row for row in rows if definition.is_head(row.category) == heads]
+@dataclass
+class _Opening:
+    cycle_ids: list[int]
+    placed: Placing
+    new: ColumnElement[bool]  # picks out the appraisals this opening wrote
 
 
-def _place(
-    definition: Methodology, flow: Workflow, servant: Any, period: Period, on: date, latest_start: date, absence: Absence | None
-) -> Placement:
-    scope = definition.scope
-    assert scope is not None, f"{definition.id} has no scope"
-    placement = Placement(servant.id, servant.full_name, flow.initial)
-    if servant.dismissed_on is not None and servant.dismissed_on <= on:
-        if scope.when_dismissed == "not_appraised" or servant.dismissed_on < period.start:
-            return _mark(placement, "not_appraised", f"dismissed {servant.dismissed_on} ({scope.dismissed_paragraph})")
-        placement.participation = "without"
-        return _mark(placement, flow.initial, f"dismissed {servant.dismissed_on} ({scope.dismissed_paragraph})")
-    if servant.position_start > latest_start:
-        return _mark(placement, "exempt", f"in the position since {servant.position_start} ({scope.exempt_paragraph})")
-    if scope.exempt_on_probation and servant.probation_end and servant.probation_end > period.end:
-        return _mark(placement, "exempt", f"on probation until {servant.probation_end} ({scope.exempt_paragraph})")
-    if absence is not None and flow.when_absent != "none":
-        reason = f"{absence.kind} {absence.start}–{absence.end} ({scope.absences_paragraph})"
-        if flow.when_absent == "defer":
-            return _mark(placement, "deferred", reason)
-        placement.participation = "without"
-        return _mark(placement, flow.initial, reason)
-    return placement
+def _open(session: Session, body_codes: list[str], kind: str, period_text: str, on: date, calendar: WorkCalendar) -> _Opening:
+    bodies = list(session.exec(select(StateBody).where(StateBody.code.in_(body_codes))))  # type: ignore[attr-defined]
+    missing = sorted(set(body_codes) - {body.code for body in bodies})
+    if missing:
+        raise InvalidInput("not_found", field="state_body", value=missing[0], rule="docs/lifecycle.md")
+    if len({body.methodology for body in bodies}) != 1:
+        raise ValueError(f"one opening is for bodies of one methodology: {body_codes}")
+    definition = loader.load(bodies[0].methodology)
+    if kind not in definition.workflow:
+        raise InvalidInput("unknown", field="kind", value=kind, rule="docs/lifecycle.md", expected=", ".join(definition.workflow))
+    flow = definition.flow(kind)  # type: ignore[arg-type]
+    period = Period.parse(period_text, definition.rules(kind).period, source=definition.id)  # type: ignore[arg-type, union-attr]
+    cycle_ids = _cycles(session, bodies, definition, kind, period, on)
+    placed = placing(definition, flow, [body.id for body in bodies], period, on, session.connection().dialect.name)  # type: ignore[misc]
+    new = _create(session, definition, flow, kind, period, cycle_ids, placed, on)
+    _first_deadlines(session, definition, flow, period, new, calendar, bodies)
+    _opening_events(session, new, on)
+    return _Opening(cycle_ids, placed, new)
 
 
-def _mark(placement: Placement, state: str, reason: str) -> Placement:
-    placement.state, placement.reason = state, reason
-    return placement
-
-
-def _absences(session: Session, body: StateBody, definition: Methodology, on: date) -> dict[int, Absence]:
-    """Who of the body is away on the opening day, for a reason the methodology names."""
-    assert definition.scope is not None
-    query = (
-        select(Absence)
-        .join(Servant, Servant.id == Absence.servant_id)
-        .where(
-            Servant.state_body_id == body.id, Absence.kind.in_(definition.scope.absences),  # type: ignore[attr-defined]
-            Absence.start <= on, Absence.end >= on,
-        )
-    )
-    return {absence.servant_id: absence for absence in session.exec(query)}
+def _cycles(session: Session, bodies: list[StateBody], definition: Methodology, kind: str, period: Period, on: date) -> list[int]:
+    """Each body's cycle of the kind and period, created where it does not exist yet."""
+    query = select(Cycle).where(Cycle.state_body_id.in_([b.id for b in bodies]), Cycle.kind == kind, Cycle.period == str(period))  # type: ignore[union-attr]
+    cycles = {cycle.state_body_id: cycle for cycle in session.exec(query)}
+    for body in bodies:
+        if body.id not in cycles:
+            cycles[body.id] = Cycle(state_body_id=body.id, methodology=definition.id, kind=kind, period=str(period), opened_on=on)  # type: ignore[arg-type, index]
+            session.add(cycles[body.id])  # type: ignore[index]
+    session.flush()
+    return [cycles[body.id].id for body in bodies]  # type: ignore[index, misc]
 
 
 def _create(
-    session: Session,
-    definition: Methodology,
-    flow: Workflow,
-    cycle: Cycle,
-    period: Period,
-    placements: list[Placement],
-    managers: dict[int, int | None],
-    on: date,
-    calendar: WorkCalendar,
-    body_id: int,
-) -> None:
-    """Insert the appraisals, then derive their first deadlines and opening audit events
-    from those rows inside the database (INSERT … SELECT): a handful of statements per
-    state body, whatever its size."""
-    if not placements:
-        return
+    session: Session, definition: Methodology, flow: Workflow, kind: str, period: Period, cycle_ids: list[int], placed: Placing, on: date
+) -> ColumnElement[bool]:
+    """Insert an appraisal for every placed servant their body's cycle has none for yet,
+    by one INSERT … SELECT; return the condition that picks out the rows it wrote."""
     connection = session.connection()
     before = connection.execute(select(func.coalesce(func.max(Appraisal.id), 0))).scalar_one()
-    rows = [
-        {
-            "cycle_id": cycle.id, "servant_id": p.servant_id, "assessor_id": managers[p.servant_id],
-            "methodology": definition.id, "kind": cycle.kind, "period": cycle.period, "state": p.state,
-            "version": 1, "participation": p.participation, "reason": p.reason, "events": {},
-            "closed_on": on if flow.states[p.state].final else None, "legal_hold": False,
-        }
-        for p in placements
-    ]
-    insert_rows(connection, Appraisal.__table__, rows)  # type: ignore[attr-defined]
-    new = and_(Appraisal.cycle_id == cycle.id, Appraisal.id > before)  # type: ignore[arg-type, operator]
-    _first_deadlines(session, definition, flow, period, new, calendar, body_id)
+    finals = [name for name, state in flow.states.items() if state.final]
+    their_cycle = and_(Cycle.state_body_id == Servant.state_body_id, Cycle.kind == kind, Cycle.period == str(period))
+    rows = (
+        placed.select.join(Cycle, their_cycle)
+        .with_only_columns(
+            Cycle.id, Servant.id, Servant.manager_id, literal(definition.id), literal(kind), literal(str(period)),
+            placed.state, literal(1), placed.participation, placed.reason, literal({}, JSON),
+            case((placed.state.in_(finals), literal(on, Date)), else_=null()), literal(False),
+        )
+        .where(placed.state != "not_appraised", ~exists().where(Appraisal.cycle_id == Cycle.id, Appraisal.servant_id == Servant.id))
+    )
+    columns = ["cycle_id", "servant_id", "assessor_id", "methodology", "kind", "period", "state", "version",
+               "participation", "reason", "events", "closed_on", "legal_hold"]
+    connection.execute(insert(Appraisal).from_select(columns, rows))
+    return and_(Appraisal.cycle_id.in_(cycle_ids), Appraisal.id > before)  # type: ignore[attr-defined, operator]
+
+
+def _opening_events(session: Session, new: ColumnElement[bool], on: date) -> None:
+    """The audit trail's first event of each new appraisal, derived from its row."""
     at = datetime.combine(on, time(9, 0), ALMATY)
-    for participation in {p.participation for p in placements}:
+    for participation in ("full", "without"):
         opened = select(
             Appraisal.id, literal(at, DateTime(timezone=True)), literal("system"), literal("open"),
             Appraisal.state, Appraisal.reason, literal({"participation": participation}, JSON),
         ).where(new, Appraisal.participation == participation)
         columns = ["appraisal_id", "at", "actor_role", "action", "to_state", "reason", "data"]
-        connection.execute(insert(AuditEvent).from_select(columns, opened))
+        session.connection().execute(insert(AuditEvent).from_select(columns, opened))
+
+
+def _placements(session: Session, new: ColumnElement[bool]) -> list[Placement]:
+    query = (
+        select(Appraisal.servant_id, Servant.full_name, Appraisal.state, Appraisal.participation, Appraisal.reason)
+        .join(Servant, Servant.id == Appraisal.servant_id).where(new).order_by(Appraisal.servant_id)
+    )
+    return [Placement(*row) for row in session.connection().execute(query)]
+
+
+def _not_appraised(session: Session, placed: Placing) -> list[Placement]:
+    """Who the cycle leaves out altogether (dismissed before or during it, typical2023 п.7):
+    they have no appraisal, so they are named again on every opening."""
+    query = (
+        placed.select.with_only_columns(Servant.id, Servant.full_name, placed.state, placed.participation, placed.reason)
+        .where(placed.state == "not_appraised").order_by(Servant.id)  # type: ignore[arg-type]
+    )
+    return [Placement(*row) for row in session.connection().execute(query)]
 
 
 def _first_deadlines(
@@ -193,21 +178,27 @@ def _first_deadlines(
     period: Period,
     new: ColumnElement[bool],
     calendar: WorkCalendar,
-    body_id: int,
+    bodies: list[StateBody],
 ) -> None:
     """The deadlines an appraisal opens with depend on the period alone: computed once per
     step, then written for every new appraisal in the initial state by one statement."""
-    offices = timeline.Offices.of(session, body_id)
+    offices: dict[int, timeline.Offices] = {}
     for step in flow.opens:
         due = due_of(definition, step, period, {}, calendar)
         if due.due is None:
             continue
         role = due.rule.responsible
         who = {"servant": Appraisal.servant_id, "direct_manager": Appraisal.assessor_id}.get(role)
-        rows = select(
-            Appraisal.id, literal(step), literal(due.due, Date), literal(due.rule.paragraph), literal(role),
-            who if who is not None else literal(offices.holder(role, 0, None), Integer),
-            literal("open"), literal(0), literal(timeline.first_fire(definition, step, due.due, calendar), Date),
-        ).where(new, Appraisal.state == flow.initial)
+        if who is None:  # an office of the appraisal's body: its holder, body by body
+            offices = offices or {body.id: timeline.Offices.of(session, body.id) for body in bodies}  # type: ignore[misc]
+            who = type_coerce(case({body: o.holder(role, 0, None) for body, o in offices.items()}, value=Cycle.state_body_id), Integer)
+        rows = (
+            select(
+                Appraisal.id, literal(step), literal(due.due, Date), literal(due.rule.paragraph), literal(role), who,
+                literal("open"), literal(0), literal(timeline.first_fire(definition, step, due.due, calendar), Date),
+            )
+            .join(Cycle, Cycle.id == Appraisal.cycle_id)
+            .where(new, Appraisal.state == flow.initial)
+        )
         columns = ["appraisal_id", "step", "due", "paragraph", "responsible_role", "responsible_id", "status", "level", "next_fire"]
         session.connection().execute(insert(Deadline).from_select(columns, rows))

@@ -10,6 +10,7 @@ again: the scheduled opening creates nothing new on a second run.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,7 +23,7 @@ from methodology.schema import Granularity
 from methodology.workdays import WorkCalendar, default_calendar
 from models import Cycle, Servant, StateBody
 from models.db import transaction
-from states.cycles import open_cycle
+from states.cycles import open_cycles
 
 GRACE = timedelta(days=45)
 
@@ -30,6 +31,7 @@ GRACE = timedelta(days=45)
 @dataclass(frozen=True)
 class Opening:
     body: str
+    methodology: str
     kind: str
     period: str
     opens_on: date
@@ -61,18 +63,21 @@ def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: l
                 quarter = f"Q{period.quarter}" if period.quarter else None
                 opens_on = period_date(flow.opening_overrides.get(quarter, flow.opening), period, calendar)  # type: ignore[arg-type]
                 if opens_on <= today < opens_on + GRACE and (body.id, kind, str(period)) not in opened:
-                    due.append(Opening(body.code, kind, str(period), opens_on))
+                    due.append(Opening(body.code, body.methodology, kind, str(period), opens_on))
     return due
 
 
 def open_due(engine: Engine, today: date, granularity: Granularity, kinds: list[str] | None = None,
              calendar: WorkCalendar | None = None) -> OpeningReport:
-    report = OpeningReport()
-    for opening in due_openings(engine, today, granularity, kinds, calendar):
-        result = open_cycle(engine, opening.body, opening.kind, opening.period, on=today, calendar=calendar)
-        report.opened.append(opening)
-        report.appraisals += len(result.created)
-        report.not_appraised += len(result.not_appraised)
+    """Open every due cycle: the bodies sharing a methodology, kind and period in one go."""
+    report = OpeningReport(opened=due_openings(engine, today, granularity, kinds, calendar))
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for opening in report.opened:
+        groups[opening.methodology, opening.kind, opening.period].append(opening.body)
+    for (_methodology, kind, period), bodies in groups.items():
+        result = open_cycles(engine, bodies, kind, period, on=today, calendar=calendar)
+        report.appraisals += result.created
+        report.not_appraised += result.not_appraised
     return report
 
 

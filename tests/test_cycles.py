@@ -15,9 +15,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from methodology.errors import InvalidInput
-from models import Absence, Appraisal, AuditEvent, Deadline, Position, Servant
+from models import Absence, Appraisal, AuditEvent, Deadline, Position, Servant, StateBody
 from models.db import transaction
-from states.cycles import open_cycle
+from states.cycles import open_cycle, open_cycles
 from tests.checks import snapshot
 from tests.factories import LONG_AGO, Org, organisation
 
@@ -239,4 +239,75 @@ def test_an_unknown_body_kind_or_period_is_refused_and_changes_nothing(db: Engin
     with pytest.raises(InvalidInput) as caught:
         open_cycle(db, body, kind, period, on=D(2026, 10, 1))
     assert (caught.value.code, caught.value.field) == (code, field_)
+    assert snapshot(db) == before
+
+
+# --- many bodies at once (the scheduled opening) --------------------------------------------
+
+
+def written_for(db: Engine, code: str) -> dict[str, list[tuple[Any, ...]]]:
+    """What openings wrote for a body's servants, every id read as a personnel number and the
+    number of its body (t1 and a1 are both 1), so two bodies of the same people compare
+    equal and a person of the other body shows."""
+    who = {}
+    with transaction(db) as session:
+        number = {body.id: body.code[1:] for body in session.exec(select(StateBody))}
+        for servant in session.exec(select(Servant)):
+            who[servant.id] = f"{servant.personnel_no}@{number[servant.state_body_id]}"
+        mine = select(Appraisal).join(Servant, Servant.id == Appraisal.servant_id).join(StateBody).where(StateBody.code == code)
+        appraisals = {a.id: a for a in session.exec(mine)}
+        deadlines = session.exec(select(Deadline).where(Deadline.appraisal_id.in_(appraisals))).all()  # type: ignore[attr-defined]
+        events = session.exec(select(AuditEvent).where(AuditEvent.appraisal_id.in_(appraisals))).all()  # type: ignore[attr-defined]
+    name = lambda id_: who.get(id_)  # noqa: E731
+    return {
+        "appraisals": sorted((name(a.servant_id), name(a.assessor_id), a.state, a.participation, a.reason, a.closed_on, a.version)
+                             for a in appraisals.values()),
+        "deadlines": sorted((name(appraisals[d.appraisal_id].servant_id), d.step, d.due, d.paragraph, d.responsible_role,
+                             name(d.responsible_id), d.status, d.next_fire) for d in deadlines),
+        "events": sorted((name(appraisals[e.appraisal_id].servant_id), e.action, e.to_state, e.reason, str(e.data)) for e in events),
+    }
+
+
+def unlike_the_first(org: Org, on: date) -> None:
+    """A second body that differs where placement and office holders matter: another head
+    of HR, newcomers (a head among them, for KPI), an absence on the opening day, a dismissal."""
+    change(org, "hr", is_hr=False, is_head_of_hr=False)
+    change(org, "manager", position_start=on)
+    change(org, "member", is_hr=True, is_head_of_hr=True)
+    change(org, "colleague1", absence=("sick_leave", on, on))
+    change(org, "colleague2", position_start=on)
+    change(org, "colleague3", dismissed_on=on)
+
+
+@pytest.mark.parametrize("methodology, kind, period, on", [
+    ("typical2023", "360", "2025", D(2026, 1, 5)),  # first deadline owed by each body's HR (п.5)
+    ("typical2023", "differentiation", "2026-Q1", D(2026, 4, 1)),
+    ("typical2023", "kpi", "2026-Q1", D(2026, 4, 1)),
+    ("mne2017", "annual", "2026", D(2026, 12, 1)),  # owed by each body's commission chair (п.3.2)
+    ("mne2017", "quarterly", "2026-Q3", D(2026, 10, 1)),
+])
+def test_opening_many_bodies_at_once_writes_what_opening_each_alone_writes(
+    db: Engine, methodology: str, kind: str, period: str, on: date
+) -> None:
+    together = [organisation(db, methodology, code) for code in ("t1", "t2")]
+    alone = [organisation(db, methodology, code) for code in ("a1", "a2")]
+    unlike_the_first(together[1], on)
+    unlike_the_first(alone[1], on)
+
+    opened = open_cycles(db, ["t1", "t2"], kind, period, on=on)
+    for org in alone:
+        open_cycle(db, org.code, kind, period, on=on)
+
+    assert opened.cycles == 2 and opened.created > 0
+    assert written_for(db, "t1") == written_for(db, "a1") and written_for(db, "t2") == written_for(db, "a2")
+    assert written_for(db, "t1") != written_for(db, "t2")  # the bodies did differ
+    assert open_cycles(db, ["t1", "t2"], kind, period, on=on).created == 0  # a second run creates nothing
+
+
+def test_an_unknown_body_among_many_is_named_and_nothing_is_opened(db: Engine) -> None:
+    organisation(db, "mne2017", "first")
+    before = snapshot(db)
+    with pytest.raises(InvalidInput) as caught:
+        open_cycles(db, ["first", "nowhere"], "quarterly", "2026-Q3", on=D(2026, 10, 1))
+    assert (caught.value.code, caught.value.field, caught.value.value) == ("not_found", "state_body", "nowhere")
     assert snapshot(db) == before

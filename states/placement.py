@@ -1,0 +1,127 @@
+"""Who of a state body a cycle appraises, and how, decided inside the database.
+
+The scope rules of a definition form one ordered table of (condition, state,
+participation, reason): the first condition a servant meets places them, and a servant
+who meets none is appraised in full from the workflow's initial state. The table becomes
+three SQL CASE expressions over the servant's row, so a cycle of any size is placed by one
+INSERT … SELECT instead of a Python loop over its servants:
+
+- dismissed before the period, or at all where dismissal ends the appraisal: not
+  appraised (typical2023 п.7); dismissed otherwise: appraised without participation;
+- fewer than `min_months_in_position` months in the position by the period's end, or on
+  probation beyond it: exempt (mne2017 п.3, typical2023 п.6);
+- absent on the opening day for a reason the methodology names: deferred, or appraised
+  without participation, as the workflow says (typical2023 п.6).
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import ColumnElement, String, and_, case, func, literal, null, or_, select, true, type_coerce
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import Select
+
+from methodology.deadlines import Period
+from methodology.schema import Methodology, Workflow
+from models import Absence, Position, Servant
+
+
+@dataclass(frozen=True)
+class Rule:
+    when: ColumnElement[bool]
+    state: str
+    participation: str
+    reason: ColumnElement[str]
+
+
+@dataclass(frozen=True)
+class Placing:
+    """The placement of the servants of some state bodies a kind concerns, as SQL: `select`
+    is their rows (Servant joined with Position and their absence), whose columns a caller
+    picks, among them `state`, `participation` and `reason`."""
+
+    state: ColumnElement[str]
+    participation: ColumnElement[str]
+    reason: ColumnElement[str | None]
+    select: Select  # type: ignore[type-arg]
+
+
+def placing(definition: Methodology, flow: Workflow, body_ids: list[int], period: Period, on: date, dialect: str) -> Placing:
+    rules = _rules(definition, flow, period, on, dialect)
+    state = case(*((r.when, literal(r.state)) for r in rules), else_=literal(flow.initial))
+    participation = case(*((r.when, literal(r.participation)) for r in rules), else_=literal("full"))
+    reason = case(*((r.when, r.reason) for r in rules), else_=null())
+    query = (
+        select(Servant.id)
+        .select_from(Servant)
+        .join(Position, Position.id == Servant.position_id, isouter=True)
+        .join(Absence, Absence.id == _absence_id(definition, on), isouter=True)
+        .where(Servant.state_body_id.in_(body_ids), _concerned(definition, flow))  # type: ignore[attr-defined]
+    )
+    return Placing(state, participation, reason, query)
+
+
+def _rules(definition: Methodology, flow: Workflow, period: Period, on: date, dialect: str) -> list[Rule]:
+    scope = definition.scope
+    assert scope is not None, f"{definition.id} has no scope"
+
+    dismissed = and_(Servant.dismissed_on.is_not(None), Servant.dismissed_on <= on)  # type: ignore[union-attr, operator]
+    why_dismissed = because("dismissed ", _iso(Servant.dismissed_on, dialect), f" ({scope.dismissed_paragraph})")
+    ends = dismissed if scope.when_dismissed == "not_appraised" else and_(dismissed, Servant.dismissed_on < period.start)  # type: ignore[operator]
+    # Fewer than N months in the position during the period: started after this day.
+    latest_start = period.end + relativedelta(days=1) - relativedelta(months=scope.min_months_in_position)
+    rules = [
+        Rule(ends, "not_appraised", "full", why_dismissed),
+        Rule(dismissed, flow.initial, "without", why_dismissed),
+        Rule(Servant.position_start > latest_start, "exempt", "full",  # type: ignore[arg-type]
+             because("in the position since ", _iso(Servant.position_start, dialect), f" ({scope.exempt_paragraph})")),
+    ]
+    if scope.exempt_on_probation:
+        rules.append(Rule(Servant.probation_end > period.end, "exempt", "full",  # type: ignore[arg-type, operator]
+                          because("on probation until ", _iso(Servant.probation_end, dialect), f" ({scope.exempt_paragraph})")))
+    if flow.when_absent != "none":
+        absent = because(Absence.kind, " ", _iso(Absence.start, dialect), "–", _iso(Absence.end, dialect), f" ({scope.absences_paragraph})")
+        deferred = flow.when_absent == "defer"
+        rules.append(Rule(Absence.id.is_not(None), "deferred" if deferred else flow.initial, "full" if deferred else "without", absent))  # type: ignore[union-attr]
+    return rules
+
+
+def because(*parts: ColumnElement[str] | str) -> ColumnElement[str]:
+    """A reason as SQL text: literal words and column values joined (||)."""
+    return reduce(operator.add, [literal(p) if isinstance(p, str) else p for p in parts])
+
+
+def _absence_id(definition: Methodology, on: date) -> ColumnElement[int]:
+    """The servant's absence on the opening day for a reason the methodology names (the
+    earliest recorded, should two overlap)."""
+    assert definition.scope is not None
+    away = aliased(Absence)  # the outer query joins Absence itself
+    return (
+        select(func.min(away.id))
+        .where(away.servant_id == Servant.id, away.kind.in_(definition.scope.absences), away.start <= on, away.end >= on)  # type: ignore[attr-defined]
+        .correlate(Servant)
+        .scalar_subquery()
+    )
+
+
+def _concerned(definition: Methodology, flow: Workflow) -> ColumnElement[bool]:
+    """Heads of units by KPI, the rest by differentiation, or everyone (typical2023 п.3.4)."""
+    assert definition.scope is not None
+    head = Position.category.in_(definition.scope.head_categories)  # type: ignore[attr-defined]
+    if flow.population == "heads":
+        return head
+    if flow.population == "staff":
+        return or_(Position.category.is_(None), ~head)  # type: ignore[attr-defined]
+    return true()
+
+
+def _iso(column: object, dialect: str) -> ColumnElement[str]:
+    """A date as YYYY-MM-DD text whatever the server's date style."""
+    if dialect == "postgresql":
+        return func.to_char(column, "YYYY-MM-DD", type_=String)
+    return type_coerce(column, String)  # SQLite keeps dates as that very text
