@@ -11,6 +11,8 @@ mne2017, half on typical2023) on the embedded SQLite and, when it answers, on Po
   bare query;
 - delivering the sweep's notices to the in-app inbox (rendering each in its recipient's
   language), as notices per second;
+- recording the notices that announce the opening to every appraised servant and their
+  manager (what the first delivery run after a country's opening does);
 - the deadline-sweep flow as a real Prefect flow run at 1,000 and at 100,000 servants
   (the sweep alone: delivery grows with the notices, not with Prefect), to show that
   Prefect's per-run overhead does not grow with the work.
@@ -43,6 +45,7 @@ from models.db import engine as make_engine
 from models.migrate import upgrade
 from notifications.compliance_report import write_all
 from notifications.delivery import deliver
+from notifications.enqueue import announce_openings
 from states.compliance import compliance_rows
 from states.scheduling import open_due
 from states.sweep import sweep
@@ -118,6 +121,9 @@ def measure(db: Database, country: Country) -> list[dict[str, Any]]:
         report_seconds, found = timed(lambda: write_report(db, Path(folder)))
     raw_seconds, _ = timed(lambda: raw_query(db, REPORT_SQL.format(p=db.placeholder), (REPORT_ON,)))
     rows.append(figure(db, "compliance report, 10% overdue", found, report_seconds, raw_seconds, "≤ 3 s"))
+
+    announced_seconds, announced = timed(lambda: announce_openings(db.engine, OPEN_ON))
+    rows.append(figure(db, "record the opening's notices", announced, announced_seconds, None, ""))
     return rows
 
 

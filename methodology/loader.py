@@ -54,7 +54,7 @@ def locate(name: str) -> Path:
 
 def load(name: str) -> Methodology:
     """The validated definition `name` (an id on the search path, or a file path)."""
-    return _load(str(locate(name).resolve()))
+    return _load(str(locate(name).absolute()))  # not resolve(): no system calls on this hot path
 
 
 @cache

@@ -5,8 +5,11 @@ configured) and the webhook (when configured).
 A batch is claimed in one short transaction: the rows are taken (FOR UPDATE SKIP LOCKED on
 PostgreSQL, so two deliverers never take the same notice; SQLite's write lock serialises
 them) and leased by moving next_attempt_at past the sending, so no transaction stays open
-while an SMTP server or a webhook answers. Each notice's outcome is then recorded in its
-own transaction, the inbox message with it:
+while an SMTP server or a webhook answers; what the batch's templates read is loaded a
+query per table, not per notice. A notice's outcome is recorded, its inbox message with it,
+in a transaction right after anything of it left the system (an e-mail, a webhook call);
+notices that only go to the inbox are recorded together, so a country's opening costs a
+commit per external message, not per notice:
 
 - all its channels done: `sent`, and never claimed again (delivering twice sends once);
 - a channel failed: attempts + 1 and the next attempt after an exponential backoff (1, 2,
@@ -21,13 +24,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from methodology.workdays import ALMATY
-from models import Notice, Servant
+from models import Appraisal, Deadline, Notice, Position, Servant, StateBody
 from models.db import transaction
 from notifications.channels import Channel, ChannelError, Outgoing, configured, inbox
 from notifications.render import language_of, render_notice
@@ -35,6 +39,7 @@ from notifications.render import language_of, render_notice
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
 LEASE = timedelta(minutes=10)  # longer than a batch takes to send
+T = TypeVar("T", Appraisal, Deadline, Servant, Position, StateBody)
 
 
 @dataclass
@@ -69,13 +74,20 @@ def deliver(
     report = DeliveryReport()
     while True:
         with transaction(engine) as session:
-            work = [_prepare(session, notice) for notice in _claim(session, now, batch)]
+            claimed = _claim(session, now, batch)
+            read = _read_ahead(session, claimed)  # noqa: F841  (held: the session keeps rows weakly)
+            work = [_prepare(session, notice) for notice in claimed]
         if not work:
             return report
+        outcomes: list[tuple[_Work, dict[str, str]]] = []
         for item in work:
+            before = len(item.done)
             errors = _send(item, channels, report) if item.outgoing else {}
-            with transaction(engine) as session:
-                _record(session, item, errors, now, max_attempts, backoff, report)
+            outcomes.append((item, errors))
+            if errors or len(item.done) > before:  # it left the system: record it now
+                _record_all(engine, outcomes, now, max_attempts, backoff, report)
+                outcomes = []
+        _record_all(engine, outcomes, now, max_attempts, backoff, report)
 
 
 def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
@@ -92,6 +104,23 @@ def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
         notice.next_attempt_at = now + LEASE
         session.add(notice)
     return claimed
+
+
+def _read_ahead(session: Session, notices: list[Notice]) -> list[object]:
+    """Load the rows the notices' templates read (appraisals, their deadlines, the people
+    named, their positions and bodies) in a query per table, so that each `session.get` while rendering
+    finds its row in the session instead of asking the database."""
+    appraisals = _rows(session, Appraisal, {n.appraisal_id for n in notices})
+    deadlines = _rows(session, Deadline, {n.deadline_id for n in notices})
+    people = {n.recipient_id for n in notices} | {a.servant_id for a in appraisals} | {a.assessor_id for a in appraisals}
+    servants = _rows(session, Servant, people | {d.responsible_id for d in deadlines})
+    places = [*_rows(session, Position, {s.position_id for s in servants}), *_rows(session, StateBody, {s.state_body_id for s in servants})]
+    return [*appraisals, *deadlines, *servants, *places]
+
+
+def _rows(session: Session, table: type[T], ids: set[int | None]) -> list[T]:
+    wanted = sorted(i for i in ids if i is not None)
+    return list(session.exec(select(table).where(table.id.in_(wanted)))) if wanted else []  # type: ignore[attr-defined]
 
 
 def _prepare(session: Session, notice: Notice) -> _Work:
@@ -128,16 +157,33 @@ def _send(item: _Work, channels: list[Channel], report: DeliveryReport) -> dict[
     return errors
 
 
-def _record(
-    session: Session, item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta, report: DeliveryReport
+def _record_all(
+    engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta,
+    report: DeliveryReport,
 ) -> None:
-    notice = session.get(Notice, item.notice_id)
-    if notice is None or notice.status != "pending":
-        return  # purged or resent meanwhile: nothing of ours to record
-    if item.outgoing and inbox.NAME not in item.done:
-        inbox.post(session, item.outgoing, now)
-        item.done.add(inbox.NAME)
-        report.channels[inbox.NAME] = report.channels.get(inbox.NAME, 0) + 1
+    """Record outcomes in one transaction: each notice's status and its inbox message."""
+    if not outcomes:
+        return
+    with transaction(engine) as session:
+        ids = [item.notice_id for item, _ in outcomes]
+        notices = {n.id: n for n in session.exec(select(Notice).where(Notice.id.in_(ids)))}  # type: ignore[attr-defined]
+        posts = []
+        for item, errors in outcomes:
+            notice = notices.get(item.notice_id)
+            if notice is None or notice.status != "pending":
+                continue  # purged or resent meanwhile: nothing of ours to record
+            if item.outgoing and inbox.NAME not in item.done:
+                posts.append(item.outgoing)
+                item.done.add(inbox.NAME)
+                report.channels[inbox.NAME] = report.channels.get(inbox.NAME, 0) + 1
+            _record(notice, item, errors, now, max_attempts, backoff, report)
+        inbox.post(session, posts, now)
+        session.add_all(notices.values())
+
+
+def _record(
+    notice: Notice, item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta, report: DeliveryReport
+) -> None:
     notice.delivered = ",".join(sorted(item.done))
     failure = item.error or "; ".join(f"{name}: {message}" for name, message in sorted(errors.items()))
     if not failure:
@@ -152,4 +198,3 @@ def _record(
         else:
             notice.next_attempt_at = now + backoff * 2 ** (notice.attempts - 1)
             report.retried += 1
-    session.add(notice)

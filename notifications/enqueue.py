@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterable, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -115,6 +115,7 @@ def announce_openings(engine: Engine, today: date, *, batch: int = 1000) -> int:
             if not found:
                 return recorded
             people, rows = _People(session), []
+            people.read(person for appraisal, _ in found for person in (appraisal.servant_id, appraisal.assessor_id))
             for appraisal, opened_on in found:
                 if appraisal.state == _initial(appraisal.methodology, appraisal.kind):
                     rows += _rows(session, appraisal, OPEN, opened_on, opened_on, people)
@@ -199,11 +200,24 @@ class _People:
 
     session: Session
     offices: dict[int, Offices] = field(default_factory=dict)
+    # Held here: the session keeps the rows it read only as long as someone else does.
+    known: dict[int, Servant | None] = field(default_factory=dict)
+
+    def read(self, ids: Iterable[int | None]) -> None:
+        """Read these people by one query (a batch's servants and assessors, say)."""
+        wanted = sorted({i for i in ids if i is not None and i not in self.known})
+        if wanted:
+            self.known.update((p.id, p) for p in self.session.exec(select(Servant).where(Servant.id.in_(wanted))))  # type: ignore[attr-defined, misc]
 
     def of(self, appraisal: Appraisal, role: Recipient, on: date) -> list[int]:
-        """The holders, without the dismissed (people are read once per session)."""
-        people = [self.session.get(Servant, person) for person in dict.fromkeys(self._holders(appraisal, role))]
+        """The holders, without the dismissed (each person is read once)."""
+        people = [self.person(person) for person in dict.fromkeys(self._holders(appraisal, role))]
         return [p.id for p in people if p is not None and (p.dismissed_on is None or p.dismissed_on > on)]  # type: ignore[misc]
+
+    def person(self, person_id: int) -> Servant | None:
+        if person_id not in self.known:
+            self.known[person_id] = self.session.get(Servant, person_id)
+        return self.known[person_id]
 
     def _holders(self, appraisal: Appraisal, role: Recipient) -> list[int]:
         if role == "servant":
@@ -222,7 +236,7 @@ class _People:
         return [holder] if holder else []
 
     def _offices(self, appraisal: Appraisal) -> Offices:
-        servant = self.session.get(Servant, appraisal.servant_id)
+        servant = self.person(appraisal.servant_id)
         assert servant is not None
         body = servant.state_body_id
         if body not in self.offices:
@@ -234,5 +248,8 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Notice).on_conflict_do_nothing(index_elements=["key"]).returning(Notice.id)
-    return len(list(session.execute(statement, rows).scalars()))
+    # Core, not the ORM's bulk insert: the ORM sends a row at a time once conflicts may skip
+    # rows; Core batches many rows per statement and returns the ids of those written.
+    table = Notice.__table__  # type: ignore[attr-defined]
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    return len(session.connection().execute(statement, rows).all())

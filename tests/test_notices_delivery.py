@@ -129,6 +129,31 @@ def test_delivering_twice_sends_once(org: Org) -> None:
         assert session.execute(sa.select(sa.func.count()).select_from(InboxMessage)).scalar() == 16
 
 
+class Witness(Probe):
+    """A channel that, at each send, reads the outbox from outside the deliverer: which of
+    the notices it sent before are not recorded as sent through it yet."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__("witness")
+        self.engine = engine
+        self.unrecorded: list[set[str]] = []
+
+    def send(self, outgoing: Outgoing) -> None:
+        recorded = {n.key for n in outbox(self.engine) if "witness" in n.delivered.split(",")}
+        self.unrecorded.append(set(self.sent) - recorded)
+        super().send(outgoing)
+
+
+def test_a_notice_that_left_the_system_is_recorded_before_the_next_is_sent(org: Org) -> None:
+    """So a deliverer killed at any moment resends at most the one notice in flight (with
+    its same key); notices for the inbox alone are recorded together."""
+    announce_openings(org.engine, OPENED)
+    witness = Witness(org.engine)
+    assert deliver(org.engine, T0, channels=[witness], batch=100).sent == 16
+    assert len(witness.unrecorded) == 16 and all(gap == set() for gap in witness.unrecorded)
+    assert {(n.status, n.delivered) for n in outbox(org.engine)} == {("sent", "inbox,witness")}
+
+
 def test_two_deliverers_at_once_send_each_notice_once(org: Org) -> None:
     announce_openings(org.engine, OPENED)
     probe = Probe()

@@ -19,15 +19,18 @@ from notifications.channels import Outgoing
 NAME = "inbox"
 
 
-def post(session: Session, outgoing: Outgoing, at: datetime) -> None:
+def post(session: Session, outgoing: list[Outgoing], at: datetime) -> None:
+    """Put the notices in their recipients' inboxes, by one statement; one already there
+    stays as it is."""
+    if not outgoing:
+        return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(InboxMessage).values(
-            notice_id=outgoing.notice_id, recipient_id=outgoing.recipient_id, lang=outgoing.lang,
-            subject=outgoing.rendered.subject, text=outgoing.rendered.text, html=outgoing.rendered.html,
-            created_at=at, read_at=None,
-        ).on_conflict_do_nothing(index_elements=["notice_id"])
-    )
+    rows = [
+        {"notice_id": o.notice_id, "recipient_id": o.recipient_id, "lang": o.lang, "subject": o.rendered.subject,
+         "text": o.rendered.text, "html": o.rendered.html, "created_at": at, "read_at": None}
+        for o in outgoing
+    ]
+    session.execute(dialect.insert(InboxMessage).on_conflict_do_nothing(index_elements=["notice_id"]), rows)
 
 
 def messages(session: Session, person_id: int, *, unread_only: bool = False, limit: int = 50) -> list[InboxMessage]:
