@@ -14,7 +14,7 @@ from states.retention import purge
 
 def purge_expired(request: PurgeInput) -> dict[str, Any]:
     report = purge(database(), today(request.on))
-    return {"purged": len(report.purged), "kept_on_hold": len(report.kept_on_hold), "rows": report.rows}
+    return {"purged": len(report.purged), "kept_on_hold": len(report.kept_on_hold), "rows": report.rows, "reports": report.reports}
 
 
 purge_expired_task = task(purge_expired, name="purge-expired")
@@ -23,5 +23,6 @@ purge_expired_task = task(purge_expired, name="purge-expired")
 @flow(name="retention-purge", flow_run_name=run_name("purge", "on"))
 def retention_purge(request: PurgeInput = PurgeInput()) -> dict[str, Any]:
     result = purge_expired_task(request)
-    get_run_logger().info("purged %d appraisals (%d rows); %d kept on hold", result["purged"], result["rows"], result["kept_on_hold"])
+    get_run_logger().info("purged %d appraisals (%d rows) and %d weekly reports; %d kept on hold",
+                          result["purged"], result["rows"], result["reports"], result["kept_on_hold"])
     return result

@@ -2,7 +2,8 @@
 what a person reads in the application is kept per person.
 
 A notice of the sweep is keyed by (deadline, its due day, kind, level); a notice of a
-transition by (appraisal, action, kind, recipient, day) (notifications/enqueue.py).
+transition by (appraisal, action, kind, recipient, day); the weekly report by (state body,
+recipient, day) (notifications/enqueue.py).
 Inserting a key twice is a no-op, so a sweep or an action that is rerun, retried or killed
 half-way records each notice exactly once. Delivery (notifications/delivery.py) works from
 this table: `delivered` names the channels already done, so a retry repeats only the one
@@ -24,7 +25,10 @@ class Notice(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=80)
     deadline_id: Optional[int] = Field(default=None, foreign_key="deadline.id", index=True)
-    appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
+    # About an appraisal, or about a whole state body (the weekly compliance report to its
+    # head of HR), never both.
+    appraisal_id: Optional[int] = Field(default=None, foreign_key="appraisal.id", index=True)
+    state_body_id: Optional[int] = Field(default=None, foreign_key="state_body.id", index=True)
     recipient_id: Optional[int] = Field(default=None, foreign_key="servant.id", index=True)
     # the sweep's: reminder, overdue, escalation; a transition's: notifications/templates/notices.yaml
     kind: str = Field(max_length=20)

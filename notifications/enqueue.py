@@ -6,7 +6,9 @@ appraisal: the recipient of its role, the deadline it is about, the action now e
 the recipient. Two more sources use the same table: a cycle's opening (`open`, which creates
 its appraisals in bulk, without a transition) and the 360 respondents' reminder (`remind`);
 the delivery flow announces both (`announce_openings`, `remind`). A key names the appraisal,
-action, kind, recipient and day, so recording a notice twice is a no-op.
+action, kind, recipient and day, so recording a notice twice is a no-op. The weekly
+compliance report goes to each state body's head of HR as a notice about the body
+(`report_weekly`), keyed by body, recipient and day.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ from states.timeline import Offices
 
 TABLE = Path(__file__).with_name("templates") / "notices.yaml"  # packaged with the templates
 EVERY_KIND = "*"
-OPEN, REMIND = "open", "remind"
+OPEN, REMIND, REPORT = "open", "remind", "report"
+REPORT_KIND = "compliance_report"
 # Long enough for a scheduler that was down a few days (states/scheduling.py GRACE).
 ANNOUNCE_WITHIN = timedelta(days=45)
 
@@ -121,6 +124,23 @@ def announce_openings(engine: Engine, today: date, *, batch: int = 1000) -> int:
                     rows += _rows(session, appraisal, OPEN, opened_on, opened_on, people)
             recorded += _insert(session, rows)
             after = found[-1][0].id
+
+
+def report_weekly(engine: Engine, day: date) -> int:
+    """Record the compliance report of `day` for the head of HR of each state body that runs
+    appraisals (an HR officer where no head is named), once per body and day. With nobody in
+    HR the notice has no recipient and delivery dead-letters it, for the operator to see."""
+    now = datetime.now(ALMATY)
+    with transaction(engine) as session:
+        rows = []
+        for body in sorted(session.exec(select(Cycle.state_body_id).distinct())):
+            head = Offices.of(session, body).head_of_hr
+            rows.append({
+                "key": f"b{body}:{REPORT}:{REPORT_KIND}:{head or 0}:{day.isoformat()}", "appraisal_id": None,
+                "state_body_id": body, "recipient_id": head, "kind": REPORT_KIND, "level": 0, "step": "", "due": day,
+                "created_at": now, "status": "pending", "attempts": 0, "event": REPORT, "task": None, "delivered": "",
+            })
+        return _insert(session, rows)
 
 
 def remind(engine: Engine, today: date, calendar: WorkCalendar | None = None) -> int:

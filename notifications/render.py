@@ -49,7 +49,9 @@ from models import (
     StateBody,
     SurveyInvitation,
 )
+from notifications.compliance_report import labels as compliance_labels
 from notifications.enqueue import table
+from states import compliance
 from states.confidentiality import may_read_result
 from states.timeline import events_of, period_of, rows_of
 
@@ -175,6 +177,8 @@ def label(group: str, name: str, lang: Lang) -> str:
 
 def context_of(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
     """Everything the notice's templates show, read from the stored data."""
+    if notice.appraisal_id is None:
+        return _report_context(session, notice, lang)
     appraisal = session.get(Appraisal, notice.appraisal_id)
     assert appraisal is not None
     definition = loader.load(appraisal.methodology)
@@ -187,10 +191,7 @@ def context_of(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
     transitions = {row.action: row for row in flow.transitions}
     context: dict[str, Any] = {
         "lang": lang,
-        "recipient": {
-            "name": recipient.full_name if recipient else "—", "is_servant": notice.recipient_id == servant.id,
-            "gender": gender(recipient.full_name) if recipient else None,
-        },
+        "recipient": _reader(recipient, is_servant=notice.recipient_id == servant.id),
         "body": body.name if body else "—",
         "servant": {"name": servant.full_name, "position": position.title if position else None},
         "appraisal": {
@@ -209,6 +210,35 @@ def context_of(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
     if extra:
         context.update(extra(session, definition, appraisal, notice, lang))
     return context
+
+
+def _reader(recipient: Servant | None, *, is_servant: bool) -> dict[str, Any]:
+    return {
+        "name": recipient.full_name if recipient else "—", "is_servant": is_servant,
+        "gender": gender(recipient.full_name) if recipient else None,
+    }
+
+
+def _report_context(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
+    """The weekly compliance report of a state body for its head of HR: the steps overdue on
+    the day and those done late in the week before, as the report's files list them (steps,
+    never results: typical2023 п.16)."""
+    body = session.get(StateBody, notice.state_body_id)
+    assert body is not None
+    since = notice.due - timedelta(days=7)
+    found = compliance.rows_of(session, notice.due, lang, since, body.id)
+    names = compliance_labels()
+    return {
+        "lang": lang,
+        "recipient": _reader(session.get(Servant, notice.recipient_id) if notice.recipient_id else None, is_servant=False),
+        "body": body.name, "on": day(notice.due, lang), "since": day(since, lang),
+        "overdue": sum(row.status == "overdue" for row in found), "late": sum(row.status == "late" for row in found),
+        "rows": [
+            {"step": row.step, "rule": row.rule, "servant": row.servant, "unit": row.unit, "responsible": row.responsible,
+             "due": day(row.due, lang), "days": row.days_overdue, "status": names["statuses"][row.status][lang]}
+            for row in found
+        ],
+    }
 
 
 def _person(session: Session, person_id: int) -> Servant:

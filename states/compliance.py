@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
+from sqlmodel import Session
 
 from methodology import loader
 from methodology.i18n import Lang
@@ -36,9 +37,19 @@ class Row:
 
 
 def compliance_rows(engine: Engine, today: date, lang: Lang, since: date | None = None) -> list[Row]:
-    """Open steps past their day, and steps done late (since `since`, if given)."""
+    """Steps open past their day on `today`, and steps done late by then (since `since`, if
+    given)."""
+    with transaction(engine) as session:
+        return rows_of(session, today, lang, since)
+
+
+def rows_of(session: Session, today: date, lang: Lang, since: date | None = None, body_id: int | None = None) -> list[Row]:
+    """The same, inside a unit of work, of one state body or of all."""
     owner = aliased(Servant)
-    late = and_(Deadline.status == "done", Deadline.closed_on > Deadline.due)  # type: ignore[operator]
+    # As things stood on `today`, so a report of a past day says what it said then: open
+    # then means open now or done after it.
+    was_open = and_(Deadline.due < today, or_(Deadline.status == "open", and_(Deadline.status == "done", Deadline.closed_on > today)))  # type: ignore[operator]
+    late = and_(Deadline.status == "done", Deadline.closed_on > Deadline.due, Deadline.closed_on <= today)  # type: ignore[operator]
     if since is not None:
         late = and_(late, Deadline.closed_on >= since)  # type: ignore[operator]
     query = (
@@ -53,18 +64,19 @@ def compliance_rows(engine: Engine, today: date, lang: Lang, since: date | None 
         .join(Position, Position.id == Servant.position_id, isouter=True)
         .join(Unit, Unit.id == Position.unit_id, isouter=True)
         .join(owner, owner.id == Deadline.responsible_id, isouter=True)
-        .where(or_(and_(Deadline.status == "open", Deadline.due < today), late))  # type: ignore[operator]
+        .where(or_(was_open, late))
     )
-    with transaction(engine) as session:
-        found = [row for row in session.execute(query) if not _window(row[6], row[4])]
-    rows = [
-        Row(
+    if body_id is not None:
+        query = query.where(StateBody.id == body_id)
+    found = [row for row in session.execute(query) if not _window(row[6], row[4])]
+    rows = []
+    for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in found:
+        done = closed_on if status == "done" and closed_on <= today else None
+        rows.append(Row(
             state_body=body, unit=unit or "—", responsible=person or role, step=_label(methodology, step, lang),
-            rule=f"{methodology} {paragraph}", kind=kind, period=period, servant=servant, due=due, done_on=closed_on,
-            days_overdue=((closed_on or today) - due).days, status="overdue" if status == "open" else "late",
-        )
-        for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in found
-    ]
+            rule=f"{methodology} {paragraph}", kind=kind, period=period, servant=servant, due=due, done_on=done,
+            days_overdue=((done or today) - due).days, status="late" if done else "overdue",
+        ))
     return sorted(rows, key=lambda r: (r.state_body, r.unit, -r.days_overdue, r.responsible, r.step))
 
 

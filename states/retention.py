@@ -4,7 +4,9 @@
 Purging removes what the actors wrote (sheets, votes, answers, acts, calibration, appeals,
 notices, consequences) and blanks the result and the audit events' data; the appraisal row
 and its bare trail stay, so counts and compliance history survive. Never purged: an
-appraisal under appeal or on legal hold. Each purge is written to the audit trail.
+appraisal under appeal or on legal hold. Each purge is written to the audit trail. The
+weekly compliance reports sent to heads of HR (notices about a body, naming who was late)
+go after the same term, counted in the purge's report.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from methodology.workdays import ALMATY
 from models import (
     Appeal, Appraisal, AuditEvent, BonusItem, CalibrationApplication, CalibrationParticipant, CalibrationSession,
     CalibrationVote, Consequence, Indicator, Notice, ParameterScore, RefusalAct, SelfAnswer, SurveyInvitation, SurveyTally,
-    Violation, Vote,
+    StateBody, Violation, Vote,
 )
 from models.db import transaction
 
@@ -37,6 +39,7 @@ class PurgeReport:
     purged: list[int] = field(default_factory=list)
     kept_on_hold: list[int] = field(default_factory=list)
     rows: int = 0
+    reports: int = 0  # weekly reports to heads of HR
 
 
 def purge(engine: Engine, today: date, *, at: datetime | None = None) -> PurgeReport:
@@ -58,22 +61,34 @@ def purge(engine: Engine, today: date, *, at: datetime | None = None) -> PurgeRe
             ))
             report.purged.append(appraisal.id)  # type: ignore[arg-type]
             report.rows += sum(removed.values())
+        report.reports = _purge_reports(session, today)
     return report
 
 
 def _expired(session: Session, today: date) -> list[Appraisal]:
     """Closed appraisals whose retention has run out, by each one's methodology."""
     out: list[Appraisal] = []
-    for name in loader.available():
-        retention = loader.load(name).retention
-        if retention is None:
-            continue
-        cutoff = today - relativedelta(years=retention.years)
+    for name, cutoff in _cutoffs(today):
         query = select(Appraisal).where(
             Appraisal.methodology == name, Appraisal.closed_on < cutoff, Appraisal.purged_on == None  # type: ignore[operator]  # noqa: E711
         )
         out.extend(session.execute(query).scalars())
     return out
+
+
+def _purge_reports(session: Session, today: date) -> int:
+    removed = 0
+    for name, cutoff in _cutoffs(today):
+        bodies = select(StateBody.id).where(StateBody.methodology == name)
+        result = session.execute(delete(Notice).where(Notice.state_body_id.in_(bodies), Notice.due < cutoff))  # type: ignore[union-attr, operator]
+        removed += result.rowcount  # type: ignore[attr-defined]
+    return removed
+
+
+def _cutoffs(today: date) -> list[tuple[str, date]]:
+    """Each methodology with a retention term, and the day before which it has run out."""
+    terms = [(name, loader.load(name).retention) for name in loader.available()]
+    return [(name, today - relativedelta(years=term.years)) for name, term in terms if term is not None]
 
 
 def _under_appeal(session: Session, appraisal_id: int) -> bool:

@@ -26,6 +26,9 @@ from flows.sweep import sweep_deadlines
 from methodology.workdays import ALMATY
 from models import Appeal, Appraisal, AuditEvent, Cycle, Deadline, Notice, Servant, StateBody
 from models.db import transaction
+from models.outbox import InboxMessage
+from notifications.delivery import deliver
+from notifications.enqueue import report_weekly
 from states.cycles import open_cycle
 from states.service import act
 from states.sweep import sweep
@@ -202,9 +205,16 @@ def test_purge_removes_documents_past_retention_and_keeps_held_ones(product: Eng
     # to the servant and to HR, familiarisation).
     assert before["servant"] == {"bonus_item": 2, "violation": 1, "vote": 3, "notice": 6, "consequence": 1}
     trail = {name: len(_trail(product, appraisal_id)) for name, appraisal_id in ids.items()}
+    # The head of HR's weekly reports name who was late: the one of Mon 20 April 2026 is past
+    # the term on 24 April 2029, the one of Mon 27 April not yet.
+    assert report_weekly(product, D(2026, 4, 20)) == 1 and report_weekly(product, D(2026, 4, 27)) == 1
+    deliver(product, datetime(2026, 4, 27, 10, tzinfo=ALMATY), channels=[])
 
     result = purge_expired(PurgeInput(on=D(2029, 4, 24)))
-    assert result == {"purged": 1, "kept_on_hold": 2, "rows": 13}
+    assert result == {"purged": 1, "kept_on_hold": 2, "rows": 13, "reports": 1}
+    with transaction(product) as session:
+        assert [n.due for n in session.exec(select(Notice).where(Notice.state_body_id != None))] == [D(2026, 4, 27)]  # noqa: E711
+        assert session.execute(sa.select(sa.func.count()).select_from(InboxMessage).where(InboxMessage.subject.contains("Мерзімдер"))).scalar() == 1  # type: ignore[attr-defined]
 
     purged = _appraisal(product, ids["servant"])
     assert (purged.score, purged.band, purged.reason, purged.events, purged.purged_on) == (None, None, None, {}, D(2029, 4, 24))
@@ -228,8 +238,8 @@ def test_purge_removes_documents_past_retention_and_keeps_held_ones(product: Eng
         assert len(_trail(product, ids[name])) == trail[name], name
 
     # the next night: nothing new on hold, colleague3's has expired now (closed 24 April 2026)
-    assert purge_expired(PurgeInput(on=D(2029, 4, 24))) == {"purged": 0, "kept_on_hold": 2, "rows": 0}
-    assert purge_expired(PurgeInput(on=D(2029, 4, 25))) == {"purged": 1, "kept_on_hold": 2, "rows": 13}
+    assert purge_expired(PurgeInput(on=D(2029, 4, 24))) == {"purged": 0, "kept_on_hold": 2, "rows": 0, "reports": 0}
+    assert purge_expired(PurgeInput(on=D(2029, 4, 25))) == {"purged": 1, "kept_on_hold": 2, "rows": 13, "reports": 0}
     assert _appraisal(product, ids["colleague3"]).purged_on == D(2029, 4, 25)
 
 
@@ -277,7 +287,8 @@ def test_the_compliance_report_lists_steps_overdue_and_done_late(product: Engine
     results = {lang: build_report(ReportInput(on=D(2026, 4, 20), lang=lang, folder=str(folder))) for lang in ("kk", "ru", "en")}
     for lang, result in results.items():
         stem = folder / f"compliance-2026-04-20-{lang}"
-        assert result == {"rows": 7, "overdue": 6, "files": [str(stem.with_suffix(s)) for s in (".csv", ".xlsx", ".html")]}
+        sent = 1 if lang == "kk" else 0  # the head of HR's notice: once for the day, whatever the files' language
+        assert result == {"rows": 7, "overdue": 6, "files": [str(stem.with_suffix(s)) for s in (".csv", ".xlsx", ".html")], "notices": sent}
         assert all(Path(f).is_file() for f in result["files"])
 
     # `since`: steps done late on or after that day; overdue ones whatever it is

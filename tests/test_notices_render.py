@@ -31,7 +31,7 @@ from methodology.workdays import ALMATY
 from models import Appraisal, Notice, Servant, SurveyInvitation
 from models.db import engine as make_engine
 from models.migrate import upgrade
-from notifications.enqueue import announce_openings, remind, table
+from notifications.enqueue import REPORT_KIND, announce_openings, remind, report_weekly, table
 from notifications.render import TEMPLATES, context_of, kinds, number, render, render_notice
 from states.confidentiality import may_read_result
 from states.sweep import sweep
@@ -68,6 +68,8 @@ def play_with_the_daily_flow(path: Path, url: str) -> Engine:
         sweep(engine, day, at=datetime.combine(day, time(18, 0), ALMATY))
         announce_openings(engine, day)
         remind(engine, day)
+        if day.weekday() == 0:  # the compliance report's Monday (flows/deployments.py)
+            report_weekly(engine, day)
         day += timedelta(days=1)
     return engine
 
@@ -93,7 +95,7 @@ def notices(session: Session) -> list[Notice]:
 
 
 def test_the_templates_cover_the_table_and_the_sweep_in_every_language() -> None:
-    assert set(kinds()) == table().notice_kinds() | SWEEP_KINDS
+    assert set(kinds()) == table().notice_kinds() | SWEEP_KINDS | {REPORT_KIND}
     for kind in kinds():
         for lang in LANGS:
             assert (TEMPLATES / f"{kind}.{lang}.j2").is_file(), (kind, lang)
@@ -201,6 +203,16 @@ def _shown(rendered: Any, score: str, band: str | None) -> bool:
     return bool(number_alone) or (band is not None and band in text)
 
 
+def _keys(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield name
+            yield from _keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item)
+
+
 def _result_in(session: Session, appraisal: Appraisal, lang: str) -> tuple[str, str | None]:
     """The score as the renderer writes it in `lang`, and the band's label."""
     from methodology import loader
@@ -213,10 +225,21 @@ def _result_in(session: Session, appraisal: Appraisal, lang: str) -> tuple[str, 
 
 
 def test_no_notice_of_the_years_shows_a_result_to_someone_who_may_not_read_it(years: dict[str, Year]) -> None:
-    checked = {"shown": 0, "hidden": 0}
+    checked = {"shown": 0, "hidden": 0, "reports": 0}
     for year in years.values():
         with Session(year.engine) as session:
+            scored = list(session.exec(select(Appraisal).where(Appraisal.score != None)))  # noqa: E711
             for notice in notices(session):
+                if notice.appraisal_id is None:  # the weekly report: steps, never a result (п.16)
+                    for lang in LANGS:
+                        rendered = render_notice(session, notice, lang)
+                        # Its numbers are counts and days overdue, so a band's label is the tell,
+                        # and no score or band is in what it is rendered from.
+                        bands = {_result_in(session, a, lang)[1] for a in scored} - {None}
+                        assert not any(band in rendered.text + rendered.html for band in bands), (notice.key, lang)  # type: ignore[operator]
+                        assert not {"score", "band", "result"} & set(_keys(context_of(session, notice, lang))), notice.key
+                    checked["reports"] += 1
+                    continue
                 appraisal = session.get(Appraisal, notice.appraisal_id)
                 person = session.get(Servant, notice.recipient_id)
                 assert appraisal is not None and person is not None
@@ -229,6 +252,7 @@ def test_no_notice_of_the_years_shows_a_result_to_someone_who_may_not_read_it(ye
                         assert not _shown(render_notice(session, notice, lang), score, band), (notice.key, lang)
                 checked["shown" if readable else "hidden"] += 1
     assert checked["hidden"] > 0  # e.g. the appointing official told of a calibration application
+    assert checked["reports"] > 0
 
 
 @pytest.mark.parametrize("kind, event", [("result", "score"), ("familiarisation", "familiarise"), ("calibration_received", "apply_calibration")])

@@ -23,7 +23,7 @@ class Outgoing:
     kind: str
     level: int
     event: str | None
-    appraisal_id: int
+    appraisal_id: int | None  # None: a notice about a whole state body (the weekly report)
     recipient_id: int
     personnel_no: str
     name: str
