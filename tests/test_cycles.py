@@ -311,3 +311,14 @@ def test_an_unknown_body_among_many_is_named_and_nothing_is_opened(db: Engine) -
         open_cycles(db, ["first", "nowhere"], "quarterly", "2026-Q3", on=D(2026, 10, 1))
     assert (caught.value.code, caught.value.field, caught.value.value) == ("not_found", "state_body", "nowhere")
     assert snapshot(db) == before
+
+
+def test_one_opening_is_for_bodies_of_one_methodology(db: Engine) -> None:
+    """The scheduler groups bodies by methodology (states/scheduling.py): a kind and period
+    mean one rule set, so a mixed list is a caller's mistake and opens nothing."""
+    organisation(db, "mne2017", "old")
+    organisation(db, "typical2023", "new")
+    before = snapshot(db)
+    with pytest.raises(ValueError, match="one methodology"):
+        open_cycles(db, ["old", "new"], "annual", "2025", on=D(2026, 1, 5))
+    assert snapshot(db) == before
