@@ -18,6 +18,7 @@ from methodology import loader
 from methodology.i18n import Lang
 from models import Appraisal, Deadline, Position, Servant, StateBody, Unit
 from models.db import transaction
+from notifications.enqueue import table
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def rows_of(session: Session, today: date, lang: Lang, since: date | None = None
     for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in found:
         done = closed_on if status == "done" and closed_on <= today else None
         rows.append(Row(
-            state_body=body, unit=unit or "—", responsible=person or role, step=_label(methodology, step, lang),
+            state_body=body, unit=unit or "—", responsible=person or _role(role, lang), step=_label(methodology, step, lang),
             rule=f"{methodology} {paragraph}", kind=kind, period=period, servant=servant, due=due, done_on=done,
             days_overdue=((done or today) - due).days, status="late" if done else "overdue",
         ))
@@ -89,3 +90,8 @@ def _window(methodology: str, step: str) -> bool:
 def _label(methodology: str, step: str, lang: Lang) -> str:
     rule = loader.load(methodology).deadlines.get(step)
     return rule.label(lang) if rule else step
+
+
+def _role(role: str, lang: Lang) -> str:
+    """Who owes a step nobody holds (the head of a body has no direct manager), in words."""
+    return table().labels["roles"].get(role, {}).get(lang, role)

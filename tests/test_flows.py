@@ -308,8 +308,8 @@ def test_the_compliance_report_lists_steps_overdue_and_done_late(product: Engine
         ("Hr", "Official", *QA, "", "10", "overdue"),
         ("Member", "Official", *QA, "", "10", "overdue"),
         ("Manager", "Official", *QA, "", "10", "overdue"),
-        # the head of the body has no direct manager: the role stands for the person
-        ("Official", "direct_manager", *QA, "", "10", "overdue"),
+        # the head of the body has no direct manager: the role, in words, stands for the person
+        ("Official", "the direct manager", *QA, "", "10", "overdue"),
     }
     columns = ["Servant appraised", "Responsible", "Step", "Rule", "Appraisal", "Period", "Due", "Done on", "Days overdue", "Status"]
     assert {tuple(line[c] for c in columns) for line in body} == expected
@@ -317,14 +317,16 @@ def test_the_compliance_report_lists_steps_overdue_and_done_late(product: Engine
     # most overdue first, then by the responsible person
     assert [(line["Days overdue"], line["Responsible"]) for line in body] == [
         ("10", "Manager"), ("10", "Manager"), ("10", "Official"), ("10", "Official"), ("10", "Official"),
-        ("10", "direct_manager"), ("4", "Manager"),
+        ("10", "the direct manager"), ("4", "Manager"),
     ]
 
     for lang in ("kk", "ru"):
         with (folder / f"compliance-2026-04-20-{lang}.csv").open(encoding="utf-8-sig", newline="") as source:
             assert next(csv.reader(source)) == HEADERS[lang]
     with (folder / "compliance-2026-04-20-ru.csv").open(encoding="utf-8-sig", newline="") as source:
-        assert sorted(line[-1] for line in list(csv.reader(source))[1:]) == ["выполнен с опозданием"] + ["просрочен"] * 6
+        lines = list(csv.reader(source))[1:]
+    assert sorted(line[-1] for line in lines) == ["выполнен с опозданием"] + ["просрочен"] * 6
+    assert "непосредственный руководитель" in {line[2] for line in lines}  # the role in the reader's words
 
     for lang in ("kk", "ru", "en"):
         stem = folder / f"compliance-2026-04-20-{lang}"
