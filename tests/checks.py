@@ -1,4 +1,5 @@
-"""Checks the lifecycle tests share: a refused action must leave every table as it was."""
+"""Checks and reads the tests share: a refused action must leave every table as it was;
+an appraisal's rows, trail, deadlines and consequences; the outbox."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
 from methodology.errors import InvalidInput
-from models import Appraisal, Deadline
+from models import Appraisal, AuditEvent, Consequence, Deadline, Notice
 from models.db import transaction
 from states.service import act
 
@@ -45,3 +46,25 @@ def deadlines_of(db: Engine, appraisal_id: int) -> dict[str, tuple[date, str, da
     with transaction(db) as session:
         rows = session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal_id))
         return {row.step: (row.due, row.status, row.closed_on) for row in rows}
+
+
+def rows_of(db: Engine, table: Any, appraisal_id: int) -> list[Any]:
+    with transaction(db) as session:
+        return list(session.exec(select(table).where(table.appraisal_id == appraisal_id).order_by(table.id)))
+
+
+def trail_of(db: Engine, appraisal_id: int) -> list[AuditEvent]:
+    return rows_of(db, AuditEvent, appraisal_id)
+
+
+def consequences_of(db: Engine, appraisal_id: int) -> dict[str, Consequence]:
+    return {c.kind: c for c in rows_of(db, Consequence, appraisal_id)}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in after.items() if before.get(key) != value}
+
+
+def outbox(db: Engine) -> list[Notice]:
+    with transaction(db) as session:
+        return list(session.exec(select(Notice).order_by(Notice.id)))  # type: ignore[arg-type]

@@ -77,3 +77,19 @@ def organisation(engine: Engine, methodology: str = "mne2017", code: str = "body
             for name, role in (("official", "chair"), ("manager", "member"), ("member", "member"), ("hr", "secretary")):
                 session.add(CommissionMember(commission_id=order.id, servant_id=org.ids[name], role=role))  # type: ignore[arg-type]
     return org
+
+
+def hire(org: Org, name: str, category: str = "C-4", manager: str = "manager") -> int:
+    """Another servant of the org's body, in its position of `category`."""
+    with transaction(org.engine) as session:
+        colleague = session.get(Servant, org.ids["servant"])
+        assert colleague is not None
+        own = select(Position).join(Unit, Unit.id == Position.unit_id).where(Unit.state_body_id == colleague.state_body_id)
+        position = session.exec(own.where(Position.category == category)).first()
+        assert position is not None
+        person = Servant(state_body_id=colleague.state_body_id, personnel_no=name, full_name=name.capitalize(),
+                         position_id=position.id, position_start=LONG_AGO, manager_id=org.ids[manager])
+        session.add(person)
+        session.flush()
+        org.ids[name] = person.id  # type: ignore[assignment]
+        return person.id  # type: ignore[return-value]

@@ -15,11 +15,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from methodology.errors import InvalidInput
-from models import Absence, Appraisal, AuditEvent, Deadline, Position, Servant, StateBody
+from models import Absence, Appraisal, AuditEvent, Deadline, Servant, StateBody
 from models.db import transaction
 from states.cycles import open_cycle, open_cycles
 from tests.checks import snapshot
-from tests.factories import LONG_AGO, Org, organisation
+from tests.factories import Org, hire, organisation
 
 D = date
 EVERYONE = {"official", "hr", "member", "manager", "servant", "colleague1", "colleague2", "colleague3"}
@@ -41,18 +41,6 @@ def change(org: Org, name: str, **fields: Any) -> None:
             setattr(servant, key, value)
         session.add(servant)
 
-
-def hire(org: Org, name: str, category: str = "C-4", manager: str = "manager") -> int:
-    with transaction(org.engine) as session:
-        colleague = session.get(Servant, org.ids["servant"])
-        position = session.exec(select(Position).where(Position.category == category)).first()
-        assert colleague is not None and position is not None
-        person = Servant(state_body_id=colleague.state_body_id, personnel_no=name, full_name=name.capitalize(),
-                         position_id=position.id, position_start=LONG_AGO, manager_id=org.ids[manager])
-        session.add(person)
-        session.flush()
-        org.ids[name] = person.id  # type: ignore[assignment]
-        return person.id  # type: ignore[return-value]
 
 
 def counts(db: Engine) -> tuple[int, int, int]:

@@ -25,11 +25,9 @@ from models import (
     Appeal,
     Appraisal,
     Attendance,
-    AuditEvent,
     BonusItem,
     Commission,
     CommissionMember,
-    Consequence,
     Indicator,
     Meeting,
     RefusalAct,
@@ -41,7 +39,7 @@ from models.db import transaction
 from states.cycles import open_cycle
 from states.errors import Conflict, Refused
 from states.service import act, allowed
-from tests.checks import appraisal_of, deadlines_of, refuse, snapshot
+from tests.checks import appraisal_of, changed, consequences_of, deadlines_of, refuse, rows_of, snapshot, trail_of
 from tests.factories import Org, organisation
 
 D = date
@@ -49,24 +47,6 @@ Ids = dict[str, int]
 Payload = Union[dict[str, Any], Callable[[Ids], dict[str, Any]], None]
 
 # --- reading the database -------------------------------------------------------------
-
-
-def trail_of(db: Engine, appraisal_id: int) -> list[AuditEvent]:
-    with transaction(db) as session:
-        return list(session.exec(select(AuditEvent).where(AuditEvent.appraisal_id == appraisal_id).order_by(AuditEvent.id)))
-
-
-def rows_of(db: Engine, table: Any, appraisal_id: int) -> list[Any]:
-    with transaction(db) as session:
-        return list(session.exec(select(table).where(table.appraisal_id == appraisal_id).order_by(table.id)))
-
-
-def consequences_of(db: Engine, appraisal_id: int) -> dict[str, Consequence]:
-    return {c.kind: c for c in rows_of(db, Consequence, appraisal_id)}
-
-
-def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in after.items() if before.get(key) != value}
 
 
 def labels(error: InvalidInput) -> list[str]:

@@ -23,15 +23,12 @@ from sqlmodel import select
 from methodology import loader
 from models import (
     Absence,
-    AuditEvent,
     CalibrationApplication,
     CalibrationParticipant,
     CalibrationSession,
     CalibrationVote,
-    Consequence,
     Indicator,
     ParameterScore,
-    Position,
     Servant,
     SelfAnswer,
     SurveyTally,
@@ -40,45 +37,10 @@ from models import (
 from models.db import transaction
 from states.cycles import open_cycle
 from states.service import act
-from tests.checks import appraisal_of, deadlines_of, refuse, snapshot
-from tests.factories import LONG_AGO, Org, organisation
+from tests.checks import appraisal_of, changed, consequences_of, deadlines_of, refuse, rows_of, trail_of
+from tests.factories import Org, hire, organisation
 
 D = date
-
-# --- reading the database -------------------------------------------------------------
-
-
-def rows_of(db: Engine, table: Any, appraisal_id: int) -> list[Any]:
-    with transaction(db) as session:
-        return list(session.exec(select(table).where(table.appraisal_id == appraisal_id).order_by(table.id)))
-
-
-def trail_of(db: Engine, appraisal_id: int) -> list[AuditEvent]:
-    return rows_of(db, AuditEvent, appraisal_id)
-
-
-def consequences_of(db: Engine, appraisal_id: int) -> dict[str, Consequence]:
-    return {c.kind: c for c in rows_of(db, Consequence, appraisal_id)}
-
-
-def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in after.items() if before.get(key) != value}
-
-
-def hire(org: Org, name: str, category: str = "C-4", manager: str = "manager") -> int:
-    """Another servant of the body, in a position of `category`."""
-    with transaction(org.engine) as session:
-        colleague = session.get(Servant, org.ids["servant"])
-        assert colleague is not None
-        position = session.exec(select(Position).where(Position.category == category)).first()
-        assert position is not None
-        person = Servant(state_body_id=colleague.state_body_id, personnel_no=name, full_name=name.capitalize(),
-                         position_id=position.id, position_start=LONG_AGO, manager_id=org.ids[manager])
-        session.add(person)
-        session.flush()
-        org.ids[name] = person.id  # type: ignore[assignment]
-        return person.id  # type: ignore[return-value]
-
 
 # --- driving an appraisal -----------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from notifications.delivery import deliver
 from notifications.render import render_notice
 from states.cycles import open_cycle
 from states.service import act
+from tests.checks import outbox
 from tests.factories import Org, organisation
 
 D = date
@@ -74,10 +75,6 @@ def org(db: Engine) -> Org:
         act(db, appraisal, made.ids[name], "submit", {"bonus_items": [{"description": "Extra work", "points": 2}]}, on=D(2026, 4, 2))  # type: ignore[arg-type]
     return made
 
-
-def outbox(db: Engine) -> list[Notice]:
-    with transaction(db) as session:
-        return list(session.exec(select(Notice).order_by(Notice.id)))  # type: ignore[arg-type]
 
 
 @pytest.fixture

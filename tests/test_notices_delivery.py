@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from flows.inputs import SweepInput
 from flows.sweep import deliver_notices, sweep_deadlines
@@ -34,6 +33,7 @@ from notifications.enqueue import announce_openings
 from states.cycles import open_cycle
 from states.retention import purge
 from states.service import act
+from tests.checks import outbox
 from tests.factories import Org, organisation
 
 D = date
@@ -69,10 +69,6 @@ def org(db: Engine) -> Org:
     open_cycle(db, "body", "quarterly", "2026-Q1", on=OPENED)
     return made
 
-
-def outbox(db: Engine) -> list[Notice]:
-    with transaction(db) as session:
-        return list(session.exec(select(Notice).order_by(Notice.id)))  # type: ignore[arg-type]
 
 
 def aware(moment: datetime | None) -> datetime | None:
