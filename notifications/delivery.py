@@ -75,7 +75,7 @@ def deliver(
     while True:
         with transaction(engine) as session:
             claimed = _claim(session, now, batch)
-            read = _read_ahead(session, claimed)  # noqa: F841  (held: the session keeps rows weakly)
+            _read_ahead(session, claimed)
             work = [_prepare(session, notice) for notice in claimed]
         if not work:
             return report
@@ -106,16 +106,17 @@ def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
     return claimed
 
 
-def _read_ahead(session: Session, notices: list[Notice]) -> list[object]:
+def _read_ahead(session: Session, notices: list[Notice]) -> None:
     """Load the rows the notices' templates read (appraisals, their deadlines, the people
-    named, their positions and bodies) in a query per table, so that each `session.get` while rendering
-    finds its row in the session instead of asking the database."""
+    named, their positions and bodies) in a query per table, so that each `session.get`
+    while rendering finds its row in the session instead of asking the database. The
+    session keeps rows only as long as someone else does: its `info` holds them."""
     appraisals = _rows(session, Appraisal, {n.appraisal_id for n in notices})
     deadlines = _rows(session, Deadline, {n.deadline_id for n in notices})
     people = {n.recipient_id for n in notices} | {a.servant_id for a in appraisals} | {a.assessor_id for a in appraisals}
     servants = _rows(session, Servant, people | {d.responsible_id for d in deadlines})
     places = [*_rows(session, Position, {s.position_id for s in servants}), *_rows(session, StateBody, {s.state_body_id for s in servants})]
-    return [*appraisals, *deadlines, *servants, *places]
+    session.info["read_ahead"] = [*appraisals, *deadlines, *servants, *places]
 
 
 def _rows(session: Session, table: type[T], ids: set[int | None]) -> list[T]:

@@ -10,7 +10,6 @@ module only applies it.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from methodology import loader
 from methodology.errors import InvalidInput
 from methodology.i18n import Text
-from methodology.schema import STAY, Methodology, TransitionDef
+from methodology.schema import Methodology, TransitionDef
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, AuditEvent, Servant
 from models.db import transaction
