@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -192,19 +193,36 @@ class KpiLine:
 
 
 @dataclass(frozen=True)
-class KpiSheet:
-    """typical2023 Annex 2 (п.28), for the quarter appraised."""
+class ByMean:
+    """A typical2023 sheet whose result is the mean of its own lines (Annex 2, Annex 4)."""
 
     title: str
     annex: str
     heading: Heading
-    quarter: str
-    lines: tuple[KpiLine, ...]
     mean: Decimal | None  # the sheet's own arithmetic: sum of the scores / their number
     score: Decimal | None  # the result, as a calibration session may have changed it (п.42)
     band: str
     signatures: tuple[Signature, ...]
     shows: tuple[int, ...]
+
+
+def _by_mean(
+    definition: Methodology, appraisal: Appraisal, top: Heading, scores: list[Decimal | None], lang: Lang
+) -> dict[str, Any]:
+    """What every such sheet shows besides its lines."""
+    return {
+        "heading": top, "mean": sheet_mean(scores), "score": appraisal.score,
+        "band": band_label(definition, appraisal.kind, appraisal.band, lang),
+        "signatures": _assessed(appraisal, top, labels(lang)), "shows": (stored(appraisal),),
+    }
+
+
+@dataclass(frozen=True)
+class KpiSheet(ByMean):
+    """typical2023 Annex 2 (п.28), for the quarter appraised."""
+
+    quarter: str
+    lines: tuple[KpiLine, ...]
 
 
 def kpi_sheet(session: Session, appraisal: Appraisal, lang: Lang) -> KpiSheet:
@@ -226,14 +244,9 @@ def kpi_sheet(session: Session, appraisal: Appraisal, lang: Lang) -> KpiSheet:
     return KpiSheet(
         title=words["kpi_sheet_title"],
         annex=words["annex"].format(n=2),
-        heading=top,
         quarter=words["quarter_n"].format(n=appraisal.period[-1]),
         lines=tuple(lines),
-        mean=sheet_mean([line.score for line in lines]),
-        score=appraisal.score,
-        band=band_label(definition, "kpi", appraisal.band, lang),
-        signatures=_assessed(appraisal, top, words),
-        shows=(stored(appraisal),),
+        **_by_mean(definition, appraisal, top, [line.score for line in lines], lang),
     )
 
 
@@ -268,20 +281,12 @@ class ParameterLine:
 
 
 @dataclass(frozen=True)
-class DifferentiationSheet:
+class DifferentiationSheet(ByMean):
     """typical2023 Annex 4 (п.32–33)."""
 
-    title: str
-    annex: str
-    heading: Heading
     low: Decimal
     high: Decimal
     lines: tuple[ParameterLine, ...]
-    mean: Decimal | None  # the sheet's own arithmetic: sum of the scores / their number
-    score: Decimal | None  # the result, as a calibration session may have changed it (п.42)
-    band: str
-    signatures: tuple[Signature, ...]
-    shows: tuple[int, ...]
 
 
 def differentiation_sheet(session: Session, appraisal: Appraisal, lang: Lang) -> DifferentiationSheet:
@@ -299,15 +304,10 @@ def differentiation_sheet(session: Session, appraisal: Appraisal, lang: Lang) ->
     return DifferentiationSheet(
         title=words["diff_title"],
         annex=words["annex"].format(n=4),
-        heading=top,
         low=rules.score.min,
         high=rules.score.max,
         lines=lines,
-        mean=sheet_mean([line.score for line in lines]),
-        score=appraisal.score,
-        band=band_label(definition, "differentiation", appraisal.band, lang),
-        signatures=_assessed(appraisal, top, words),
-        shows=(stored(appraisal),),
+        **_by_mean(definition, appraisal, top, [line.score for line in lines], lang),
     )
 
 
