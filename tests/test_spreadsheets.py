@@ -53,3 +53,19 @@ def test_the_report_s_xlsx_stores_a_formula_as_a_string_cell(tmp_path: Path) -> 
     cells = {name: cell for name, cell in zip(header, sheet[2])}
     assert cells["Servant appraised"].data_type == "s" and cells["Servant appraised"].value == "'" + LINK
     assert cells["Days overdue"].value == 10 and cells["Days overdue"].data_type == "n"
+
+
+def test_the_report_s_html_puts_each_value_under_its_header(tmp_path: Path) -> None:
+    """The HTML writes a row's cells one by one (for speed): they must follow the headers."""
+    import re
+
+    from notifications.compliance_report import write_html
+
+    html = write_html([_row("<b>Servant</b>")], tmp_path / "report.html", "en", date(2026, 4, 20)).read_text("utf-8")
+    headers = re.findall(r"<th>(.*?)</th>", html)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert dict(zip(headers, cells)) == {
+        "State body": "-Body", "Unit": "@unit", "Responsible": "+7 701", "Step": "step", "Rule": "mne2017 п.3.1",
+        "Appraisal": "quarterly", "Period": "2026-Q1", "Servant appraised": "&lt;b&gt;Servant&lt;/b&gt;", "Due": "2026-04-10",
+        "Done on": "", "Days overdue": "10", "Status": "overdue",
+    }
