@@ -15,19 +15,23 @@ commit per external message, not per notice:
 - a channel failed: attempts + 1 and the next attempt after an exponential backoff (1, 2,
   4, 8 minutes by default), retrying only the channels not yet done; after the last
   attempt `dead`, kept with its last error for HR (`bagalau notices list --status dead`),
-  never dropped. A notice that cannot be rendered fails the same way;
+  never dropped. Whatever fails while a notice is composed or sent (its data, a template,
+  a channel raising on what it carries, the database refusing a value) fails that notice
+  the same way, and the batch goes on;
 - killed between the send and the record: the lease runs out and the notice is sent
   again, with the same key (Message-ID, X-Bagalau-Notice), so the receiver can tell.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from methodology.workdays import ALMATY
@@ -125,19 +129,21 @@ def _rows(session: Session, table: type[T], ids: set[int | None]) -> list[T]:
 
 
 def _prepare(session: Session, notice: Notice) -> _Work:
+    """The notice composed for its recipient; any fault of its data or its template is
+    this notice's failed attempt, never the batch's."""
     done = set(filter(None, notice.delivered.split(",")))
     person = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
     if person is None:
         return _Work(notice.id, done, None, "no recipient: nobody holds the position this notice is for", final=True)  # type: ignore[arg-type]
-    lang = language_of(session, notice)
     try:
+        lang = language_of(session, notice)
         rendered = render_notice(session, notice, lang)
+        outgoing = Outgoing(
+            notice.id, notice.key, notice.kind, notice.level, notice.event, notice.appraisal_id,  # type: ignore[arg-type]
+            person.id, person.personnel_no, person.full_name, person.email, lang, rendered,  # type: ignore[arg-type]
+        )
     except Exception as error:  # a template or data fault fails this notice, never the batch
         return _Work(notice.id, done, None, f"render: {type(error).__name__}: {error}")  # type: ignore[arg-type]
-    outgoing = Outgoing(
-        notice.id, notice.key, notice.kind, notice.level, notice.event, notice.appraisal_id,  # type: ignore[arg-type]
-        person.id, person.personnel_no, person.full_name, person.email, lang, rendered,  # type: ignore[arg-type]
-    )
     return _Work(notice.id, done, outgoing)  # type: ignore[arg-type]
 
 
@@ -153,6 +159,9 @@ def _send(item: _Work, channels: list[Channel], report: DeliveryReport) -> dict[
         except ChannelError as error:
             errors[channel.name] = str(error)
             continue
+        except Exception as error:  # whatever a channel raises on this notice's data is this notice's failure
+            errors[channel.name] = f"{type(error).__name__}: {error}"
+            continue
         item.done.add(channel.name)
         report.channels[channel.name] = report.channels.get(channel.name, 0) + 1
     return errors
@@ -162,40 +171,65 @@ def _record_all(
     engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta,
     report: DeliveryReport,
 ) -> None:
-    """Record outcomes in one transaction: each notice's status and its inbox message."""
+    """Record outcomes in one transaction: each notice's status and its inbox message. If
+    the database refuses it (a value one notice carries), each is recorded alone, and the
+    one refused is that notice's failed attempt."""
     if not outcomes:
         return
+    try:
+        counts = _record_batch(engine, outcomes, now, max_attempts, backoff)
+    except SQLAlchemyError as error:
+        if len(outcomes) > 1:
+            for outcome in outcomes:
+                _record_all(engine, [outcome], now, max_attempts, backoff, report)
+            return
+        item, errors = outcomes[0]
+        refused = _Work(item.notice_id, item.done, None, f"record: {type(error.orig or error).__name__}: {error.orig or error}")
+        counts = _record_batch(engine, [(refused, errors)], now, max_attempts, backoff)
+    for name, count in counts.items():
+        if name in ("sent", "retried", "dead"):
+            setattr(report, name, getattr(report, name) + count)
+        elif count:
+            report.channels[name] = report.channels.get(name, 0) + count
+
+
+def _record_batch(
+    engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta
+) -> Counter[str]:
+    """The outcomes written in one transaction; how many were sent, retried, dead, posted."""
+    counts: Counter[str] = Counter()
     with transaction(engine) as session:
         ids = [item.notice_id for item, _ in outcomes]
         notices = {n.id: n for n in session.exec(select(Notice).where(Notice.id.in_(ids)))}  # type: ignore[attr-defined]
-        posts = []
+        posts, changes = [], []
         for item, errors in outcomes:
             notice = notices.get(item.notice_id)
             if notice is None or notice.status != "pending":
                 continue  # purged or resent meanwhile: nothing of ours to record
-            if item.outgoing and inbox.NAME not in item.done:
+            done = set(item.done)
+            if item.outgoing and inbox.NAME not in done:
                 posts.append(item.outgoing)
-                item.done.add(inbox.NAME)
-                report.channels[inbox.NAME] = report.channels.get(inbox.NAME, 0) + 1
-            _record(notice, item, errors, now, max_attempts, backoff, report)
+                done.add(inbox.NAME)
+                counts[inbox.NAME] += 1
+            change = _record(notice, done, item, errors, now, max_attempts, backoff)
+            counts[change["status"] if change["status"] != "pending" else "retried"] += 1
+            changes.append(change)
         inbox.post(session, posts, now)
-        session.add_all(notices.values())
+        if changes:
+            session.execute(update(Notice), changes)
+    return counts
 
 
 def _record(
-    notice: Notice, item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta, report: DeliveryReport
-) -> None:
-    notice.delivered = ",".join(sorted(item.done))
+    notice: Notice, done: set[str], item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta
+) -> dict[str, object]:
+    """The notice's new columns, by its primary key, for one bulk UPDATE."""
+    change: dict[str, object] = {"id": notice.id, "delivered": ",".join(sorted(done))}
     failure = item.error or "; ".join(f"{name}: {message}" for name, message in sorted(errors.items()))
     if not failure:
-        notice.status, notice.sent_at, notice.next_attempt_at, notice.last_error = "sent", now, None, None
-        report.sent += 1
-    else:
-        notice.attempts += 1
-        notice.last_error = failure
-        if item.final or notice.attempts >= max_attempts:
-            notice.status, notice.next_attempt_at = "dead", None
-            report.dead += 1
-        else:
-            notice.next_attempt_at = now + backoff * 2 ** (notice.attempts - 1)
-            report.retried += 1
+        return change | {"status": "sent", "sent_at": now, "next_attempt_at": None, "last_error": None, "attempts": notice.attempts}
+    attempts = notice.attempts + 1
+    change |= {"attempts": attempts, "last_error": failure, "sent_at": notice.sent_at}
+    if item.final or attempts >= max_attempts:
+        return change | {"status": "dead", "next_attempt_at": None}
+    return change | {"status": "pending", "next_attempt_at": now + backoff * 2 ** (attempts - 1)}

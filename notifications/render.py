@@ -67,13 +67,20 @@ class Rendered:
 
 def render(kind: str, lang: Lang, context: Mapping[str, Any]) -> Rendered:
     """One notice in one language; raises on a missing template or variable."""
-    name = f"{kind}.{lang}.j2"
-    plain = _environment(False).get_template(name)
+    plain, marked, frame = _templates(kind, lang)
     subject = " ".join(_block(plain, "subject", context).split())  # one line: it is a header
     text = re.sub(r"\n{3,}", "\n\n", _block(plain, "text", context)).strip() + "\n"  # optional paragraphs leave gaps
-    body = Markup(_block(_environment(True).get_template(name), "html", context))
-    html = _environment(True).get_template("_frame.j2").render(lang=lang, subject=subject, body=body)
+    body = Markup(_block(marked, "html", context))
+    html = frame.render(lang=lang, subject=subject, body=body)
     return Rendered(subject, text, html)
+
+
+@cache
+def _templates(kind: str, lang: Lang) -> tuple[Template, Template, Template]:
+    """A kind's templates in a language, compiled once per process (a batch of a country's
+    notices renders a handful of kinds, thousands of times each)."""
+    name = f"{kind}.{lang}.j2"
+    return _environment(False).get_template(name), _environment(True).get_template(name), _environment(True).get_template("_frame.j2")
 
 
 def render_notice(session: Session, notice: Notice, lang: Lang | None = None) -> Rendered:
@@ -97,6 +104,7 @@ def _environment(html: bool) -> Environment:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # the templates ship with the code: no stat of every file per notice
     )
     environment.filters["paragraphs"] = paragraphs
     return environment
@@ -107,18 +115,19 @@ def _block(template: Template, name: str, context: Mapping[str, Any]) -> str:
 
 
 def paragraphs(text: str) -> Markup:
-    """Plain text as HTML: blank lines part paragraphs, lines starting "- " make a list."""
-    safe = text if isinstance(text, Markup) else escape(text)
+    """Plain text as HTML: blank lines part paragraphs, lines starting "- " make a list.
+    The text is escaped once, so the tags are joined as plain strings."""
+    safe = str(text if isinstance(text, Markup) else escape(text))
     out = []
     for chunk in safe.strip().split("\n\n"):
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
         for is_item, run in groupby(lines, key=lambda line: line.startswith("- ")):
             group = list(run)
             if is_item:
-                out.append(Markup("<ul>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(line[2:]) for line in group)))
+                out.append("<ul>" + "".join(f"<li>{line[2:]}</li>" for line in group) + "</ul>")
             else:
-                out.append(Markup("<p>{}</p>").format(Markup("<br>\n").join(group)))
-    return Markup("\n").join(out)
+                out.append("<p>" + "<br>\n".join(group) + "</p>")
+    return Markup("\n".join(out))
 
 
 # --- words in the reader's language --------------------------------------------------------

@@ -69,12 +69,17 @@ def rows_of(session: Session, today: date, lang: Lang, since: date | None = None
     )
     if body_id is not None:
         query = query.where(StateBody.id == body_id)
-    found = [row for row in session.execute(query) if not _window(row[6], row[4])]
+    steps: dict[tuple[str, str], tuple[bool, str]] = {}  # a country has a few dozen steps: each looked up once
     rows = []
-    for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in found:
+    for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in session.execute(query):
+        about = steps.get((methodology, step))
+        if about is None:
+            about = steps[methodology, step] = (_window(methodology, step), _label(methodology, step, lang))
+        if about[0]:
+            continue
         done = closed_on if status == "done" and closed_on <= today else None
         rows.append(Row(
-            state_body=body, unit=unit or "—", responsible=person or _role(role, lang), step=_label(methodology, step, lang),
+            state_body=body, unit=unit or "—", responsible=person or _role(role, lang), step=about[1],
             rule=f"{methodology} {paragraph}", kind=kind, period=period, servant=servant, due=due, done_on=done,
             days_overdue=((done or today) - due).days, status="late" if done else "overdue",
         ))

@@ -13,6 +13,7 @@ import typer
 from typer.exceptions import TyperException
 
 from bagalau.cli import deadlines, demo, documents, lifecycle, methodology, notices, orchestration, org, score, workdays
+from bagalau.cli import bulk
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -37,6 +38,7 @@ app.command("open-cycles")(orchestration.open_cycles)
 app.command("purge")(orchestration.purge)
 app.command("report")(orchestration.report)
 app.command("document")(documents.document)
+app.command("forms")(bulk.forms)
 app.add_typer(workdays.app, name="workdays")
 app.add_typer(lifecycle.db_app, name="db")
 app.add_typer(lifecycle.cycle_app, name="cycle")

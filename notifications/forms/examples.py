@@ -50,7 +50,7 @@ def write_example_forms(engine: Engine, folder: Path, lang: Lang) -> list[Path]:
                 key = (form.name, document.shows or (stored(appraisal),))
                 if key not in seen:
                     seen.add(key)
-                    made.append((_unique(_stem(session, form, key[1], names), stems), form, document))
+                    made.append((unique(stem_of(session, form, key[1], names), stems), form, document))
     paths = []
     for stem, form, document in made:
         for fmt in FORMATS:
@@ -63,7 +63,7 @@ def write_example_forms(engine: Engine, folder: Path, lang: Lang) -> list[Path]:
     return paths
 
 
-def _unique(stem: str, taken: set[str]) -> str:
+def unique(stem: str, taken: set[str]) -> str:
     """The stem, numbered when it is taken: two meetings on one period's sheets, two files."""
     candidate, number = stem, 1
     while candidate in taken:
@@ -73,7 +73,7 @@ def _unique(stem: str, taken: set[str]) -> str:
     return candidate
 
 
-def _stem(session: Session, form: Form, shown: tuple[int, ...], names: dict[int, str]) -> str:
+def stem_of(session: Session, form: Form, shown: tuple[int, ...], names: dict[int, str]) -> str:
     """`<period>-<servant>-<form>`: a year when the form spans quarters, `all-<kind>` when
     it shows several servants (the commission's minutes), the kind when the form is
     drawn from several kinds (an act of refusal on a plan or on an annual result)."""

@@ -1,7 +1,8 @@
 """The PDF side of the forms: an A4 sheet drawn with fpdf2 in the DejaVu Sans fonts
-shipped in notifications/fonts (they carry ә ғ қ ң ө ұ ү һ і). The fonts are embedded as
-TrueType subsets, so the text of a form can be searched and copied; no system font is
-ever asked for, so a form prints the same on every machine.
+shipped in notifications/fonts (they carry ә ғ қ ң ө ұ ү һ і), parsed once per process
+(fonts.py). The fonts are embedded as TrueType subsets, so the text of a form can be
+searched and copied; no system font is ever asked for, so a form prints the same on every
+machine.
 
 Each form lays itself out with these few pieces (caption, title, fields, tables,
 signatures, a chart), the same pieces its HTML template is made of.
@@ -11,13 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from typing import Literal, Sequence
 
 from methodology.i18n import Lang
 from notifications.forms.base import Heading, Signature, day
+from notifications.forms.fonts import add_fonts, before_output
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "DejaVu Sans"  # also the font-family the spider chart's SVG names
 SIZE = 9
 HEADINGS_FILL = (232, 238, 244)
@@ -40,8 +40,7 @@ class Sheet:
         pdf = FPDF(orientation=orientation, unit="mm", format="A4")
         pdf.set_margins(15, 12, 15)
         pdf.set_auto_page_break(True, 12)
-        pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-        pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        add_fonts(pdf, FAMILY)
         pdf.set_title(title)
         pdf.set_lang(lang)
         pdf.add_page()
@@ -148,4 +147,5 @@ class Sheet:
         pdf.set_y(top + height + 2)
 
     def output(self) -> bytes:
+        before_output(self.pdf, FAMILY)
         return bytes(self.pdf.output())

@@ -1,0 +1,63 @@
+"""The forms' fonts are parsed once per process and shared by every PDF (notifications/
+forms/fonts.py): each document must still embed exactly the glyphs it printed, whether
+they lie in the scripts cut once per process or only in the whole DejaVu face."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from notifications.forms.fonts import FACES
+from notifications.forms.pdf import Sheet
+
+
+def _pdf(*lines: str) -> bytes:
+    sheet = Sheet("fonts", "kk")
+    for line in lines:
+        sheet.text(line)
+        sheet.text(line, bold=True)
+    return sheet.output()
+
+
+def _text(content: bytes) -> str:
+    return " ".join(PdfReader(BytesIO(content)).pages[0].extract_text().split())
+
+
+def _outlines(content: bytes) -> set[tuple[tuple[float, float], ...]]:
+    """The outlines of the glyphs in every font the PDF embeds (their names are not kept)."""
+    found = set()
+    for page in PdfReader(BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            stream = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+            found |= _shapes(TTFont(BytesIO(stream)), None)
+    return found
+
+
+def _glyphs(text: str) -> set[tuple[tuple[float, float], ...]]:
+    """The outlines DejaVu Sans draws `text` with."""
+    face = TTFont(FACES[""])
+    cmap = face.getBestCmap()
+    return _shapes(face, {cmap[ord(c)] for c in text if not c.isspace()})
+
+
+def _shapes(font: TTFont, names: set[str] | None) -> set[tuple[tuple[float, float], ...]]:
+    table = font["glyf"]
+    return {tuple(table[name].getCoordinates(table)[0]) for name in (names or font.getGlyphOrder())} - {()}
+
+
+def test_documents_drawn_one_after_another_each_carry_their_own_glyphs() -> None:
+    first, second = _pdf("Әділет Қанатұлы 4,75"), _pdf("Ғалым Үмбетов № 12")
+    assert "Әділет Қанатұлы 4,75" in _text(first)
+    assert "Ғалым Үмбетов № 12" in _text(second)
+    assert "Әділет" not in _text(second)
+    assert _glyphs("ӘҚҒҮ№") <= _outlines(first) | _outlines(second)
+    assert _glyphs("Ә") <= _outlines(first) and not _glyphs("Ә") <= _outlines(second)
+
+
+def test_a_glyph_beyond_the_scripts_cut_once_is_taken_from_the_whole_face() -> None:
+    content = _pdf("Ω → ∞ Қазақ")
+    assert "Ω → ∞ Қазақ" in _text(content)
+    assert _glyphs("Ω→∞Қазақ") <= _outlines(content)
+    assert _text(_pdf("Қазақ")) == "Қазақ Қазақ"  # the next document is cut from the small font again
