@@ -31,6 +31,11 @@ def use_lang(value: str) -> Lang:
     return value  # type: ignore[return-value]
 
 
+def reader() -> Lang:
+    """The language `use_lang` last checked: what a shared helper says is told in it."""
+    return _current[0]
+
+
 def fail(error: BagalauError) -> NoReturn:
     print(error.render(_current[0]), file=sys.stderr)
     sys.exit(2)

@@ -8,6 +8,7 @@ own checks and for the command line's (a missing argument, an unknown option).
 from __future__ import annotations
 
 import sys
+from importlib import metadata
 
 import typer
 from typer.exceptions import TyperException
@@ -23,6 +24,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback(invoke_without_command=True)
+def _version(
+    show: bool = typer.Option(False, "--version", is_eager=True, help="Print the version and exit."),
+) -> None:
+    if show:
+        print(f"bagalau {metadata.version('bagalau')}")
+        raise typer.Exit()
+
+
 app.command("score")(score.score)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
