@@ -54,9 +54,11 @@ def cycle_open(
     use_lang(lang)
     upgrade()
     report = open_cycle(engine(), body, kind, period, on=_day(on))
+    with transaction(engine()) as session:  # `show` and `act` take the appraisal's id
+        ids = dict(session.exec(select(Appraisal.servant_id, Appraisal.id).where(Appraisal.cycle_id == report.cycle_id)).all())
     print_json({
         "cycle": report.cycle_id,
-        "created": [vars(p) for p in report.created],
+        "created": [{"appraisal": ids.get(p.servant_id), **vars(p)} for p in report.created],
         "not_appraised": [vars(p) for p in report.not_appraised],
     })
 
