@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date
 from decimal import Decimal
@@ -15,8 +14,9 @@ from methodology.errors import BagalauError
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang
 
 LangOption = typer.Option(
-    os.environ.get("BAGALAU_LANG", DEFAULT_LANG),
+    DEFAULT_LANG,
     "--lang",
+    envvar="BAGALAU_LANG",  # read when the command runs, not when the module is imported
     help="Language of what a person reads: kk, ru or en (default: BAGALAU_LANG, else kk).",
 )
 
