@@ -113,8 +113,8 @@ def iso_date(raw: str) -> date:
     try:
         if ISO_DATE.match(raw):
             return date.fromisoformat(raw)
-    except ValueError:
-        pass
+    except ValueError:  # written right, and no day of the calendar: 2021-02-31
+        raise Bad("date_impossible", rule="ISO 8601") from None
     raise Bad("org_date", rule="ISO 8601")
 
 

@@ -426,3 +426,10 @@ def test_the_three_parts_of_a_name_load_without_full_name(db: Engine, tmp_path: 
     assert report.ok, report.problems
     loaded = servant_by_number(db, "1001")
     assert (loaded.surname, loaded.given_name, loaded.patronymic, loaded.full_name) == ("Серікбаев", "Нұрлан", None, "Серікбаев Нұрлан")
+
+
+def test_an_impossible_date_is_told_apart_from_a_wrong_format(db: Engine, tmp_path: Path) -> None:
+    rows = [servant("3101", position_start="2021-02-31"), servant("3102", position_start="31.01.2021")]
+    report = import_organisation(db, write_csv(tmp_path / "dates.csv", HEADER, rows))
+    assert found(report) == [("servants", 2, "position_start", "date_impossible"), ("servants", 3, "position_start", "org_date")]
+    assert report.problems[0].message("ru") == "такой даты в календаре нет (ISO 8601)"
