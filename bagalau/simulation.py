@@ -64,6 +64,9 @@ class PersonSpec(_Spec):
     probation_end: Optional[date] = None
     roles: list[Literal["hr", "head_of_hr", "appointing_official"]] = []
     lang: Literal["kk", "ru", "en"] = "kk"
+    surname: Optional[str] = None  # the parts a form prints surname first
+    given_name: Optional[str] = None
+    patronymic: Optional[str] = None
 
 
 class AbsenceSpec(_Spec):
@@ -241,6 +244,7 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
             session.flush()
             servant = Servant(
                 state_body_id=body.id, personnel_no=person.id, full_name=person.name, position_id=position.id,  # type: ignore[arg-type]
+                surname=person.surname, given_name=person.given_name, patronymic=person.patronymic,
                 position_start=person.start, probation_end=person.probation_end,
                 manager_id=people[person.manager] if person.manager else None, lang=person.lang,
                 is_hr="hr" in person.roles or "head_of_hr" in person.roles,

@@ -7,11 +7,14 @@ Messages live in `data/messages*.yaml` in three languages and are rendered for t
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from methodology.i18n import LANGS, Lang, Text, cite
 
@@ -67,16 +70,63 @@ class InvalidInput(BagalauError):
         return f"{self.field} = {_show(self.value)}: {message} ({cite(self.source, self.rule, lang)})"
 
 
-class DefinitionError(BagalauError):
-    """A methodology definition file is broken; names the file, the field and the problem."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a definition file: where (the path of fields), which check of
+    the catalogue `messages_validation.yaml` failed, with its parameters, and the value."""
 
-    def __init__(self, path: str, problems: list[str]) -> None:
-        self.path = path
-        self.problems = problems
-        super().__init__(f"{path}: " + "; ".join(problems))
+    where: str
+    code: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    value: Any = None
 
     def render(self, lang: Lang) -> str:
-        return str(self)
+        message = catalog()[self.code][lang].format(**self.params)
+        shown = "" if self.value is None or isinstance(self.value, dict | list) else f" = {_show(self.value)}"
+        return f"{self.where}{shown}: {message}" if self.where else message
+
+
+class DefinitionError(BagalauError):
+    """A methodology definition file is broken; names the file, the field and the problem.
+
+    `problems` are the English lines (what a log keeps); `render` tells the same in the
+    reader's language when the problems were given as `Problem`s."""
+
+    def __init__(self, path: str, problems: list[str] | list[Problem]) -> None:
+        self.path = path
+        self.details = [p for p in problems if isinstance(p, Problem)]
+        self.problems = [p.render("en") if isinstance(p, Problem) else p for p in problems]
+        super().__init__(f"{path}: " + "; ".join(self.problems))
+
+    def render(self, lang: Lang) -> str:
+        if not self.details:
+            return str(self)
+        return f"{self.path}: " + "; ".join(p.render(lang) for p in self.details)
+
+
+def validation_problems(error: ValidationError) -> list[Problem]:
+    """pydantic's errors as catalogue messages: the path and the value kept, the words ours."""
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        kind = item["type"]
+        params = {key: _plain(value) for key, value in (item.get("ctx") or {}).items()}
+        if kind == "value_error":
+            params = {"detail": str(params.get("error", item["msg"]))}
+        code = f"v_{kind}"
+        if code not in catalog():
+            code, params = "v_other", {"type": kind}
+        try:
+            catalog()[code]["en"].format(**params)
+        except (KeyError, IndexError):  # a context this message does not name: say the kind only
+            code, params = "v_other", {"type": kind}
+        value = None if kind == "missing" else item.get("input")
+        problems.append(Problem(where, code, params, value))
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, int | float | str) else str(value)
 
 
 def _show(value: Any) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from methodology.errors import DefinitionError
+from methodology.errors import DefinitionError, Problem, validation_problems
 from methodology.schema import Methodology
 
 SHIPPED = Path(str(resources.files("methodology").joinpath("definitions")))
@@ -49,7 +49,19 @@ def locate(name: str) -> Path:
         file = folder / f"{name}.yaml"
         if file.is_file():
             return file
-    raise DefinitionError(name, [f"no definition named {name!r}; known: {', '.join(available())}"])
+    raise DefinitionError(name, [Problem("", "v_no_definition", {"name": repr(name), "expected": ", ".join(available())})])
+
+
+def loadable() -> tuple[list[Methodology], list[DefinitionError]]:
+    """Every definition on the search path that loads, and why each other one does not:
+    one operator's broken file must not hide the good ones."""
+    good, broken = [], []
+    for name in available():
+        try:
+            good.append(load(name))
+        except DefinitionError as error:
+            broken.append(error)
+    return good, broken
 
 
 def load(name: str) -> Methodology:
@@ -63,18 +75,18 @@ def _load(path: str) -> Methodology:
     try:
         return Methodology.model_validate(raw)
     except ValidationError as error:
-        raise DefinitionError(path, [_describe(e) for e in error.errors()]) from None
+        raise DefinitionError(path, validation_problems(error)) from None
 
 
 def _merged(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
     if str(path) in seen:
-        raise DefinitionError(str(path), ["extends itself through " + " -> ".join(seen)])
+        raise DefinitionError(str(path), [Problem("", "v_extends_itself", {"chain": " -> ".join(seen)})])
     try:
         raw = yaml.load(path.read_text("utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
-        raise DefinitionError(str(path), [f"not valid YAML: {error}"]) from None
+        raise DefinitionError(str(path), [Problem("", "v_not_yaml", {"detail": str(error)})]) from None
     if not isinstance(raw, dict):
-        raise DefinitionError(str(path), ["the file must hold a mapping of fields"])
+        raise DefinitionError(str(path), [Problem("", "v_not_mapping")])
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
@@ -97,10 +109,3 @@ def _same_shape(base: Any, value: Any) -> bool:
     if not (isinstance(base, dict) and isinstance(value, dict)):
         return False
     return "type" not in value or base.get("type") == value["type"]
-
-
-def _describe(error: dict[str, Any]) -> str:
-    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-    value = error.get("input")
-    shown = "" if isinstance(value, dict) else f" (got {value!r})"
-    return f"{where}: {error['msg']}{shown}"

@@ -113,8 +113,8 @@ def iso_date(raw: str) -> date:
     try:
         if ISO_DATE.match(raw):
             return date.fromisoformat(raw)
-    except ValueError:
-        pass
+    except ValueError:  # written right, and no day of the calendar: 2021-02-31
+        raise Bad("date_impossible", rule="ISO 8601") from None
     raise Bad("org_date", rule="ISO 8601")
 
 
@@ -169,7 +169,10 @@ SERVANT_COLUMNS = (
     Column("position_title", True, text),
     Column("category", True, category),
     Column("personnel_no", True, code),
-    Column("full_name", True, text),
+    Column("full_name", False, text),  # or the three parts below, surname first
+    Column("surname", False, text),
+    Column("given_name", False, text),
+    Column("patronymic", False, text),
     Column("position_start", True, iso_date),
     Column("probation_end", False, iso_date),
     Column("manager_personnel_no", False, code),
@@ -352,6 +355,11 @@ def parse_rows(sheet: Sheet | None, order: tuple[tuple[str, str], ...], problems
                 problems.append(row.problem(later, "org_end_before_start", other=earlier, start=row.raw[earlier]))
         rows.append(row)
     return rows
+
+
+def named(row: Row) -> bool:
+    """A servant is named by full_name, or by surname and given name (the patronymic may be absent)."""
+    return bool(row.values.get("full_name") or (row.values.get("surname") and row.values.get("given_name")))
 
 
 def parse_cell(row: Row, column: Column, problems: list[Problem]) -> None:
@@ -608,9 +616,10 @@ def write_positions(session: Session, existing: Existing, units: dict[tuple[str,
 
 def servant_values(row: Row, position: Position) -> dict[str, Any]:
     """The servant's columns the file has; a column the file lacks leaves the field as it is."""
-    values = {"full_name": row.values["full_name"], "position_id": position.id,
+    parts = [row.values.get(name) for name in ("surname", "given_name", "patronymic")]
+    values = {"full_name": row.values.get("full_name") or " ".join(p for p in parts if p), "position_id": position.id,
               "position_start": row.values["position_start"]}
-    for name in ("probation_end", "email", "lang", "dismissed_on"):
+    for name in ("surname", "given_name", "patronymic", "probation_end", "email", "lang", "dismissed_on"):
         if name in row.values:
             values[name] = row.values[name]
     if "roles" in row.values:
@@ -662,6 +671,7 @@ def import_organisation(engine: Engine, servants: Path, absences: Path | None = 
     servant_sheet, absence_sheet = read_sources(Path(servants), Path(absences) if absences else None)
     problems = servant_sheet.problems + (absence_sheet.problems if absence_sheet else [])
     servant_rows = parse_rows(servant_sheet, SERVANT_ORDER, problems)
+    problems.extend(row.problem("full_name", "org_required") for row in servant_rows if not named(row))
     absence_rows = parse_rows(absence_sheet, ABSENCE_ORDER, problems)
     codes = {row.values["state_body_code"] for row in servant_rows + absence_rows if row.values.get("state_body_code")}
     report = ImportReport()

@@ -47,7 +47,11 @@ class Servant(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     state_body_id: int = Field(foreign_key="state_body.id", index=True)
     personnel_no: str = Field(max_length=40)
-    full_name: str
+    full_name: str  # as the file wrote it; `name_surname_first` is what a form prints
+    # The three parts, when the import carries them: a form's "surname, name, patronymic".
+    surname: Optional[str] = None
+    given_name: Optional[str] = None
+    patronymic: Optional[str] = None
     position_id: Optional[int] = Field(default=None, foreign_key="position.id")
     position_start: date
     probation_end: Optional[date] = None
@@ -59,6 +63,13 @@ class Servant(SQLModel, table=True):
     is_hr: bool = False
     is_head_of_hr: bool = False
     is_appointing_official: bool = False
+
+
+def name_surname_first(servant: Servant) -> str:
+    """Surname, name, patronymic in that order, as the forms' label says; the full name as
+    the file wrote it when the parts are not known."""
+    parts = [servant.surname, servant.given_name, servant.patronymic]
+    return " ".join(p for p in parts if p) if servant.surname else servant.full_name
 
 
 class Absence(SQLModel, table=True):

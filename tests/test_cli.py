@@ -102,9 +102,13 @@ def test_workdays_add_and_check() -> None:
     assert run("workdays", "add", "2026-03-20", "1").stdout.strip() == "2026-03-26"  # Nauryz 21–25 March
     assert run("workdays", "add", "2026-12-15", "1").stdout.strip() == "2026-12-17"  # Independence Day
     done = run("workdays", "check", "2026-03-24", "--lang", "ru")
-    assert done.stdout.splitlines() == ["non-working", "2026-03-24, вторник: Наурыз мейрамы (перенесённый выходной)"]
-    assert run("workdays", "check", "2026-03-26").stdout.splitlines()[0] == "working"
+    assert done.stdout.splitlines() == ["нерабочий день", "2026-03-24, вторник: Наурыз мейрамы (перенесённый выходной)"]
+    assert run("workdays", "check", "2026-03-26").stdout.splitlines()[0] == "жұмыс күні"
     assert "DATE" in refused("workdays", "add", "2026-02-30", "1")
+    assert "no such day in the calendar" in refused("workdays", "add", "2021-02-31", "1", "--lang", "en")
+    assert "YYYY-MM-DD" in refused("workdays", "add", "31.02.2021", "1", "--lang", "en")
+    assert run("workdays", "add", "2026-03-27", "-1").stdout.strip() == "2026-03-26"  # counts back over Nauryz
+    assert run("workdays", "add", "2026-03-26", "-1").stdout.strip() == "2026-03-20"
     assert "'N'" in refused("workdays", "add", "2026-01-01")
 
 

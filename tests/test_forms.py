@@ -28,8 +28,9 @@ from methodology.errors import InvalidInput
 from methodology.i18n import LANGS, Lang
 from models import Appraisal, Servant, SurveyInvitation
 from models.db import engine as make_engine
+from models.organisation import name_surname_first
 from notifications.forms import FORMS, prepare
-from notifications.forms.base import number, texts
+from notifications.forms.base import labels, number, texts
 from notifications.forms import examples
 from notifications.forms.examples import write_example_forms
 
@@ -173,8 +174,16 @@ def test_the_pdf_text_has_the_name_the_score_the_band_and_kazakh_letters(years: 
     text = pdf_text(content)
     with Session(make_engine(years[case.year])) as session:
         servant = session.get(Servant, appraisal.servant_id)
-        assert servant is not None and servant.full_name in text
+        assert servant is not None and servant.surname and servant.given_name and servant.patronymic
+        # under "тегі, аты, әкесінің аты": surname, name, patronymic in that order, never given name first
+        assert f"{servant.surname} {servant.given_name} {servant.patronymic}" in text
+        assert servant.full_name.startswith(servant.surname) or servant.full_name not in text
     assert len(KAZAKH & set(text)) >= 7, sorted(KAZAKH & set(text))
+    assert (labels("kk")["confidential"] in text) == form.confidential  # as the HTML's footer says it
+    # one number format on the page: two decimals with a comma, and a range of one value is that value
+    decimals = re.findall(r"(?<![\d.,])\d+[.,]\d+(?![\d.,])", text)
+    assert all(re.fullmatch(r"\d+,\d\d", found) for found in decimals), decimals
+    assert not [(a, b) for a, b in re.findall(r"(\d+,\d\d)–(\d+,\d\d)", text) if a == b]
     if case.result:
         definition = loader.load(appraisal.methodology)
         rules = definition.rules(appraisal.kind)  # type: ignore[arg-type]
@@ -188,7 +197,7 @@ def test_the_commission_protocol_lists_every_result_decided_at_the_meeting(years
     form, document, _, _ = make(years, case, "ru")
     text = pdf_text(form.pdf(document, "ru"))  # type: ignore[attr-defined]
     # п.35: 104 brought by the manager, revised to 108 with the explanation; 8 servants decided
-    assert "104 (удовлетворительно)" in text and "108 (эффективно)" in text
+    assert "104,00 (удовлетворительно)" in text and "108,00 (эффективно)" in text
     assert len(document.lines) == 8 and (document.approved, document.revised) == (7, 1)  # type: ignore[attr-defined]
     assert [s.role for s in document.signatures][:2] == ["Секретарь Комиссии", "Председатель Комиссии"]  # type: ignore[attr-defined]
 
@@ -215,12 +224,13 @@ def test_the_360_result_names_no_respondent(years: dict[str, str]) -> None:
     form, document, appraisal, bound = make(years, case, "en")
     with Session(bound) as session:
         invited = session.exec(select(SurveyInvitation.respondent_id).where(SurveyInvitation.appraisal_id == appraisal.id)).all()
-        names = [session.get(Servant, i).full_name for i in invited if i != appraisal.servant_id]  # type: ignore[union-attr]
-    assert len(names) >= 3
+        people = [session.get(Servant, i) for i in invited if i != appraisal.servant_id]
+        names = [p.full_name for p in people] + [name_surname_first(p) for p in people]  # type: ignore[arg-type, union-attr]
+    assert len(people) >= 3
     shown = visible(form.html(document, "en")) + pdf_text(form.pdf(document, "en"))  # type: ignore[attr-defined]
     for name in names:
         assert name not in shown
-    assert f"Respondents who answered: {len(names)}" in shown  # how many, never who (п.34)
+    assert f"Respondents who answered: {len(people)}" in shown  # how many, never who (п.34)
 
 
 @pytest.mark.parametrize(("servant", "annex"), [("marat", "head"), ("zhanar", "staff")])  # Annex 5, Annex 6

@@ -24,8 +24,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "org"
 SERVANTS_CSV, ABSENCES_CSV, WORKBOOK = EXAMPLES / "servants.csv", EXAMPLES / "absences.csv", EXAMPLES / "organisation.xlsx"
 ORG_TABLES = (StateBody, Unit, Position, Servant, Absence)
 HEADER = ["state_body_code", "state_body_name", "methodology", "unit_code", "unit_name", "parent_unit_code",
-          "position_code", "position_title", "category", "personnel_no", "full_name", "position_start",
-          "probation_end", "manager_personnel_no", "email", "lang", "dismissed_on", "roles"]
+          "position_code", "position_title", "category", "personnel_no", "full_name", "surname", "given_name",
+          "patronymic", "position_start", "probation_end", "manager_personnel_no", "email", "lang", "dismissed_on", "roles"]
 ABSENCE_HEADER = ["personnel_no", "state_body_code", "kind", "start", "end"]
 
 
@@ -170,7 +170,8 @@ def test_a_corrected_file_updates_what_changed(db: Engine, tmp_path: Path) -> No
 def test_a_file_without_optional_columns_keeps_those_fields(db: Engine, tmp_path: Path) -> None:
     load_examples(db)
     required = [name for name in HEADER if name not in
-                ("parent_unit_code", "probation_end", "manager_personnel_no", "email", "lang", "dismissed_on", "roles")]
+                ("parent_unit_code", "probation_end", "manager_personnel_no", "email", "lang", "dismissed_on", "roles",
+                 "surname", "given_name", "patronymic")]
     rows = [{name: row[name] for name in required} for row in read_csv(SERVANTS_CSV)]
     before = snapshot(db)
     report = import_organisation(db, write_csv(tmp_path / "short.csv", required, rows))
@@ -316,7 +317,7 @@ def test_an_unknown_manager_is_one_of_another_body(db: Engine, tmp_path: Path) -
         ("full_name\nСерікбаев\n".encode("cp1251"), [("servants", None, "", "org_encoding")]),
         (b"", [("servants", 1, name, "org_missing_column") for name in HEADER
                if name not in ("parent_unit_code", "probation_end", "manager_personnel_no", "email", "lang",
-                               "dismissed_on", "roles")]),
+                               "dismissed_on", "roles", "full_name", "surname", "given_name", "patronymic")]),
     ],
 )
 def test_what_is_wrong_with_the_file_itself(db: Engine, tmp_path: Path, content: bytes,
@@ -361,7 +362,8 @@ def test_xlsx_rows_are_numbered_as_excel_numbers_them(db: Engine, tmp_path: Path
 def test_a_comma_inside_an_unquoted_value_is_caught(db: Engine, tmp_path: Path) -> None:
     row = servant("6001", full_name="Серікбаев, Нұрлан")  # unquoted: one cell too many
     path = tmp_path / "s.csv"
-    path.write_text(",".join(HEADER) + "\n" + ",".join(row.get(name, "") for name in HEADER) + "\n", "utf-8")
+    header = [name for name in HEADER if name not in ("surname", "given_name", "patronymic")]
+    path.write_text(",".join(header) + "\n" + ",".join(row.get(name, "") for name in header) + "\n", "utf-8")
     report = import_organisation(db, path)
     assert found(report) == [("servants", 2, "", "org_extra_cells"), ("servants", 2, "position_start", "org_date")]
 
@@ -410,3 +412,24 @@ def test_problem_as_dict_is_the_json_shape() -> None:
     problem = Problem("absences", 3, "end", "2026-02-01", "org_end_before_start", {"other": "start", "start": "2026-02-10"})
     assert problem.as_dict("en") == {"table": "absences", "row": 3, "column": "end", "value": "2026-02-01",
                                      "code": "org_end_before_start", "message": "must not be before start (2026-02-10)"}
+
+
+def test_the_three_parts_of_a_name_load_without_full_name(db: Engine, tmp_path: Path) -> None:
+    # a form prints "surname, name, patronymic" in that order: the parts are kept as given
+    header = [name for name in HEADER if name != "full_name"]
+    row = {name: value for name, value in read_csv(SERVANTS_CSV)[0].items() if name != "full_name"}
+    row |= {"surname": "Серікбаев", "given_name": "Нұрлан", "patronymic": ""}
+    nameless = row | {"personnel_no": "1099", "surname": "", "given_name": ""}
+    refused = import_organisation(db, write_csv(tmp_path / "nameless.csv", header, [row, nameless]))
+    assert [(p.row, p.column, p.code) for p in refused.problems] == [(3, "full_name", "org_required")]
+    report = import_organisation(db, write_csv(tmp_path / "parts.csv", header, [row]))
+    assert report.ok, report.problems
+    loaded = servant_by_number(db, "1001")
+    assert (loaded.surname, loaded.given_name, loaded.patronymic, loaded.full_name) == ("Серікбаев", "Нұрлан", None, "Серікбаев Нұрлан")
+
+
+def test_an_impossible_date_is_told_apart_from_a_wrong_format(db: Engine, tmp_path: Path) -> None:
+    rows = [servant("3101", position_start="2021-02-31"), servant("3102", position_start="31.01.2021")]
+    report = import_organisation(db, write_csv(tmp_path / "dates.csv", HEADER, rows))
+    assert found(report) == [("servants", 2, "position_start", "date_impossible"), ("servants", 3, "position_start", "org_date")]
+    assert report.problems[0].message("ru") == "такой даты в календаре нет (ISO 8601)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date
 from decimal import Decimal
@@ -15,8 +14,9 @@ from methodology.errors import BagalauError
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang
 
 LangOption = typer.Option(
-    os.environ.get("BAGALAU_LANG", DEFAULT_LANG),
+    DEFAULT_LANG,
     "--lang",
+    envvar="BAGALAU_LANG",  # read when the command runs, not when the module is imported
     help="Language of what a person reads: kk, ru or en (default: BAGALAU_LANG, else kk).",
 )
 
@@ -29,6 +29,11 @@ def use_lang(value: str) -> Lang:
         raise typer.BadParameter(f"{value!r}: choose one of {', '.join(LANGS)}", param_hint="--lang")
     _current[0] = value  # type: ignore[assignment]
     return value  # type: ignore[return-value]
+
+
+def reader() -> Lang:
+    """The language `use_lang` last checked: what a shared helper says is told in it."""
+    return _current[0]
 
 
 def fail(error: BagalauError) -> NoReturn:

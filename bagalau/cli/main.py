@@ -8,12 +8,12 @@ own checks and for the command line's (a missing argument, an unknown option).
 from __future__ import annotations
 
 import sys
+from importlib import metadata
 
 import typer
 from typer.exceptions import TyperException
 
-from bagalau.cli import deadlines, demo, documents, lifecycle, methodology, notices, orchestration, org, score, workdays
-from bagalau.cli import bulk
+from bagalau.cli import bulk, deadlines, demo, documents, lifecycle, listing, methodology, notices, orchestration, org, score, workdays
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -24,6 +24,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback(invoke_without_command=True)
+def _version(
+    show: bool = typer.Option(False, "--version", is_eager=True, help="Print the version and exit."),
+) -> None:
+    if show:
+        print(f"bagalau {metadata.version('bagalau')}")
+        raise typer.Exit()
+
+
 app.command("score")(score.score)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
@@ -45,6 +56,9 @@ app.add_typer(lifecycle.cycle_app, name="cycle")
 app.add_typer(org.app, name="org")
 app.add_typer(methodology.app, name="methodology")
 app.add_typer(notices.app, name="notices")
+app.add_typer(listing.appraisals_app, name="appraisals")
+app.add_typer(listing.cycles_app, name="cycles")
+app.add_typer(listing.people_app, name="people")
 
 
 def main() -> None:

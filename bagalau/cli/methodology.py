@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -9,16 +11,25 @@ from rich.table import Table
 from bagalau.cli.common import LangOption, print_json, use_lang
 from bagalau.cli.deadlines import find
 from methodology import loader
+from methodology.i18n import cite
+from methodology.labels import columns, label, message
 
 app = typer.Typer(help="Methodology definitions.", no_args_is_help=True)
 
 
 @app.command("list")
 def list_(lang: str = LangOption) -> None:
-    """Name every definition on the search path, one per line, with its title."""
+    """Name every definition on the search path, one per line, with its title; a broken
+    file is named on stderr with what is wrong, and the good ones are listed all the same."""
     reader = use_lang(lang)
-    for name in loader.available():
-        print(f"{name}\t{loader.load(name).title(reader)}")
+    good, broken = loader.loadable()
+    for definition in good:
+        print(f"{definition.id}\t{definition.title(reader)}")
+    for error in broken:
+        problems = error.render(reader).removeprefix(f"{error.path}: ")
+        print(message("cli_broken_definition", reader, file=error.path, problems=problems), file=sys.stderr)
+    if broken:
+        raise typer.Exit(1)
 
 
 @app.command("show")
@@ -37,16 +48,18 @@ def show(
     console.print(f"[bold]{definition.id}[/bold]: {definition.title(reader)}")
     console.print(definition.source(reader))
     for set_name, band_set in definition.band_sets.items():
-        table = Table(title=f"{set_name} ({definition.id} {band_set.paragraph})")
-        for column in ("band", "from", "label"):
+        kinds = [label("kind", kind, reader) for kind in definition.kinds if definition.rules(kind).bands == set_name]  # type: ignore[union-attr]
+        table = Table(title=f"{', '.join(kinds)} ({cite(definition.id, band_set.paragraph, reader)})")
+        for column in columns(("band", "from"), reader):
             table.add_column(column)
         for band in band_set.bands:
             start = "" if band.bound is None else (f"≥ {band.min}" if band.min is not None else f"> {band.over}")
-            table.add_row(band.id, start, band.label(reader))
+            table.add_row(band.label(reader), start)
         console.print(table)
-    table = Table(title="deadlines")
-    for column in ("step", "kinds", "rule", "label"):
+    table = Table(title=label("column", "due", reader))
+    for column in columns(("step", "kinds", "rule"), reader):
         table.add_column(column)
-    for step, rule in definition.deadlines.items():
-        table.add_row(step, ", ".join(rule.kinds), rule.paragraph, rule.label(reader))
+    for rule in definition.deadlines.values():
+        kinds = ", ".join(label("kind", kind, reader) for kind in rule.kinds)
+        table.add_row(rule.label(reader), kinds, cite(definition.id, rule.paragraph, reader))
     console.print(table)

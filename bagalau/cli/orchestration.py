@@ -15,13 +15,15 @@ from typing import Any, Callable, Optional
 
 import typer
 
-from bagalau.cli.common import print_json
+from bagalau.cli.common import LangOption, print_json, reader, use_lang
 from bagalau.cli.workdays import parse_date, parse_moment
 from methodology.errors import InvalidInput
+from methodology.labels import message
 
 
-def serve() -> None:
+def serve(lang: str = LangOption) -> None:
     """Serve every scheduled flow (Asia/Almaty) against the Prefect server of PREFECT_API_URL."""
+    use_lang(lang)
     from flows.deployments import serve_all
 
     serve_all()
@@ -37,8 +39,10 @@ def deploy(work_pool: str = typer.Option(..., "--work-pool", help="A Prefect wor
 def sweep(
     now: Optional[str] = typer.Option(None, "--now", help="ISO date-time to sweep for (default: now, Asia/Almaty)."),
     batch: int = typer.Option(5000, "--batch", min=1),
+    lang: str = LangOption,
 ) -> None:
     """Run the deadline sweep once, then deliver what is due from the outbox."""
+    use_lang(lang)
     from flows.inputs import SweepInput
     from flows.sweep import deadline_sweep, deliver_notices, sweep_deadlines
 
@@ -51,8 +55,10 @@ def sweep(
 def open_cycles(
     on: Optional[str] = typer.Option(None, "--on", help="The day (default: today)."),
     granularity: str = typer.Option("quarter", "--granularity", help="quarter, year or 360."),
+    lang: str = LangOption,
 ) -> None:
     """Open every cycle due by that day, for every active state body."""
+    use_lang(lang)
     from flows.opening import open_360_cycle, open_annual_cycle, open_due_cycles, open_quarterly_cycle, request_for
 
     flows = {"quarter": open_quarterly_cycle, "year": open_annual_cycle, "360": open_360_cycle}
@@ -61,8 +67,9 @@ def open_cycles(
     _once(flows[granularity], open_due_cycles, request_for(granularity, parse_date(on, "--on") if on else None))
 
 
-def purge(on: Optional[str] = typer.Option(None, "--on", help="The day (default: today).")) -> None:
+def purge(on: Optional[str] = typer.Option(None, "--on", help="The day (default: today)."), lang: str = LangOption) -> None:
     """Purge what is past retention, once."""
+    use_lang(lang)
     from flows.inputs import PurgeInput
     from flows.purge import purge_expired, retention_purge
 
@@ -92,7 +99,7 @@ def _once(flow: Any, work: Callable[[Any], Any], request: Any) -> None:
     if os.environ.get("PREFECT_API_URL"):
         result = flow(request)
     else:
-        print(f"no Prefect server (PREFECT_API_URL): {flow.name} ran without a flow run", file=sys.stderr)
+        print(message("cli_no_prefect", reader(), flow=flow.name), file=sys.stderr)
         result = work(request)
     print_json(result)
 

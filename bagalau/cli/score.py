@@ -29,8 +29,16 @@ def score(
 def read_json(file: str) -> Any:
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput("file", field="FILE", value=file, rule=CONTRACT, detail=error.__class__.__name__) from None
+    except FileNotFoundError:
+        raise InvalidInput("file_missing", field="FILE", value=file, rule=CONTRACT) from None
+    except PermissionError:
+        raise InvalidInput("file_denied", field="FILE", value=file, rule=CONTRACT) from None
+    except IsADirectoryError:
+        raise InvalidInput("file_folder", field="FILE", value=file, rule=CONTRACT) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("file_encoding", field="FILE", value=file, rule=CONTRACT) from None
+    except OSError as error:
+        raise InvalidInput("file", field="FILE", value=file, rule=CONTRACT, detail=error.strerror or "") from None
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:

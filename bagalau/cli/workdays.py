@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Optional
 
@@ -9,6 +10,7 @@ import typer
 
 from bagalau.cli.common import LangOption, print_json, use_lang
 from methodology.errors import InvalidInput
+from methodology.labels import message
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 
 app = typer.Typer(help="Working days of Kazakhstan.", no_args_is_help=True)
@@ -18,11 +20,19 @@ CalendarOption = typer.Option(
 )
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput("date", field=field, value=text, rule="ISO 8601") from None
+        raise InvalidInput(_wrong_day(text), field=field, value=text, rule="ISO 8601") from None
+
+
+def _wrong_day(text: str) -> str:
+    """2021-02-31 is written right and is no day: the reader is told which mistake it is."""
+    return "date_impossible" if _DAY.match(text) else "date"
 
 
 def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
@@ -32,7 +42,7 @@ def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput("date", field=field, value=text, rule="ISO 8601") from None
+        raise InvalidInput(_wrong_day(text), field=field, value=text, rule="ISO 8601") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
 
 
@@ -40,7 +50,8 @@ def calendar_from(path: Optional[str]) -> WorkCalendar:
     return default_calendar(path)
 
 
-@app.command("add")
+# "-5" is a count, not an option: a negative N counts back.
+@app.command("add", context_settings={"ignore_unknown_options": True})
 def add(
     start: str = typer.Argument(..., metavar="DATE", help="ISO date, e.g. 2026-03-20."),
     count: int = typer.Argument(..., metavar="N", help="How many working days after DATE (negative: before)."),
@@ -62,14 +73,15 @@ def check(
     calendar: Optional[str] = CalendarOption,
     lang: str = LangOption,
 ) -> None:
-    """Print `working` or `non-working`, and why on the next line."""
+    """Print whether DATE is a working day (in the reader's words), and why on the next line;
+    `--json` gives `working` or `non-working` for scripts."""
     reader = use_lang(lang)
     status = calendar_from(calendar).status(parse_date(day, "DATE"))
     word = "working" if status.working else "non-working"
     if as_json:
         print_json({"date": status.day, "status": word, "why": status.explain(reader), "reviewed": status.reviewed})
         return
-    print(word)
+    print(message("cli_working" if status.working else "cli_non_working", reader))
     print(status.explain(reader))
     if not status.reviewed:
         print(_UNREVIEWED[reader].format(year=status.day.year))

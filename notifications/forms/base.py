@@ -23,6 +23,7 @@ from methodology.errors import InvalidInput
 from methodology.i18n import Lang, Text, cite
 from methodology.schema import Methodology
 from models import Appraisal, AuditEvent, Position, Servant, StateBody, Unit
+from models.organisation import name_surname_first
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "forms"
 RULE = "docs/cli.md#document"
@@ -41,13 +42,19 @@ def labels(lang: Lang) -> dict[str, str]:
 
 
 def number(value: Decimal | int | None, lang: Lang) -> str:
-    """A score or value as the reader writes it: whole numbers bare, others with two
-    decimals, a decimal comma in Kazakh and Russian (the seeds write 4,75)."""
+    """A score or value as the reader writes it, one way on every page: two decimals, a
+    decimal comma in Kazakh and Russian (the seeds write 4,75), so 5,00 stands beside 4,60."""
     if value is None:
         return ""
-    exact = Decimal(value).quantize(Decimal("0.01"))
-    text = f"{exact:.0f}" if exact == exact.to_integral_value() else f"{exact:.2f}"
+    text = f"{Decimal(value).quantize(Decimal('0.01')):.2f}"
     return text if lang == "en" else text.replace(".", ",")
+
+
+def span(low: Decimal | int | None, high: Decimal | int | None, lang: Lang) -> str:
+    """An allowed range, `4,00–5,00`; one value when both ends are the same (5,00, not 5–5)."""
+    if low is None:
+        return ""
+    return number(low, lang) if low == high else f"{number(low, lang)}–{number(high, lang)}"
 
 
 def day(value: date | None, lang: Lang) -> str:
@@ -109,7 +116,7 @@ def person(session: Session, servant_id: int) -> Person:
     assert servant is not None
     position = session.get(Position, servant.position_id) if servant.position_id else None
     unit = session.get(Unit, position.unit_id) if position else None
-    return Person(servant.full_name, position.title if position else "", unit.name if unit else "")
+    return Person(name_surname_first(servant), position.title if position else "", unit.name if unit else "")
 
 
 def heading(session: Session, appraisal: Appraisal, lang: Lang) -> Heading:

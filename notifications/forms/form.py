@@ -44,7 +44,10 @@ class Form:
 
     def pdf(self, document: Document, lang: Lang) -> bytes:
         sheet = Sheet(document.title, lang, self.orientation)
-        self.layout(sheet, document, labels(lang))
+        words = labels(lang)
+        self.layout(sheet, document, words)
+        if self.confidential:  # as the HTML's footer: every page that prints a result says so
+            sheet.confidential(words["confidential"])
         return sheet.output()
 
 

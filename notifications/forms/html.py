@@ -17,12 +17,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from methodology.i18n import Lang
-from notifications.forms.base import TEMPLATES, day, labels, number
+from notifications.forms.base import TEMPLATES, day, labels, number, span
 
 
 @pass_context
 def _number(context: Context, value: Decimal | int | None) -> str:
     return number(value, context["lang"])
+
+
+@pass_context
+def _span(context: Context, low: Decimal | int | None, high: Decimal | int | None) -> str:
+    return span(low, high, context["lang"])
 
 
 @pass_context
@@ -38,6 +43,7 @@ def environment() -> Environment:
     )
     made.filters["num"] = _number
     made.filters["day"] = _day
+    made.globals["span"] = _span
     return made
 
 

@@ -146,6 +146,17 @@ class Sheet:
         pdf.image(BytesIO(svg.encode("utf-8")), x=(pdf.w - width) / 2, y=top, w=width, h=height)
         pdf.set_y(top + height + 2)
 
+    def confidential(self, line: str) -> None:
+        """The confidentiality line the HTML ends with, under a rule, small and grey."""
+        pdf = self.pdf
+        pdf.ln(4)
+        pdf.set_draw_color(184, 194, 204)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+        pdf.ln(1)
+        pdf.set_text_color(107, 119, 133)
+        self.text(line, size=7.5)
+        pdf.set_text_color(0, 0, 0)
+
     def output(self) -> bytes:
         before_output(self.pdf, FAMILY)
         return bytes(self.pdf.output())

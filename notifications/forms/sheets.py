@@ -33,6 +33,7 @@ from notifications.forms.base import (
     heading,
     labels,
     number,
+    span,
 )
 from notifications.forms.form import Form
 from notifications.forms.pdf import Sheet
@@ -144,12 +145,12 @@ def quarterly_sheet_pdf(sheet: Sheet, form: QuarterlySheet, L: dict[str, str]) -
                 empty=L["none_recorded"])
     for title, facts in ((L["executive_facts"], form.executive), (L["labour_facts"], form.labour)):
         sheet.text(f"{L['manager_column']}: {title}", bold=True)
-        rows = [[str(f.number), day(f.occurred_on, lang), f.source, f.proof, f"−{form.penalty}"] for f in facts]
+        rows = [[str(f.number), day(f.occurred_on, lang), f.source, f.proof, f"−{number(form.penalty, lang)}"] for f in facts]
         sheet.table([L["number"], L["date"], L["fact_source"], L["fact_proof"], L["penalty_points"]], rows, (8, 24, 34, 90, 24),
                     empty=L["none_recorded"])
-    sheet.field(L["self_result"], f"{form.base} + {form.self_bonus} = {number(form.self_score, lang)}")
+    sheet.field(L["self_result"], f"{number(form.base, lang)} + {number(form.self_bonus, lang)} = {number(form.self_score, lang)}")
     if form.manager_score is not None:
-        arithmetic = f"{form.base} + {form.bonus_total} − {form.penalty_total} = {number(form.manager_score, lang)}"
+        arithmetic = f"{number(form.base, lang)} + {number(form.bonus_total, lang)} − {number(form.penalty_total, lang)} = {number(form.manager_score, lang)}"
         sheet.field(L["result"], f"{arithmetic} ({form.manager_band})")
     if form.score is not None and form.score != form.manager_score:
         sheet.field(L["final_result"], f"{number(form.score, lang)} ({form.band})")
@@ -260,7 +261,7 @@ def kpi_sheet_pdf(sheet: Sheet, form: KpiSheet, L: dict[str, str]) -> None:
                 f"{L['actual']}, {form.quarter}", f"{L['realisation']}, {form.quarter}", L["allowed"], f"{L['score']}, {form.quarter}"]
     rows = [
         [str(k.number), k.text, k.unit, k.direction, number(k.planned, lang), number(k.actual, lang), number(k.percent, lang),
-         f"{number(k.low, lang)}–{number(k.high, lang)}" if k.low is not None else "", number(k.score, lang)]
+         span(k.low, k.high, lang), number(k.score, lang)]
         for k in form.lines
     ]
     sheet.table(headings, rows, (8, 80, 20, 32, 24, 24, 26, 26, 24), empty=L["none_recorded"])

@@ -23,6 +23,7 @@ from methodology.i18n import Lang
 from methodology.schema import Methodology
 from methodology.scoring.survey360 import pooled_score
 from models import Appraisal, Position, SelfAnswer, Servant, SurveyInvitation
+from models.organisation import name_surname_first
 from notifications.forms.base import Heading, band_label, definition_of, heading, labels, no_record, number, stored
 from notifications.forms.chart import HEIGHT, WIDTH, Legend, spider
 from notifications.forms.form import Form
@@ -159,7 +160,7 @@ def questionnaire(session: Session, appraisal: Appraisal, lang: Lang) -> Questio
         annex=words["annex"].format(n=5 if group == "head" else 6),
         methodology=definition.title(lang),
         assessee_label=words[f"q_assessee_{group}"],
-        assessee=servant.full_name,
+        assessee=name_surname_first(servant),
         options=tuple(option.label(lang) for option in rules.answer_scale),
         competencies=tuple(
             Questions(n, c.name(lang), tuple(q(lang) for q in c.questions)) for n, c in enumerate(rules.competencies[group], 1)
@@ -182,7 +183,8 @@ def questionnaire_pdf(sheet: Sheet, form: Questionnaire, L: dict[str, str]) -> N
         rows.append([Span(str(c.number), rows=tall), Span(c.competency, rows=tall), c.questions[0], *blanks])
         rows.extend([question, *blanks] for question in c.questions[1:])
     headings: list[str | Span] = [L["number"], L["competency_name"], L["questions"], Span(L["answers"], cols=len(form.options))]
-    sheet.table(headings, rows, (8, 42, 112, *(21,) * len(form.options)), subheadings=form.options, size=7)
+    # 27 mm: an answer heading's longest word («жағдайлардың», «случаев») fits whole, unbroken
+    sheet.table(headings, rows, (8, 38, 86, *(27,) * len(form.options)), subheadings=form.options, size=7)
     sheet.text(L["q_mean_note"], size=7.5)
 
 
