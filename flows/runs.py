@@ -13,12 +13,11 @@ from sqlalchemy.engine import Engine
 
 from methodology.workdays import ALMATY
 from models.db import engine
-from models.migrate import upgrade
 
 
 def database() -> Engine:
-    """The product's own database (never Prefect's), migrated to the current version."""
-    upgrade()
+    """The product's own database (never Prefect's); migrated at `bagalau db upgrade`,
+    `serve`, `deploy` or its first use (models/db.py), never per run."""
     return engine()
 
 

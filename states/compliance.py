@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from methodology import loader
 from methodology.i18n import Lang
+from methodology.notices import table
 from models import Appraisal, Deadline, Position, Servant, StateBody, Unit
 from models.db import transaction
-from notifications.enqueue import table
 
 
 @dataclass(frozen=True)

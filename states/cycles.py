@@ -28,7 +28,7 @@ from methodology.schema import Methodology, Workflow
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, AuditEvent, Cycle, Deadline, Servant, StateBody
 from models.db import transaction
-from states import timeline
+from states import people, timeline
 from states.placement import Placing, placing
 
 
@@ -182,7 +182,7 @@ def _first_deadlines(
 ) -> None:
     """The deadlines an appraisal opens with depend on the period alone: computed once per
     step, then written for every new appraisal in the initial state by one statement."""
-    offices: dict[int, timeline.Offices] = {}
+    offices: dict[int, people.Offices] = {}
     for step in flow.opens:
         due = due_of(definition, step, period, {}, calendar)
         if due.due is None:
@@ -190,7 +190,7 @@ def _first_deadlines(
         role = due.rule.responsible
         who = {"servant": Appraisal.servant_id, "direct_manager": Appraisal.assessor_id}.get(role)
         if who is None:  # an office of the appraisal's body: its holder, body by body
-            offices = offices or {body.id: timeline.Offices.of(session, body.id) for body in bodies}  # type: ignore[misc]
+            offices = offices or people.offices_of(session, [body.id for body in bodies if body.id is not None])
             who = type_coerce(case({body: o.holder(role, 0, None) for body, o in offices.items()}, value=Cycle.state_body_id), Integer)
         rows = (
             select(

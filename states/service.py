@@ -25,11 +25,11 @@ from methodology.schema import Methodology, TransitionDef
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, AuditEvent, Servant
 from models.db import transaction
-from notifications.enqueue import enqueue_for_transition
 from states import consequences, machines, timeline
 from states.errors import Conflict, Refused
 from states.handlers import Context, load_all
-from states.roles import roles_of
+from states.notices import enqueue_for_transition
+from states.people import roles_of
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,9 @@ def act(
                 data.update(load_all()[row.handler](context))
 
         to_state = machines.fire(definition.id, appraisal.kind, from_state, action, step)  # type: ignore[arg-type]
-        apply(session, definition, appraisal, row, to_state, on, calendar)
-        audit(session, appraisal, actor_id, role, action, from_state, to_state, data, at or _noon(on), reason)
+        moment = at or _noon(on)
+        apply(session, definition, appraisal, row, to_state, on, moment, calendar)
+        audit(session, appraisal, actor_id, role, action, from_state, to_state, data, moment, reason)
         return Outcome(appraisal_id, action, from_state, to_state, appraisal.version, data)
 
 
@@ -89,9 +90,11 @@ def apply(
     row: TransitionDef,
     to_state: str,
     on: date,
+    at: datetime,
     calendar: WorkCalendar,
 ) -> None:
-    """What a transition writes besides its handler's data: events, deadlines, finality."""
+    """What a transition writes besides its handler's data: events, deadlines, finality, and
+    the notices it causes (stamped `at`)."""
     appraisal.state = to_state
     appraisal.events = {**appraisal.events, **{name: on.isoformat() for name in row.events}}
     timeline.finish_rows(session, appraisal, row.closes, "done", on)
@@ -104,7 +107,7 @@ def apply(
     if state.result:  # only a completed appraisal has consequences; a withdrawn one has none
         consequences.record(session, definition, appraisal, on)
     session.add(appraisal)
-    enqueue_for_transition(session, appraisal, row.action, on)
+    enqueue_for_transition(session, appraisal, row.action, on, at)
 
 
 def audit(
