@@ -18,7 +18,7 @@ def open_due_cycles(opening: OpeningInput) -> dict[str, Any]:
     return cycles.open_due_cycles(database(), today(opening.on), opening.granularity, opening.kinds)
 
 
-open_task = task(open_due_cycles, name="open-due-cycles")
+open_task = task(name="open-due-cycles")(open_due_cycles)
 
 
 def _run(opening: OpeningInput) -> dict[str, Any]:

@@ -17,12 +17,13 @@ def purge_expired(request: PurgeInput) -> dict[str, Any]:
     return retention.purge_expired(database(), today(request.on), now(None))
 
 
-purge_expired_task = task(purge_expired, name="purge-expired")
+purge_expired_task = task(name="purge-expired")(purge_expired)
 
 
 @flow(name="retention-purge", flow_run_name=run_name("purge", "on"))
 def retention_purge(request: PurgeInput = PurgeInput()) -> dict[str, Any]:
     result = purge_expired_task(request)
-    get_run_logger().info("purged %d appraisals (%d rows) and %d weekly reports; %d kept on hold",
-                          result["purged"], result["rows"], result["reports"], result["kept_on_hold"])
+    get_run_logger().info(
+        "purged %d appraisals (%d rows) and %d weekly reports; %d kept on hold", result["purged"], result["rows"], result["reports"], result["kept_on_hold"]
+    )
     return result

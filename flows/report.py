@@ -20,12 +20,13 @@ def build_report(request: ReportInput) -> dict[str, Any]:
     return report.build_report(database(), today(request.on), now(None), request.lang, Path(request.folder), request.since)
 
 
-build_report_task = task(build_report, name="build-compliance-report")
+build_report_task = task(name="build-compliance-report")(build_report)
 
 
 @flow(name="compliance-report", flow_run_name=run_name("compliance report", "on"))
 def compliance_report(request: ReportInput = ReportInput()) -> dict[str, Any]:
     result = build_report_task(request)
-    get_run_logger().info("%d rows (%d overdue): %s; %d reports to heads of HR", result["rows"], result["overdue"],
-                          ", ".join(result["files"]), result["notices"])
+    get_run_logger().info(
+        "%d rows (%d overdue): %s; %d reports to heads of HR", result["rows"], result["overdue"], ", ".join(result["files"]), result["notices"]
+    )
     return result

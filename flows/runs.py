@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Callable
+from uuid import UUID
 
 from prefect import get_run_logger
 from prefect.client.orchestration import get_client
@@ -46,6 +47,6 @@ def tag_run(*tags: str) -> None:
     if not run_id:
         return  # called as plain code (flow.fn), not as a flow run
     with get_client(sync_client=True) as client:
-        current = client.read_flow_run(run_id).tags
-        client.update_flow_run(run_id, tags=sorted(set(current) | set(tags)))
+        current = client.read_flow_run(UUID(run_id)).tags
+        client.update_flow_run(UUID(run_id), tags=sorted(set(current) | set(tags)))
     get_run_logger().info("tagged %s", ", ".join(tags))

@@ -30,8 +30,8 @@ def deliver_notices(request: SweepInput) -> dict[str, Any]:
     return sweep.deliver_notices(database(), now(request.now))
 
 
-sweep_deadlines_task = task(sweep_deadlines, name="sweep-deadlines")
-deliver_notices_task = task(deliver_notices, name="deliver-notices")
+sweep_deadlines_task = task(name="sweep-deadlines")(sweep_deadlines)
+deliver_notices_task = task(name="deliver-notices")(deliver_notices)
 
 
 @flow(name="deadline-sweep", flow_run_name=run_name("sweep", "now"))

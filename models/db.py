@@ -65,7 +65,7 @@ def _engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(connection, _record) -> None:
     connection.isolation_level = None  # we say BEGIN ourselves (below), not the driver
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")  # SQLite ignores foreign keys unless asked
@@ -74,7 +74,7 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
     cursor.close()
 
 
-def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+def _begin_immediate(connection) -> None:
     # A unit of work takes SQLite's write lock when it starts: two actors on one appraisal
     # queue up and the second reads what the first wrote, instead of both reading the same
     # version and one failing half-way with "database is locked".
@@ -93,12 +93,9 @@ def transaction(bind: Engine | None = None) -> Iterator[Session]:
             raise
 
 
-# Each dialect's INSERT … ON CONFLICT DO NOTHING (both spell it alike; the statement classes differ).
-_INSERT_IGNORING = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
 def insert_ignoring(session: Session, table: type[SQLModel], *keys: str) -> Insert:
     """An INSERT of `table` that skips the rows whose `keys` are already there: how a notice,
     an inbox message, anything recorded "once per key" is written, on either database."""
-    insert = _INSERT_IGNORING[session.get_bind().dialect.name]
-    return insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))

@@ -29,8 +29,7 @@ def check_servants(rows: list[Row], existing: Existing) -> list[Problem]:
     for row in first_rows(rows, "state_body_code").values():
         if row.values.get("methodology") and row.values["methodology"] not in known:
             problems.append(row.problem("methodology", "org_unknown_value", expected=", ".join(sorted(known))))
-    return (problems + check_links(rows, PARENT, existing.unit_parent, existing.units)
-            + check_links(rows, MANAGER, existing.manager_of, existing.servants))
+    return problems + check_links(rows, PARENT, existing.unit_parent, existing.units) + check_links(rows, MANAGER, existing.manager_of, existing.servants)
 
 
 def check_descriptions(rows: list[Row]) -> list[Problem]:
@@ -40,8 +39,9 @@ def check_descriptions(rows: list[Row]) -> list[Problem]:
         for row in rows:
             key = row.key(*key_names)
             other = first[key] if key is not None else row
-            problems += [row.problem(name, "org_conflict", other=other.number, expected=other.raw.get(name) or "—")
-                         for name in described if differs(row, other, name)]
+            problems += [
+                row.problem(name, "org_conflict", other=other.number, expected=other.raw.get(name) or "—") for name in described if differs(row, other, name)
+            ]
     return problems
 
 
@@ -53,8 +53,7 @@ def differs(row: Row, other: Row, name: str) -> bool:
 
 def check_duplicates(rows: list[Row], names: tuple[str, ...]) -> list[Problem]:
     first = first_rows(rows, *names)
-    return [row.problem(names[-1], "org_duplicate", other=first[key].number)
-            for row in rows if (key := row.key(*names)) is not None and first[key] is not row]
+    return [row.problem(names[-1], "org_duplicate", other=first[key].number) for row in rows if (key := row.key(*names)) is not None and first[key] is not row]
 
 
 @dataclass(frozen=True)
@@ -71,12 +70,10 @@ class Link:
 
 
 PARENT = Link("parent_unit_code", ("state_body_code", "unit_code"), "org_parent_unknown", "org_parent_cycle")
-MANAGER = Link("manager_personnel_no", ("state_body_code", "personnel_no"), "org_manager_unknown",
-               "org_manager_cycle", itself="org_manager_self")
+MANAGER = Link("manager_personnel_no", ("state_body_code", "personnel_no"), "org_manager_unknown", "org_manager_cycle", itself="org_manager_self")
 
 
-def check_links(rows: list[Row], link: Link, stored: dict[tuple[str, str], tuple[str, str] | None],
-                known: Collection[tuple[str, str]]) -> list[Problem]:
+def check_links(rows: list[Row], link: Link, stored: dict[tuple[str, str], tuple[str, str] | None], known: Collection[tuple[str, str]]) -> list[Problem]:
     """The file's links (replacing the database's `stored` ones) reach a row of the file or
     one `known` to the database, and form no cycle."""
     nodes = first_rows(rows, *link.key)
@@ -111,7 +108,7 @@ def find_cycles(links: dict[K, K | None]) -> list[list[K]]:
             path[node] = len(path)
             node = links.get(node)
         if node is not None and node in path:
-            cycles.append(list(path)[path[node]:])
+            cycles.append(list(path)[path[node] :])
         done.update(path)
     return cycles
 

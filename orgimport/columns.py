@@ -13,7 +13,13 @@ from methodology.i18n import LANGS
 from orgimport.report import Bad
 
 ABSENCE_KINDS = (
-    "annual_leave", "social_leave", "sick_leave", "business_trip", "internship", "retraining", "training",
+    "annual_leave",
+    "social_leave",
+    "sick_leave",
+    "business_trip",
+    "internship",
+    "retraining",
+    "training",
 )
 ROLES = {"hr": "is_hr", "head_of_hr": "is_head_of_hr", "appointing_official": "is_appointing_official"}
 # typical2023 п.3.4 names categories such as C-1, D-O-1, D-R-1, E-R-1: a corps letter, an

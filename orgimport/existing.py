@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.organisation import Absence, Position, Servant, StateBody, Unit
 
@@ -26,15 +26,15 @@ class Existing:
 
 
 def load_existing(session: Session, codes: set[str]) -> Existing:
-    bodies = {b.code: b for b in session.exec(select(StateBody).where(StateBody.code.in_(codes)))}
+    bodies = {b.code: b for b in session.exec(select(StateBody).where(col(StateBody.code).in_(codes)))}
     body_code = {b.id: b.code for b in bodies.values()}
     ids = list(body_code)
-    unit_rows = list(session.exec(select(Unit).where(Unit.state_body_id.in_(ids))))
+    unit_rows = list(session.exec(select(Unit).where(col(Unit.state_body_id).in_(ids))))
     unit_key = {u.id: (body_code[u.state_body_id], u.code) for u in unit_rows}
-    position_rows = session.exec(select(Position).join(Unit).where(Unit.state_body_id.in_(ids)))
-    servant_rows = list(session.exec(select(Servant).where(Servant.state_body_id.in_(ids))))
+    position_rows = session.exec(select(Position).join(Unit).where(col(Unit.state_body_id).in_(ids)))
+    servant_rows = list(session.exec(select(Servant).where(col(Servant.state_body_id).in_(ids))))
     servant_key = {s.id: (body_code[s.state_body_id], s.personnel_no) for s in servant_rows}
-    absence_rows = session.exec(select(Absence).join(Servant).where(Servant.state_body_id.in_(ids)))
+    absence_rows = session.exec(select(Absence).join(Servant).where(col(Servant.state_body_id).in_(ids)))
     return Existing(
         bodies=bodies,
         units={unit_key[u.id]: u for u in unit_rows},

@@ -29,8 +29,7 @@ class Problem:
         return f"{text} ({self.rule})" if self.rule else text
 
     def as_dict(self, lang: Lang) -> dict[str, Any]:
-        return {"table": self.table, "row": self.row, "column": self.column, "value": self.value,
-                "code": self.code, "message": self.message(lang)}
+        return {"table": self.table, "row": self.row, "column": self.column, "value": self.value, "code": self.code, "message": self.message(lang)}
 
 
 @dataclass
@@ -38,9 +37,7 @@ class ImportReport:
     """Either problems (and nothing written) or what was created, updated or left as it was."""
 
     problems: list[Problem] = field(default_factory=list)
-    counts: dict[str, dict[str, int]] = field(
-        default_factory=lambda: {t: {"created": 0, "updated": 0, "unchanged": 0} for t in TABLES}
-    )
+    counts: dict[str, dict[str, int]] = field(default_factory=lambda: {t: {"created": 0, "updated": 0, "unchanged": 0} for t in TABLES})
 
     @property
     def ok(self) -> bool:

@@ -26,6 +26,12 @@ class Row:
             return None
         return tuple(self.values[name] for name in names)
 
+    def clean_key(self, *names: str) -> tuple[Any, ...]:
+        """`key` of a row already found clean: what the writer matches on."""
+        key = self.key(*names)
+        assert key is not None, (self.table, self.number, names)
+        return key
+
     def problem(self, column: str, code: str, rule: str = "", **params: Any) -> Problem:
         return Problem(self.table, self.number, column, self.raw.get(column) or "", code, params, rule)
 

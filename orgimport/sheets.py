@@ -36,6 +36,7 @@ class MissingSheet(LookupError):
 
 def read_sources(servants: Path, absences: Path | None) -> tuple[Sheet, Sheet | None]:
     servant_sheet = read_sheet(servants, SERVANTS, SERVANT_COLUMNS, sheet_required=True)
+    assert servant_sheet is not None  # a required sheet is read or reported, never skipped
     if absences is not None:
         return servant_sheet, read_sheet(absences, ABSENCES, ABSENCE_COLUMNS, sheet_required=True)
     if servants.suffix.lower() == ".xlsx":  # the absences are the workbook's sheet «absences», if any
@@ -120,7 +121,7 @@ def fill(sheet: Sheet, lines: list[list[str]]) -> None:
             elif not name and value:
                 sheet.problem(number, "", value, "org_extra_cells")
         if len(cells) > len(header):  # even if empty: the cells before it have shifted
-            sheet.problem(number, "", ",".join(cells[len(header):]), "org_extra_cells")
+            sheet.problem(number, "", ",".join(cells[len(header) :]), "org_extra_cells")
         sheet.rows.append((number, row))
 
 

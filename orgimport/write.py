@@ -25,8 +25,7 @@ def apply(record: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def upsert(session: Session, report: ImportReport, table: str, found: Any, make: Callable[[], Any],
-           values: dict[str, Any]) -> Any:
+def upsert(session: Session, report: ImportReport, table: str, found: Any, make: Callable[[], Any], values: dict[str, Any]) -> Any:
     if found is None:
         record = make()
         session.add(record)
@@ -34,6 +33,12 @@ def upsert(session: Session, report: ImportReport, table: str, found: Any, make:
         return record
     report.count(table, "updated" if apply(found, values) else "unchanged")
     return found
+
+
+def id_of(record: StateBody | Unit | Servant) -> int:
+    """The id of a row written (flushed) already."""
+    assert record.id is not None
+    return record.id
 
 
 def write(session: Session, existing: Existing, rows: list[Row], absences: list[Row], report: ImportReport) -> None:
@@ -48,19 +53,17 @@ def write_bodies(session: Session, existing: Existing, rows: list[Row], report: 
     bodies = {}
     for (body,), row in first_rows(rows, "state_body_code").items():
         values = {"name": row.values["state_body_name"], "methodology": row.values["methodology"]}
-        bodies[body] = upsert(session, report, "state_body", existing.bodies.get(body),
-                              lambda: StateBody(code=body, **values), values)
+        bodies[body] = upsert(session, report, "state_body", existing.bodies.get(body), lambda: StateBody(code=body, **values), values)
     session.flush()  # ids for the units
     return bodies
 
 
-def write_units(session: Session, existing: Existing, bodies: dict[str, StateBody], rows: list[Row],
-                report: ImportReport) -> dict[tuple[str, str], Unit]:
+def write_units(session: Session, existing: Existing, bodies: dict[str, StateBody], rows: list[Row], report: ImportReport) -> dict[tuple[str, str], Unit]:
     first = first_rows(rows, "state_body_code", "unit_code")
     units: dict[tuple[str, str], Unit] = dict(existing.units)
     new = [key for key in first if key not in existing.units]
     for body, unit in new:
-        units[(body, unit)] = Unit(state_body_id=bodies[body].id, code=unit, name=first[(body, unit)].values["unit_name"])
+        units[(body, unit)] = Unit(state_body_id=id_of(bodies[body]), code=unit, name=first[(body, unit)].values["unit_name"])
         session.add(units[(body, unit)])
         report.count("unit", "created")
     session.flush()  # a parent may be a unit created just now
@@ -75,22 +78,21 @@ def write_units(session: Session, existing: Existing, bodies: dict[str, StateBod
     return units
 
 
-def write_positions(session: Session, existing: Existing, units: dict[tuple[str, str], Unit], rows: list[Row],
-                    report: ImportReport) -> dict[tuple[str, str, str], Position]:
+def write_positions(
+    session: Session, existing: Existing, units: dict[tuple[str, str], Unit], rows: list[Row], report: ImportReport
+) -> dict[tuple[str, str, str], Position]:
     positions = {}
     for key, row in first_rows(rows, "state_body_code", "unit_code", "position_code").items():
         values = {"title": row.values["position_title"], "category": row.values["category"]}
         unit = units[key[:2]]
-        positions[key] = upsert(session, report, "position", existing.positions.get(key),
-                                lambda: Position(unit_id=unit.id, code=key[2], **values), values)
+        positions[key] = upsert(session, report, "position", existing.positions.get(key), lambda: Position(unit_id=id_of(unit), code=key[2], **values), values)
     session.flush()  # ids for the servants
     return positions
 
 
 def servant_values(row: Row, position: Position) -> dict[str, Any]:
     """The servant's columns the file has; a column the file lacks leaves the field as it is."""
-    values = {"full_name": row.values["full_name"], "position_id": position.id,
-              "position_start": row.values["position_start"]}
+    values = {"full_name": row.values["full_name"], "position_id": position.id, "position_start": row.values["position_start"]}
     for name in ("probation_end", "email", "lang", "dismissed_on"):
         if name in row.values:
             values[name] = row.values[name]
@@ -99,37 +101,34 @@ def servant_values(row: Row, position: Position) -> dict[str, Any]:
     return values
 
 
-def write_servants(session: Session, existing: Existing, bodies: dict[str, StateBody],
-                   positions: dict[tuple[str, str, str], Position], rows: list[Row],
-                   report: ImportReport) -> dict[tuple[str, str], Servant]:
+def write_servants(
+    session: Session, existing: Existing, bodies: dict[str, StateBody], positions: dict[tuple[str, str, str], Position], rows: list[Row], report: ImportReport
+) -> dict[tuple[str, str], Servant]:
     servants: dict[tuple[str, str], Servant] = dict(existing.servants)
     changed: dict[tuple[str, str], bool] = {}
     for row in rows:
-        key = row.key("state_body_code", "personnel_no")
-        values = servant_values(row, positions[row.key("state_body_code", "unit_code", "position_code")])
+        key = row.clean_key("state_body_code", "personnel_no")
+        values = servant_values(row, positions[row.clean_key("state_body_code", "unit_code", "position_code")])
         if key in servants:
             changed[key] = apply(servants[key], values)
         else:
-            servants[key] = Servant(state_body_id=bodies[key[0]].id, personnel_no=key[1], **values)
+            servants[key] = Servant(state_body_id=id_of(bodies[key[0]]), personnel_no=key[1], **values)
             session.add(servants[key])
             report.count("servant", "created")
     session.flush()  # a manager may be a servant created just now
     for row in rows:
-        key = row.key("state_body_code", "personnel_no")
+        key = row.clean_key("state_body_code", "personnel_no")
         if "manager_personnel_no" in row.values:
             manager = row.values["manager_personnel_no"]
-            changed[key] = apply(servants[key], {"manager_id": servants[(key[0], manager)].id if manager else None}) \
-                or changed.get(key, False)
+            changed[key] = apply(servants[key], {"manager_id": servants[(key[0], manager)].id if manager else None}) or changed.get(key, False)
         if key in existing.servants:
             report.count("servant", "updated" if changed[key] else "unchanged")
     return servants
 
 
-def write_absences(session: Session, existing: Existing, servants: dict[tuple[str, str], Servant],
-                   rows: list[Row], report: ImportReport) -> None:
+def write_absences(session: Session, existing: Existing, servants: dict[tuple[str, str], Servant], rows: list[Row], report: ImportReport) -> None:
     for row in rows:
-        servant = servants[row.key("state_body_code", "personnel_no")]
-        key = (servant.id, row.values["kind"], row.values["start"])
+        servant = servants[row.clean_key("state_body_code", "personnel_no")]
+        key = (id_of(servant), row.values["kind"], row.values["start"])
         values = {"end": row.values["end"]}  # a sick leave that was extended: same start, later end
-        upsert(session, report, "absence", existing.absences.get(key),
-               lambda: Absence(servant_id=servant.id, kind=key[1], start=key[2], **values), values)
+        upsert(session, report, "absence", existing.absences.get(key), lambda: Absence(servant_id=id_of(servant), kind=key[1], start=key[2], **values), values)

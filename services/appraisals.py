@@ -49,20 +49,23 @@ def appraisal_view(engine: Engine, appraisal_id: int, reader_id: int, lang: Lang
 
 def _view(session: Session, row: Appraisal, reader: Servant, lang: Lang) -> dict[str, Any]:
     definition = loader.load(row.methodology)
-    flow = definition.flow(row.kind)  # type: ignore[arg-type]  # kind is a str column; the definition checks it on load
+    flow = definition.flow(row.kind)  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
     servant = session.get(Servant, row.servant_id)
     deadlines = session.exec(select(Deadline).where(Deadline.appraisal_id == row.id, Deadline.status == "open"))
     assert row.id is not None
     return {
-        "appraisal": row.id, "servant": servant.full_name if servant else None,
-        "methodology": row.methodology, "kind": row.kind, "period": row.period,
-        "state": row.state, "state_label": flow.states[row.state].label(lang), "version": row.version,
-        "participation": row.participation, "reason": row.reason,
+        "appraisal": row.id,
+        "servant": servant.full_name if servant else None,
+        "methodology": row.methodology,
+        "kind": row.kind,
+        "period": row.period,
+        "state": row.state,
+        "state_label": flow.states[row.state].label(lang),
+        "version": row.version,
+        "participation": row.participation,
+        "reason": row.reason,
         **result_view(session, reader, row),
-        "open_deadlines": [
-            {"step": d.step, "due": d.due, "rule": f"{row.methodology} {d.paragraph}", "responsible": d.responsible_role}
-            for d in deadlines
-        ],
+        "open_deadlines": [{"step": d.step, "due": d.due, "rule": f"{row.methodology} {d.paragraph}", "responsible": d.responsible_role} for d in deadlines],
         "you_may": [{"action": t.action, "label": t.label(lang), "rule": t.paragraph} for t in service.allowed(session, row, reader)],
         "history": [
             {"at": e.at, "action": e.action, "from": e.from_state, "to": e.to_state, "by": e.actor_role, "reason": e.reason}

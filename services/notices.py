@@ -65,11 +65,21 @@ def _row(session: Session, notice: Notice, lang: Lang | None) -> dict[str, Any]:
     except Exception as error:  # a notice that cannot be rendered is listed all the same, with why
         subject = f"({type(error).__name__}: {error})"
     return {
-        "id": notice.id, "key": notice.key, "kind": notice.kind, "level": notice.level, "event": notice.event,
-        "step": notice.step or None, "due": notice.due, "appraisal": notice.appraisal_id,
+        "id": notice.id,
+        "key": notice.key,
+        "kind": notice.kind,
+        "level": notice.level,
+        "event": notice.event,
+        "step": notice.step or None,
+        "due": notice.due,
+        "appraisal": notice.appraisal_id,
         "recipient": {"personnel_no": person.personnel_no, "name": person.full_name, "lang": person.lang} if person else None,
-        "status": notice.status, "attempts": notice.attempts, "next_attempt_at": _at(notice.next_attempt_at),
-        "sent_at": _at(notice.sent_at), "delivered": notice.delivered or None, "last_error": notice.last_error,
+        "status": notice.status,
+        "attempts": notice.attempts,
+        "next_attempt_at": _at(notice.next_attempt_at),
+        "sent_at": _at(notice.sent_at),
+        "delivered": notice.delivered or None,
+        "last_error": notice.last_error,
         "subject": subject,
     }
 

@@ -25,6 +25,10 @@ def deliver_notices(engine: Engine, at: datetime) -> dict[str, Any]:
     announced, reminded = announce_openings(engine, at.date(), at), remind(engine, at.date(), at)
     report = deliver(engine, at)
     return {
-        "announced": announced, "reminded": reminded,
-        "sent": report.sent, "retried": report.retried, "dead": report.dead, "channels": report.channels,
+        "announced": announced,
+        "reminded": reminded,
+        "sent": report.sent,
+        "retried": report.retried,
+        "dead": report.dead,
+        "channels": report.channels,
     }

@@ -48,15 +48,18 @@ def announce_openings(engine: Engine, today: date, at: datetime, *, batch: int =
     """The `open` notices of appraisals created by cycles opened lately and still where they
     started (an appraisal acted on meanwhile needs no "please start"), once each."""
     recorded, after = 0, 0
-    announced = exists().where(Notice.appraisal_id == Appraisal.id, Notice.event == OPEN)
+    announced = exists().where(col(Notice.appraisal_id) == Appraisal.id, col(Notice.event) == OPEN)
     while True:
         with transaction(engine) as session:
             query = (
-                select(Appraisal, Cycle.opened_on)
-                .join(Cycle, Cycle.id == Appraisal.cycle_id)
+                select(Appraisal, col(Cycle.opened_on))
+                .join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
                 .where(
-                    col(Cycle.opened_on) >= today - ANNOUNCE_WITHIN, col(Cycle.opened_on) <= today, col(Appraisal.id) > after,
-                    Appraisal.participation == "full", ~announced,
+                    col(Cycle.opened_on) >= today - ANNOUNCE_WITHIN,
+                    col(Cycle.opened_on) <= today,
+                    col(Appraisal.id) > after,
+                    Appraisal.participation == "full",
+                    ~announced,
                 )
                 .order_by(col(Appraisal.id))
                 .limit(batch)
@@ -70,7 +73,7 @@ def announce_openings(engine: Engine, today: date, at: datetime, *, batch: int =
                 if appraisal.state == _initial(appraisal.methodology, appraisal.kind):
                     rows += _rows(session, appraisal, OPEN, opened_on, opened_on, at, people)
             recorded += len(outbox.record(session, rows))
-            after = found[-1][0].id
+            after = found[-1][0].id or after  # read rows have ids; `or` keeps the type an int
 
 
 def report_weekly(engine: Engine, day: date, at: datetime) -> int:
@@ -83,11 +86,24 @@ def report_weekly(engine: Engine, day: date, at: datetime) -> int:
         rows = []
         for body, offices in offices_of(session, bodies).items():
             head = offices.head_of_hr
-            rows.append({
-                "key": outbox.body_key(body, REPORT, REPORT_KIND, head, day), "appraisal_id": None,
-                "state_body_id": body, "recipient_id": head, "kind": REPORT_KIND, "level": 0, "step": "", "due": day,
-                "created_at": at, "status": "pending", "attempts": 0, "event": REPORT, "task": None, "delivered": "",
-            })
+            rows.append(
+                {
+                    "key": outbox.body_key(body, REPORT, REPORT_KIND, head, day),
+                    "appraisal_id": None,
+                    "state_body_id": body,
+                    "recipient_id": head,
+                    "kind": REPORT_KIND,
+                    "level": 0,
+                    "step": "",
+                    "due": day,
+                    "created_at": at,
+                    "status": "pending",
+                    "attempts": 0,
+                    "event": REPORT,
+                    "task": None,
+                    "delivered": "",
+                }
+            )
         return len(outbox.record(session, rows))
 
 
@@ -98,8 +114,8 @@ def remind(engine: Engine, today: date, at: datetime, calendar: WorkCalendar | N
     steps = {entry.step[0] for actions in table().transitions.values() for entry in actions.get(REMIND, []) if entry.step}
     with transaction(engine) as session:
         query = (
-            select(Appraisal, Deadline.due)
-            .join(Deadline, Deadline.appraisal_id == Appraisal.id)
+            select(Appraisal, col(Deadline.due))
+            .join(Deadline, col(Deadline.appraisal_id) == Appraisal.id)
             .where(col(Deadline.step).in_(steps), Deadline.status == "open", col(Deadline.due) >= today)
         )
         people, rows = People(session), []
@@ -112,12 +128,10 @@ def remind(engine: Engine, today: date, at: datetime, calendar: WorkCalendar | N
 
 @cache
 def _initial(methodology: str, kind: str) -> str:
-    return loader.load(methodology).flow(kind).initial  # type: ignore[arg-type]
+    return loader.load(methodology).flow(kind).initial  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
 
 
-def _rows(
-    session: Session, appraisal: Appraisal, action: str, on: date, stamp: date, at: datetime, people: People
-) -> list[dict[str, Any]]:
+def _rows(session: Session, appraisal: Appraisal, action: str, on: date, stamp: date, at: datetime, people: People) -> list[dict[str, Any]]:
     """The notices `action` owes on `on`; `stamp` is the day in their keys (once per it)."""
     definition = loader.load(appraisal.methodology)
     assert appraisal.id is not None
@@ -128,12 +142,23 @@ def _rows(
             continue
         step, task = resolved
         for recipient in people.recipients(appraisal, entry.to, on):
-            rows.append({
-                "key": outbox.action_key(appraisal.id, action, entry.notice, recipient, stamp),
-                "appraisal_id": appraisal.id, "recipient_id": recipient, "kind": entry.notice, "level": 0,
-                "step": step, "due": on, "created_at": at, "status": "pending", "attempts": 0,
-                "event": action, "task": task, "delivered": "",
-            })
+            rows.append(
+                {
+                    "key": outbox.action_key(appraisal.id, action, entry.notice, recipient, stamp),
+                    "appraisal_id": appraisal.id,
+                    "recipient_id": recipient,
+                    "kind": entry.notice,
+                    "level": 0,
+                    "step": step,
+                    "due": on,
+                    "created_at": at,
+                    "status": "pending",
+                    "attempts": 0,
+                    "event": action,
+                    "task": task,
+                    "delivered": "",
+                }
+            )
     return rows
 
 
@@ -144,7 +169,7 @@ def _resolve(session: Session, definition: Methodology, appraisal: Appraisal, en
     step = next((s for s in entry.step if s in definition.deadlines and appraisal.kind in definition.deadlines[s].kinds), None)
     if entry.step and step is None:
         return None
-    possible = set(machines.machine(definition.id, appraisal.kind).get_triggers(appraisal.state))  # type: ignore[arg-type]
+    possible = set(machines.machine(definition.id, appraisal.kind).get_triggers(appraisal.state))
     task = next((t for t in entry.task if t in possible), None)
     if entry.task and task is None:
         return None

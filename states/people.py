@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
 from models import (
@@ -60,8 +61,8 @@ class Offices:
 def offices_of(session: Session, bodies: Iterable[int]) -> dict[int, Offices]:
     """The offices of each of `bodies` (every one of them, empty where nobody holds one)."""
     wanted = sorted(set(bodies))
-    holders = session.exec(
-        select(Servant.state_body_id, Servant.id, Servant.is_head_of_hr, Servant.is_hr, Servant.is_appointing_official)
+    holders = session.execute(
+        sa_select(col(Servant.state_body_id), col(Servant.id), col(Servant.is_head_of_hr), col(Servant.is_hr), col(Servant.is_appointing_official))
         .where(col(Servant.state_body_id).in_(wanted), or_(col(Servant.is_head_of_hr), col(Servant.is_hr), col(Servant.is_appointing_official)))
         .order_by(col(Servant.id))
     )
@@ -140,17 +141,16 @@ class People:
         """Everyone who holds `role` on this appraisal: the calibration session's
         participants, the respondents who have not answered, or the one holder of an office."""
         if role == "calibration":
-            latest = (
-                select(CalibrationSession.id)
-                .where(CalibrationSession.appraisal_id == appraisal.id)
-                .order_by(col(CalibrationSession.id).desc())
-                .limit(1)
+            latest = select(CalibrationSession.id).where(CalibrationSession.appraisal_id == appraisal.id).order_by(col(CalibrationSession.id).desc()).limit(1)
+            return list(
+                self.session.exec(select(CalibrationParticipant.servant_id).where(col(CalibrationParticipant.session_id).in_(latest.scalar_subquery())))
             )
-            return list(self.session.exec(select(CalibrationParticipant.servant_id).where(col(CalibrationParticipant.session_id).in_(latest.scalar_subquery()))))
         if role == "respondent":
-            query = select(SurveyInvitation.respondent_id).where(
-                SurveyInvitation.appraisal_id == appraisal.id, col(SurveyInvitation.answered).is_(False)
-            ).order_by(col(SurveyInvitation.id))
+            query = (
+                select(SurveyInvitation.respondent_id)
+                .where(SurveyInvitation.appraisal_id == appraisal.id, col(SurveyInvitation.answered).is_(False))
+                .order_by(col(SurveyInvitation.id))
+            )
             return list(self.session.exec(query))
         found = self._offices(appraisal).holder(role, appraisal.servant_id, appraisal.assessor_id)
         return [found] if found else []

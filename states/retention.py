@@ -21,9 +21,25 @@ from sqlmodel import Session
 
 from methodology import loader
 from models import (
-    Appeal, Appraisal, AuditEvent, BonusItem, CalibrationApplication, CalibrationParticipant, CalibrationSession,
-    CalibrationVote, Consequence, Indicator, Notice, ParameterScore, RefusalAct, SelfAnswer, SurveyInvitation, SurveyTally,
-    StateBody, Violation, Vote,
+    Appeal,
+    Appraisal,
+    AuditEvent,
+    BonusItem,
+    CalibrationApplication,
+    CalibrationParticipant,
+    CalibrationSession,
+    CalibrationVote,
+    Consequence,
+    Indicator,
+    Notice,
+    ParameterScore,
+    RefusalAct,
+    SelfAnswer,
+    StateBody,
+    SurveyInvitation,
+    SurveyTally,
+    Violation,
+    Vote,
 )
 from models.db import transaction
 

@@ -68,17 +68,17 @@ def sweep(
 def _claim(session: Session, today: date, batch: int) -> list[Any]:
     query = (
         select(
-            Deadline.id, Deadline.appraisal_id, Deadline.step, Deadline.due, Deadline.level,
-            Deadline.responsible_id, Appraisal.methodology, Servant.state_body_id,
+            col(Deadline.id), col(Deadline.appraisal_id), col(Deadline.step), col(Deadline.due), col(Deadline.level),
+            col(Deadline.responsible_id), col(Appraisal.methodology), col(Servant.state_body_id),
         )
-        .join(Appraisal, Appraisal.id == Deadline.appraisal_id)
-        .join(Servant, Servant.id == Appraisal.servant_id)
-        .where(Deadline.status == "open", col(Deadline.next_fire) <= today)
+        .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
+        .join(Servant, col(Servant.id) == Appraisal.servant_id)
+        .where(col(Deadline.status) == "open", col(Deadline.next_fire) <= today)
         .order_by(col(Deadline.next_fire), col(Deadline.id))
         .limit(batch)
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Deadline, skip_locked=True)  # type: ignore[arg-type]
+        query = query.with_for_update(of=Deadline, skip_locked=True)
     return list(session.execute(query))
 
 
@@ -108,7 +108,7 @@ def _decide(
 def _advance(session: Session, advances: list[dict[str, Any]]) -> None:
     statement = (
         update(Deadline)
-        .where(Deadline.id == bindparam("row"))  # type: ignore[arg-type]
+        .where(col(Deadline.id) == bindparam("row"))
         .values(level=bindparam("new_level"), next_fire=bindparam("new_next"))
     )
     session.connection().execute(statement, advances)

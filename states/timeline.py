@@ -21,7 +21,7 @@ from states import escalation, people
 
 
 def period_of(definition: Methodology, appraisal: Appraisal) -> Period:
-    granularity = definition.rules(appraisal.kind).period  # type: ignore[arg-type, union-attr]
+    granularity = definition.rules(appraisal.kind).period  # type: ignore[arg-type, union-attr]  # Appraisal.kind is a str column; the definition takes the same names as a Literal; every kind has rules
     return Period.parse(appraisal.period, granularity)
 
 
@@ -37,6 +37,7 @@ def open_rows(
     calendar: WorkCalendar,
 ) -> list[Deadline]:
     """Open the deadlines of `steps` whose anchors are known (reopening a done one)."""
+    assert appraisal.id is not None
     period, events = period_of(definition, appraisal), events_of(appraisal)
     existing = {row.step: row for row in rows_of(session, appraisal)}
     opened = []

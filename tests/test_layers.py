@@ -81,8 +81,7 @@ def test_imports_run_top_to_bottom() -> None:
 def test_the_clock_is_read_only_at_the_entry_points() -> None:
     """Below the CLI, the flows and the web every function takes `on`/`at` from its caller,
     so a simulated year and a rerun on another day record the times they are about."""
-    found = [f"{relative}:{call}" for relative, tree in sources(set(RANK)) if not relative.startswith(ENTRY_POINTS)
-             for call in clock_calls(tree)]
+    found = [f"{relative}:{call}" for relative, tree in sources(set(RANK)) if not relative.startswith(ENTRY_POINTS) for call in clock_calls(tree)]
     assert found == []
 
 
@@ -101,6 +100,7 @@ def test_the_import_check_sees_an_upward_import(source: str, wrong: bool) -> Non
 
 
 def test_the_clock_check_sees_a_clock_read() -> None:
-    tree = ast.parse("from datetime import date, datetime\nimport time\n"
-                     "a = datetime.now(ZONE)\nb = date.today()\nc = time.time()\nd = datetime.combine(day, noon)\n")
+    tree = ast.parse(
+        "from datetime import date, datetime\nimport time\na = datetime.now(ZONE)\nb = date.today()\nc = time.time()\nd = datetime.combine(day, noon)\n"
+    )
     assert clock_calls(tree) == ["3: datetime.now(ZONE)", "4: date.today()", "5: time.time()"]

@@ -93,7 +93,7 @@ def _calendar(lang: Lang) -> Table:
     for name in loader.available():
         definition = loader.load(name)
         for kind in definition.kinds:
-            granularity = definition.rules(kind).period  # type: ignore[union-attr]
+            granularity = definition.rules(kind).period  # type: ignore[union-attr]  # every kind of a definition has rules (checked on load)
             periods = [Period(YEAR, q) for q in (1, 2, 3, 4)] if granularity == "quarter" else [Period(YEAR)]
             for period in periods:
                 for due in deadlines(definition, kind, period, {}, calendar):

@@ -91,8 +91,8 @@ def diagrams(
     for name in loader.available():
         definition = loader.load(name)
         for kind in definition.workflow:
-            parts.append(f"\n## {name} · {kind}\n\n```mermaid\n{machines.mermaid(name, kind)}```\n\n")  # type: ignore[arg-type]
-            parts.append(_table(definition.flow(kind)))  # type: ignore[arg-type]
+            parts.append(f"\n## {name} · {kind}\n\n```mermaid\n{machines.mermaid(name, kind)}```\n\n")
+            parts.append(_table(definition.flow(kind)))
     out.write_text("".join(parts), "utf-8")
     print(out)
 

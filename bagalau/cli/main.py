@@ -12,7 +12,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from bagalau.cli import deadlines, demo, documents, lifecycle, methodology, notices, orchestration, org, score, workdays
+from bagalau.cli import deadlines, definitions, demo, documents, lifecycle, notices, orchestration, org, score, workdays
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -41,7 +41,7 @@ app.add_typer(workdays.app, name="workdays")
 app.add_typer(lifecycle.db_app, name="db")
 app.add_typer(lifecycle.cycle_app, name="cycle")
 app.add_typer(org.app, name="org")
-app.add_typer(methodology.app, name="methodology")
+app.add_typer(definitions.app, name="methodology")
 app.add_typer(notices.app, name="notices")
 
 

@@ -20,6 +20,7 @@ import typer
 from bagalau.cli.common import print_json
 from bagalau.cli.workdays import day_or_today, moment_or_now, parse_date, parse_moment
 from methodology.errors import InvalidInput
+from methodology.schema import Granularity
 from models.db import engine
 from models.migrate import upgrade
 
@@ -79,7 +80,7 @@ def open_cycles(
         return flows[granularity](request_for(granularity, day))
 
     kinds = {"quarter": None, "year": ["annual", "plan"], "360": ["360"]}[granularity]
-    period = "quarter" if granularity == "quarter" else "year"
+    period: Granularity = "quarter" if granularity == "quarter" else "year"
     _once(names[granularity], flow_run, lambda: open_due_cycles(engine(), day_or_today(on), period, kinds))
 
 
@@ -113,7 +114,7 @@ def report(
         from flows.inputs import ReportInput
         from flows.report import compliance_report
 
-        return compliance_report(ReportInput(on=parse_date(on, "--on") if on else None, lang=lang, folder=folder, since=first))  # type: ignore[arg-type]  # lang checked above
+        return compliance_report(ReportInput(on=parse_date(on, "--on") if on else None, lang=lang, folder=folder, since=first))  # lang checked above  # lang checked above
 
     _once("compliance-report", flow_run,
           lambda: build_report(engine(), day_or_today(on), moment_or_now(None), lang, Path(folder), first))  # type: ignore[arg-type]  # lang checked above
