@@ -17,18 +17,18 @@ from typing import Any, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from methodology.errors import BagalauError, InvalidInput
 from methodology.scoring.requests import from_validation
 from models import (
     Absence,
     Appraisal,
+    AuditEvent,
     Commission,
     CommissionMember,
     Consequence,
     Deadline,
-    AuditEvent,
     Position,
     Servant,
     StateBody,
@@ -273,7 +273,7 @@ def _summary(engine: Engine, until: date) -> list[dict[str, Any]]:
     with transaction(engine) as session:
         names = {s.id: (s.personnel_no, s.full_name) for s in session.exec(select(Servant))}
         out = []
-        for appraisal in session.exec(select(Appraisal).order_by(Appraisal.period, Appraisal.kind, Appraisal.servant_id)):  # type: ignore[arg-type]
+        for appraisal in session.exec(select(Appraisal).order_by(col(Appraisal.period), col(Appraisal.kind), col(Appraisal.servant_id))):
             rows = list(session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal.id)))
             consequences = session.exec(select(Consequence).where(Consequence.appraisal_id == appraisal.id))
             audit = session.exec(select(AuditEvent.id).where(AuditEvent.appraisal_id == appraisal.id)).all()

@@ -52,7 +52,7 @@ from methodology.workdays import ALMATY
 from models.migrate import upgrade
 from notifications.compliance_report import write_all
 from notifications.delivery import deliver
-from notifications.enqueue import announce_openings
+from states.notices import announce_openings
 from states.compliance import compliance_rows
 from states.scheduling import open_due
 from states.sweep import sweep
@@ -110,7 +110,7 @@ def measure(db: Database, country: Country, steps: Steps) -> list[dict[str, Any]
     rows.append(figure(f"report.{db.key}", db, "compliance report, 10% overdue", found, seconds, raw_seconds, TARGETS["report"]))
 
     before = raw.high_water(db)
-    seconds, announced = steps.run(f"{db.name}: announcing the opening", lambda: timed(lambda: announce_openings(db.engine, OPEN_ON)))
+    seconds, announced = steps.run(f"{db.name}: announcing the opening", lambda: timed(lambda: announce_openings(db.engine, OPEN_ON, datetime.combine(OPEN_ON, datetime.min.time(), ALMATY))))
     rows.append(figure(f"announce.{db.key}", db, "record the opening's notices", announced, seconds, raw.reinsert(db, before), TARGETS["announce"]))
     return rows
 

@@ -39,10 +39,8 @@ def schedules() -> list[tuple[Flow, str, str]]:
 
 
 def deployments() -> list[RunnerDeployment]:
-    return [
-        flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), tags=["bagalau", flow.name])
-        for flow, name, cron in schedules()
-    ]
+    # prefect's sync_compatible types to_deployment as maybe a coroutine; called from sync code it returns the deployment
+    return [flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), tags=["bagalau", flow.name]) for flow, name, cron in schedules()]  # type: ignore[misc]
 
 
 def serve_all() -> None:
@@ -55,8 +53,13 @@ def deploy_all(work_pool: str) -> list[str]:
     for flow, name, cron in schedules():
         module = Path(flow.fn.__code__.co_filename).relative_to(PROJECT)
         remote = Flow.from_source(source=str(PROJECT), entrypoint=f"{module}:{flow.fn.__name__}")
-        deployment_id = remote.deploy(  # type: ignore[union-attr]
-            name, work_pool_name=work_pool, schedule=Cron(cron, timezone=ZONE), tags=["bagalau", flow.name], build=False, push=False,
+        deployment_id = remote.deploy(  # type: ignore[union-attr]  # from_source is sync_compatible: maybe a coroutine, a Flow here
+            name,
+            work_pool_name=work_pool,
+            schedule=Cron(cron, timezone=ZONE),
+            tags=["bagalau", flow.name],
+            build=False,
+            push=False,
         )
         ids.append(str(deployment_id))
     return ids

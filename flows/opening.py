@@ -10,20 +10,15 @@ from prefect import flow, get_run_logger, task
 
 from flows.inputs import OpeningInput
 from flows.runs import database, run_name, tag_run, today
-from states.scheduling import open_due
+from services import cycles
 
 
 def open_due_cycles(opening: OpeningInput) -> dict[str, Any]:
-    """The work, as plain code: the task below runs it inside a flow run."""
-    report = open_due(database(), today(opening.on), opening.granularity, opening.kinds)
-    return {
-        "opened": [f"{o.body}/{o.kind}/{o.period}" for o in report.opened],
-        "appraisals": report.appraisals,
-        "not_appraised": report.not_appraised,
-    }
+    """The work (services/cycles.py), as plain code: the task below runs it inside a flow run."""
+    return cycles.open_due_cycles(database(), today(opening.on), opening.granularity, opening.kinds)
 
 
-open_task = task(open_due_cycles, name="open-due-cycles")
+open_task = task(name="open-due-cycles")(open_due_cycles)
 
 
 def _run(opening: OpeningInput) -> dict[str, Any]:

@@ -8,21 +8,22 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import PurgeInput
-from flows.runs import database, run_name, today
-from states.retention import purge
+from flows.runs import database, now, run_name, today
+from services import retention
 
 
 def purge_expired(request: PurgeInput) -> dict[str, Any]:
-    report = purge(database(), today(request.on))
-    return {"purged": len(report.purged), "kept_on_hold": len(report.kept_on_hold), "rows": report.rows, "reports": report.reports}
+    """The work (services/retention.py), as plain code; the audit is stamped with the clock."""
+    return retention.purge_expired(database(), today(request.on), now(None))
 
 
-purge_expired_task = task(purge_expired, name="purge-expired")
+purge_expired_task = task(name="purge-expired")(purge_expired)
 
 
 @flow(name="retention-purge", flow_run_name=run_name("purge", "on"))
 def retention_purge(request: PurgeInput = PurgeInput()) -> dict[str, Any]:
     result = purge_expired_task(request)
-    get_run_logger().info("purged %d appraisals (%d rows) and %d weekly reports; %d kept on hold",
-                          result["purged"], result["rows"], result["reports"], result["kept_on_hold"])
+    get_run_logger().info(
+        "purged %d appraisals (%d rows) and %d weekly reports; %d kept on hold", result["purged"], result["rows"], result["reports"], result["kept_on_hold"]
+    )
     return result

@@ -1,7 +1,7 @@
 """`compliance-report`: weekly, the steps overdue or done late as CSV, XLSX and HTML files
 of the whole installation, and to each state body's head of HR their own body's report as a
 notice (in-app and e-mail, in their language; the sweep flow delivers it). Steps only, no
-result ever appears in it (states/compliance.py)."""
+result ever appears in it (states/compliance.py). The work is services/report.py."""
 
 from __future__ import annotations
 
@@ -11,26 +11,22 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import ReportInput
-from flows.runs import database, run_name, today
-from notifications.compliance_report import write_all
-from notifications.enqueue import report_weekly
-from states.compliance import compliance_rows
+from flows.runs import database, now, run_name, today
+from services import report
 
 
 def build_report(request: ReportInput) -> dict[str, Any]:
-    day = today(request.on)
-    rows = compliance_rows(database(), day, request.lang, request.since)
-    files = write_all(rows, Path(request.folder), request.lang, day)
-    sent = report_weekly(database(), day)
-    return {"rows": len(rows), "overdue": sum(r.status == "overdue" for r in rows), "files": [str(f) for f in files], "notices": sent}
+    """The work of the report task, as plain code; its notices are stamped with the clock."""
+    return report.build_report(database(), today(request.on), now(None), request.lang, Path(request.folder), request.since)
 
 
-build_report_task = task(build_report, name="build-compliance-report")
+build_report_task = task(name="build-compliance-report")(build_report)
 
 
 @flow(name="compliance-report", flow_run_name=run_name("compliance report", "on"))
 def compliance_report(request: ReportInput = ReportInput()) -> dict[str, Any]:
     result = build_report_task(request)
-    get_run_logger().info("%d rows (%d overdue): %s; %d reports to heads of HR", result["rows"], result["overdue"],
-                          ", ".join(result["files"]), result["notices"])
+    get_run_logger().info(
+        "%d rows (%d overdue): %s; %d reports to heads of HR", result["rows"], result["overdue"], ", ".join(result["files"]), result["notices"]
+    )
     return result

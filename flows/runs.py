@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Callable
+from uuid import UUID
 
 from prefect import get_run_logger
 from prefect.client.orchestration import get_client
@@ -13,12 +14,11 @@ from sqlalchemy.engine import Engine
 
 from methodology.workdays import ALMATY
 from models.db import engine
-from models.migrate import upgrade
 
 
 def database() -> Engine:
-    """The product's own database (never Prefect's), migrated to the current version."""
-    upgrade()
+    """The product's own database (never Prefect's); migrated at `bagalau db upgrade`,
+    `serve`, `deploy` or its first use (models/db.py), never per run."""
     return engine()
 
 
@@ -47,6 +47,6 @@ def tag_run(*tags: str) -> None:
     if not run_id:
         return  # called as plain code (flow.fn), not as a flow run
     with get_client(sync_client=True) as client:
-        current = client.read_flow_run(run_id).tags
-        client.update_flow_run(run_id, tags=sorted(set(current) | set(tags)))
+        current = client.read_flow_run(UUID(run_id)).tags
+        client.update_flow_run(UUID(run_id), tags=sorted(set(current) | set(tags)))
     get_run_logger().info("tagged %s", ", ".join(tags))

@@ -5,7 +5,8 @@ every 15 minutes; two tasks, whatever the volume.
 Delivery runs after the sweep in the same flow run, so a notice the sweep records goes out
 within the same quarter of an hour. Before sending it records what the calendar owes
 besides the deadlines: the notices of cycles opened since (schedule, sheet to fill) and
-the 360 respondents' reminders (notifications/enqueue.py).
+the 360 respondents' reminders (states/notices.py). The work is services/sweep.py; this
+module only names the moment (`now`, default: the clock) and runs it as tasks.
 """
 
 from __future__ import annotations
@@ -16,30 +17,21 @@ from prefect import flow, get_run_logger, task
 
 from flows.inputs import SweepInput
 from flows.runs import database, now, run_name, tag_run
-from notifications.delivery import deliver
-from notifications.enqueue import announce_openings, remind
-from states.sweep import sweep
+from services import sweep
 
 
 def sweep_deadlines(request: SweepInput) -> dict[str, Any]:
-    moment = now(request.now)
-    report = sweep(database(), moment.date(), at=moment, batch=request.batch)
-    return {"deadlines": report.deadlines, "notices": report.notices, "batches": report.batches, "kinds": dict(report.kinds)}
+    """The work of the sweep task, as plain code."""
+    return sweep.sweep_deadlines(database(), now(request.now), request.batch)
 
 
 def deliver_notices(request: SweepInput) -> dict[str, Any]:
-    """The work of the delivery task, as plain code (also `bagalau notices deliver`)."""
-    moment, engine = now(request.now), database()
-    announced, reminded = announce_openings(engine, moment.date()), remind(engine, moment.date())
-    report = deliver(engine, moment)
-    return {
-        "announced": announced, "reminded": reminded,
-        "sent": report.sent, "retried": report.retried, "dead": report.dead, "channels": report.channels,
-    }
+    """The work of the delivery task, as plain code."""
+    return sweep.deliver_notices(database(), now(request.now))
 
 
-sweep_deadlines_task = task(sweep_deadlines, name="sweep-deadlines")
-deliver_notices_task = task(deliver_notices, name="deliver-notices")
+sweep_deadlines_task = task(name="sweep-deadlines")(sweep_deadlines)
+deliver_notices_task = task(name="deliver-notices")(deliver_notices)
 
 
 @flow(name="deadline-sweep", flow_run_name=run_name("sweep", "now"))

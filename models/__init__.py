@@ -4,7 +4,7 @@ Importing this package registers every table on `SQLModel.metadata`, which the
 migrations are generated from.
 """
 
-from models.appraisal import AuditEvent, Appraisal, Consequence, Cycle, Deadline
+from models.appraisal import Appraisal, AuditEvent, Consequence, Cycle, Deadline
 from models.meetings import (
     Appeal,
     Attendance,
@@ -17,8 +17,8 @@ from models.meetings import (
     Meeting,
     Vote,
 )
-from models.outbox import Notice
 from models.organisation import Absence, Position, Servant, StateBody, Unit
+from models.outbox import Notice
 from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Violation
 from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 

@@ -3,6 +3,10 @@ production, chosen by one setting, `BAGALAU_DATABASE_URL`.
 
 Sessions are opened with `transaction()`, which commits on success and rolls back on any
 error, so a refused or failed action leaves the database exactly as it was.
+
+The migrations run at `bagalau db upgrade`, `serve` and `deploy`, and on the first use of a
+fresh database (no `alembic_version` table yet): `engine()` looks once per process and URL,
+so a flow run or a command costs one catalogue lookup, not an Alembic run.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.sql.dml import Insert
+from sqlmodel import Session, SQLModel, create_engine
 
 DEFAULT_URL = "sqlite:///bagalau.sqlite3"
 
@@ -23,9 +29,28 @@ def database_url() -> str:
     return os.environ.get("BAGALAU_DATABASE_URL") or DEFAULT_URL
 
 
+# URLs whose schema this process has looked at (or is migrating: Alembic's env asks for the
+# engine of the URL it migrates, and must not start a second upgrade).
+_ready: set[str] = set()
+
+
 def engine(url: str | None = None) -> Engine:
-    """The engine of `url`, else of BAGALAU_DATABASE_URL as it is now: one per URL."""
-    return _engine(url or database_url())
+    """The engine of `url`, else of BAGALAU_DATABASE_URL as it is now: one per URL, its
+    database migrated first if it is fresh."""
+    url = url or database_url()
+    made = _engine(url)
+    if url not in _ready:
+        _ready.add(url)
+        if not inspect(made).has_table("alembic_version"):
+            from models.migrate import upgrade  # migrate imports this module
+
+            upgrade(url)
+    return made
+
+
+def migrating(url: str) -> None:
+    """Say that `url` is being migrated explicitly, so `engine()` leaves it to that."""
+    _ready.add(url)
 
 
 @cache
@@ -40,7 +65,7 @@ def _engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(connection, _record) -> None:
     connection.isolation_level = None  # we say BEGIN ourselves (below), not the driver
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")  # SQLite ignores foreign keys unless asked
@@ -49,7 +74,7 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
     cursor.close()
 
 
-def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+def _begin_immediate(connection) -> None:
     # A unit of work takes SQLite's write lock when it starts: two actors on one appraisal
     # queue up and the second reads what the first wrote, instead of both reading the same
     # version and one failing half-way with "database is locked".
@@ -66,3 +91,11 @@ def transaction(bind: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_ignoring(session: Session, table: type[SQLModel], *keys: str) -> Insert:
+    """An INSERT of `table` that skips the rows whose `keys` are already there: how a notice,
+    an inbox message, anything recorded "once per key" is written, on either database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))

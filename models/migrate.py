@@ -1,4 +1,5 @@
-"""Apply the migrations: `bagalau db upgrade`, and the tests' fresh databases.
+"""Apply the migrations: `bagalau db upgrade`, `serve`, `deploy`, the first use of a fresh
+database (models/db.py), and the tests' fresh databases.
 
 Alembic is driven from code, so no alembic.ini has to sit in the working directory; the
 migration scripts ship inside the package.
@@ -11,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from models.db import database_url
+from models.db import database_url, migrating
 
 SCRIPTS = Path(__file__).with_name("migrations")
 
@@ -24,6 +25,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
+    migrating(url or database_url())
     command.upgrade(alembic_config(url), revision)
 
 

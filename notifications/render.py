@@ -31,6 +31,7 @@ from sqlmodel import Session, select
 from methodology import loader
 from methodology.deadlines import due_of
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang, cite
+from methodology.notices import table
 from methodology.schema import Methodology, TransitionDef
 from methodology.workdays import ALMATY, default_calendar
 from models import (
@@ -50,7 +51,6 @@ from models import (
     SurveyInvitation,
 )
 from notifications.compliance_report import labels as compliance_labels
-from notifications.enqueue import table
 from states import compliance
 from states.confidentiality import may_read_result
 from states.timeline import events_of, period_of, rows_of

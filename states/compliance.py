@@ -12,13 +12,13 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from methodology import loader
 from methodology.i18n import Lang
+from methodology.notices import table
 from models import Appraisal, Deadline, Position, Servant, StateBody, Unit
 from models.db import transaction
-from notifications.enqueue import table
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,11 @@ def rows_of(session: Session, today: date, lang: Lang, since: date | None = None
     owner = aliased(Servant)
     # As things stood on `today`, so a report of a past day says what it said then: open
     # then means open now or done after it.
-    was_open = and_(Deadline.due < today, or_(Deadline.status == "open", and_(Deadline.status == "done", Deadline.closed_on > today)))  # type: ignore[operator]
-    late = and_(Deadline.status == "done", Deadline.closed_on > Deadline.due, Deadline.closed_on <= today)  # type: ignore[operator]
+    due, status, closed_on = col(Deadline.due), col(Deadline.status), col(Deadline.closed_on)
+    was_open = and_(due < today, or_(status == "open", and_(status == "done", closed_on > today)))
+    late = and_(status == "done", closed_on > due, closed_on <= today)
     if since is not None:
-        late = and_(late, Deadline.closed_on >= since)  # type: ignore[operator]
+        late = and_(late, closed_on >= since)
     query = (
         select(
             StateBody.name, Unit.name, owner.full_name, Deadline.responsible_role, Deadline.step, Deadline.paragraph,

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from methodology import loader
-from models import Appraisal, CalibrationParticipant, CalibrationSession, Servant
-from states.roles import roles_of
+from models import Appraisal, Servant
+from states.people import reader_roles
 
 HIDDEN = "hidden"
 
@@ -18,12 +18,7 @@ HIDDEN = "hidden"
 def may_read_result(session: Session, person: Servant, appraisal: Appraisal) -> bool:
     scope = loader.load(appraisal.methodology).scope
     readers = set(scope.result_readers) if scope else set()
-    roles = roles_of(session, person, appraisal)
-    if person.is_head_of_hr and _same_body(session, person, appraisal):
-        roles.add("head_of_hr")
-    if _calibrates(session, person, appraisal):
-        roles.add("calibration")
-    return bool(readers & roles)
+    return bool(readers & reader_roles(session, person, appraisal))
 
 
 def result_view(session: Session, person: Servant, appraisal: Appraisal) -> dict[str, Any]:
@@ -32,16 +27,3 @@ def result_view(session: Session, person: Servant, appraisal: Appraisal) -> dict
         return {"score": None if appraisal.score is None else float(appraisal.score), "band": appraisal.band}
     return {"score": HIDDEN, "band": HIDDEN}
 
-
-def _same_body(session: Session, person: Servant, appraisal: Appraisal) -> bool:
-    servant = session.get(Servant, appraisal.servant_id)
-    return servant is not None and servant.state_body_id == person.state_body_id
-
-
-def _calibrates(session: Session, person: Servant, appraisal: Appraisal) -> bool:
-    query = (
-        select(CalibrationParticipant.id)
-        .join(CalibrationSession, CalibrationSession.id == CalibrationParticipant.session_id)
-        .where(CalibrationSession.appraisal_id == appraisal.id, CalibrationParticipant.servant_id == person.id)
-    )
-    return session.exec(query).first() is not None

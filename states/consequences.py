@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology.schema import ConsequenceRule, Methodology
 from models import Appraisal, Consequence
@@ -52,7 +52,7 @@ def _in_a_row(session: Session, appraisal: Appraisal) -> int:
             Appraisal.period < appraisal.period,
             Appraisal.closed_on != None,  # noqa: E711
         )
-        .order_by(Appraisal.period.desc())  # type: ignore[attr-defined]
+        .order_by(col(Appraisal.period).desc())
     )
     count = 1
     for previous in earlier:

@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import JSON, ColumnElement, Date, DateTime, Integer, and_, case, exists, func, insert, literal, null, type_coerce
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.deadlines import Period, due_of
@@ -28,7 +28,7 @@ from methodology.schema import Methodology, Workflow
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, AuditEvent, Cycle, Deadline, Servant, StateBody
 from models.db import transaction
-from states import timeline
+from states import people, timeline
 from states.placement import Placing, placing
 
 
@@ -86,7 +86,7 @@ class _Opening:
 
 
 def _open(session: Session, body_codes: list[str], kind: str, period_text: str, on: date, calendar: WorkCalendar) -> _Opening:
-    bodies = list(session.exec(select(StateBody).where(StateBody.code.in_(body_codes))))  # type: ignore[attr-defined]
+    bodies = list(session.exec(select(StateBody).where(col(StateBody.code).in_(body_codes))))
     missing = sorted(set(body_codes) - {body.code for body in bodies})
     if missing:
         raise InvalidInput("not_found", field="state_body", value=missing[0], rule="docs/lifecycle.md")
@@ -95,8 +95,8 @@ def _open(session: Session, body_codes: list[str], kind: str, period_text: str, 
     definition = loader.load(bodies[0].methodology)
     if kind not in definition.workflow:
         raise InvalidInput("unknown", field="kind", value=kind, rule="docs/lifecycle.md", expected=", ".join(definition.workflow))
-    flow = definition.flow(kind)  # type: ignore[arg-type]
-    period = Period.parse(period_text, definition.rules(kind).period, source=definition.id)  # type: ignore[arg-type, union-attr]
+    flow = definition.flow(kind)
+    period = Period.parse(period_text, definition.rules(kind).period, source=definition.id)
     cycle_ids = _cycles(session, bodies, definition, kind, period, on)
     placed = placing(definition, flow, [body.id for body in bodies], period, on, session.connection().dialect.name)  # type: ignore[misc]
     new = _create(session, definition, flow, kind, period, cycle_ids, placed, on)
@@ -107,7 +107,7 @@ def _open(session: Session, body_codes: list[str], kind: str, period_text: str, 
 
 def _cycles(session: Session, bodies: list[StateBody], definition: Methodology, kind: str, period: Period, on: date) -> list[int]:
     """Each body's cycle of the kind and period, created where it does not exist yet."""
-    query = select(Cycle).where(Cycle.state_body_id.in_([b.id for b in bodies]), Cycle.kind == kind, Cycle.period == str(period))  # type: ignore[union-attr]
+    query = select(Cycle).where(Cycle.state_body_id.in_([b.id for b in bodies]), Cycle.kind == kind, Cycle.period == str(period))
     cycles = {cycle.state_body_id: cycle for cycle in session.exec(query)}
     for body in bodies:
         if body.id not in cycles:
@@ -138,7 +138,7 @@ def _create(
     columns = ["cycle_id", "servant_id", "assessor_id", "methodology", "kind", "period", "state", "version",
                "participation", "reason", "events", "closed_on", "legal_hold"]
     connection.execute(insert(Appraisal).from_select(columns, rows))
-    return and_(Appraisal.cycle_id.in_(cycle_ids), Appraisal.id > before)  # type: ignore[attr-defined, operator]
+    return and_(Appraisal.cycle_id.in_(cycle_ids), Appraisal.id > before)
 
 
 def _opening_events(session: Session, new: ColumnElement[bool], on: date) -> None:
@@ -166,7 +166,7 @@ def _not_appraised(session: Session, placed: Placing) -> list[Placement]:
     they have no appraisal, so they are named again on every opening."""
     query = (
         placed.select.with_only_columns(Servant.id, Servant.full_name, placed.state, placed.participation, placed.reason)
-        .where(placed.state == "not_appraised").order_by(Servant.id)  # type: ignore[arg-type]
+        .where(placed.state == "not_appraised").order_by(Servant.id)
     )
     return [Placement(*row) for row in session.connection().execute(query)]
 
@@ -182,7 +182,7 @@ def _first_deadlines(
 ) -> None:
     """The deadlines an appraisal opens with depend on the period alone: computed once per
     step, then written for every new appraisal in the initial state by one statement."""
-    offices: dict[int, timeline.Offices] = {}
+    offices: dict[int, people.Offices] = {}
     for step in flow.opens:
         due = due_of(definition, step, period, {}, calendar)
         if due.due is None:
@@ -190,7 +190,7 @@ def _first_deadlines(
         role = due.rule.responsible
         who = {"servant": Appraisal.servant_id, "direct_manager": Appraisal.assessor_id}.get(role)
         if who is None:  # an office of the appraisal's body: its holder, body by body
-            offices = offices or {body.id: timeline.Offices.of(session, body.id) for body in bodies}  # type: ignore[misc]
+            offices = offices or people.offices_of(session, [body.id for body in bodies if body.id is not None])
             who = type_coerce(case({body: o.holder(role, 0, None) for body, o in offices.items()}, value=Cycle.state_body_id), Integer)
         rows = (
             select(

@@ -70,7 +70,7 @@ def mermaid(methodology_id: str, kind: Kind) -> str:
     )
     subject = Subject(flow.initial)
     graph.add_model(subject)
-    return str(subject.get_graph().draw(None))  # type: ignore[attr-defined]
+    return str(subject.get_graph().draw(None))  # type: ignore[attr-defined]  # transitions adds get_graph at runtime (GraphMachine)
 
 
 def transitions_from(methodology_id: str, kind: Kind, state: str) -> list[TransitionDef]:

@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, String, and_, case, func, literal, null, or_, select, true, type_coerce
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Select
+from sqlmodel import col
 
 from methodology.deadlines import Period
 from methodology.schema import Methodology, Workflow
@@ -48,7 +49,7 @@ class Placing:
     state: ColumnElement[str]
     participation: ColumnElement[str]
     reason: ColumnElement[str | None]
-    select: Select  # type: ignore[type-arg]
+    select: Select
 
 
 def placing(definition: Methodology, flow: Workflow, body_ids: list[int], period: Period, on: date, dialect: str) -> Placing:
@@ -61,7 +62,7 @@ def placing(definition: Methodology, flow: Workflow, body_ids: list[int], period
         .select_from(Servant)
         .join(Position, Position.id == Servant.position_id, isouter=True)
         .join(Absence, Absence.id == _absence_id(definition, on), isouter=True)
-        .where(Servant.state_body_id.in_(body_ids), _concerned(definition, flow))  # type: ignore[attr-defined]
+        .where(col(Servant.state_body_id).in_(body_ids), _concerned(definition, flow))
     )
     return Placing(state, participation, reason, query)
 
@@ -70,24 +71,24 @@ def _rules(definition: Methodology, flow: Workflow, period: Period, on: date, di
     scope = definition.scope
     assert scope is not None, f"{definition.id} has no scope"
 
-    dismissed = and_(Servant.dismissed_on.is_not(None), Servant.dismissed_on <= on)  # type: ignore[union-attr, operator]
+    dismissed = and_(col(Servant.dismissed_on).is_not(None), col(Servant.dismissed_on) <= on)
     why_dismissed = because("dismissed ", _iso(Servant.dismissed_on, dialect), f" ({scope.dismissed_paragraph})")
-    ends = dismissed if scope.when_dismissed == "not_appraised" else and_(dismissed, Servant.dismissed_on < period.start)  # type: ignore[operator]
+    ends = dismissed if scope.when_dismissed == "not_appraised" else and_(dismissed, col(Servant.dismissed_on) < period.start)
     # Fewer than N months in the position during the period: started after this day.
     latest_start = period.end + relativedelta(days=1) - relativedelta(months=scope.min_months_in_position)
     rules = [
         Rule(ends, "not_appraised", "full", why_dismissed),
         Rule(dismissed, flow.initial, "without", why_dismissed),
-        Rule(Servant.position_start > latest_start, "exempt", "full",  # type: ignore[arg-type]
+        Rule(Servant.position_start > latest_start, "exempt", "full",
              because("in the position since ", _iso(Servant.position_start, dialect), f" ({scope.exempt_paragraph})")),
     ]
     if scope.exempt_on_probation:
-        rules.append(Rule(Servant.probation_end > period.end, "exempt", "full",  # type: ignore[arg-type, operator]
+        rules.append(Rule(col(Servant.probation_end) > period.end, "exempt", "full",
                           because("on probation until ", _iso(Servant.probation_end, dialect), f" ({scope.exempt_paragraph})")))
     if flow.when_absent != "none":
         absent = because(Absence.kind, " ", _iso(Absence.start, dialect), "–", _iso(Absence.end, dialect), f" ({scope.absences_paragraph})")
         deferred = flow.when_absent == "defer"
-        rules.append(Rule(Absence.id.is_not(None), "deferred" if deferred else flow.initial, "full" if deferred else "without", absent))  # type: ignore[union-attr]
+        rules.append(Rule(col(Absence.id).is_not(None), "deferred" if deferred else flow.initial, "full" if deferred else "without", absent))
     return rules
 
 
@@ -112,11 +113,11 @@ def _absence_id(definition: Methodology, on: date) -> ColumnElement[int]:
 def _concerned(definition: Methodology, flow: Workflow) -> ColumnElement[bool]:
     """Heads of units by KPI, the rest by differentiation, or everyone (typical2023 п.3.4)."""
     assert definition.scope is not None
-    head = Position.category.in_(definition.scope.head_categories)  # type: ignore[attr-defined]
+    head = col(Position.category).in_(definition.scope.head_categories)
     if flow.population == "heads":
         return head
     if flow.population == "staff":
-        return or_(Position.category.is_(None), ~head)  # type: ignore[attr-defined]
+        return or_(col(Position.category).is_(None), ~head)
     return true()
 
 

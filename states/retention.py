@@ -20,11 +20,26 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from methodology import loader
-from methodology.workdays import ALMATY
 from models import (
-    Appeal, Appraisal, AuditEvent, BonusItem, CalibrationApplication, CalibrationParticipant, CalibrationSession,
-    CalibrationVote, Consequence, Indicator, Notice, ParameterScore, RefusalAct, SelfAnswer, SurveyInvitation, SurveyTally,
-    StateBody, Violation, Vote,
+    Appeal,
+    Appraisal,
+    AuditEvent,
+    BonusItem,
+    CalibrationApplication,
+    CalibrationParticipant,
+    CalibrationSession,
+    CalibrationVote,
+    Consequence,
+    Indicator,
+    Notice,
+    ParameterScore,
+    RefusalAct,
+    SelfAnswer,
+    StateBody,
+    SurveyInvitation,
+    SurveyTally,
+    Violation,
+    Vote,
 )
 from models.db import transaction
 
@@ -42,7 +57,7 @@ class PurgeReport:
     reports: int = 0  # weekly reports to heads of HR
 
 
-def purge(engine: Engine, today: date, *, at: datetime | None = None) -> PurgeReport:
+def purge(engine: Engine, today: date, *, at: datetime) -> PurgeReport:
     report = PurgeReport()
     with transaction(engine) as session:
         for appraisal in _expired(session, today):
@@ -55,7 +70,7 @@ def purge(engine: Engine, today: date, *, at: datetime | None = None) -> PurgeRe
                 .values(score=None, band=None, reason=None, events={}, purged_on=today)
             )
             session.add(AuditEvent(
-                appraisal_id=appraisal.id, at=at or datetime.now(ALMATY), actor_id=None, actor_role="system",
+                appraisal_id=appraisal.id, at=at, actor_id=None, actor_role="system",
                 action="purge", from_state=appraisal.state, to_state=appraisal.state,
                 reason=_retention_rule(appraisal), data={"rows": removed},
             ))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from methodology import loader
 from methodology.deadlines import Period, period_date
@@ -49,7 +49,7 @@ def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: l
     calendar = calendar or default_calendar()
     with transaction(engine) as session:
         bodies = session.exec(
-            select(StateBody).where(StateBody.id.in_(select(Servant.state_body_id).where(Servant.dismissed_on == None)))  # type: ignore[attr-defined]  # noqa: E711
+            select(StateBody).where(col(StateBody.id).in_(select(Servant.state_body_id).where(col(Servant.dismissed_on).is_(None))))
         ).all()
         opened = {(c.state_body_id, c.kind, c.period) for c in session.exec(select(Cycle))}
     due = []
@@ -61,7 +61,7 @@ def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: l
                 continue
             for period in _candidates(today, granularity):
                 quarter = f"Q{period.quarter}" if period.quarter else None
-                opens_on = period_date(flow.opening_overrides.get(quarter, flow.opening), period, calendar)  # type: ignore[arg-type]
+                opens_on = period_date(flow.opening_overrides.get(quarter, flow.opening), period, calendar)  # type: ignore[call-overload]  # keys are Literal Q1–Q4; a str or None just misses
                 if opens_on <= today < opens_on + GRACE and (body.id, kind, str(period)) not in opened:
                     due.append(Opening(body.code, body.methodology, kind, str(period), opens_on))
     return due

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.errors import InvalidInput
@@ -25,11 +25,11 @@ from methodology.schema import Methodology, TransitionDef
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, AuditEvent, Servant
 from models.db import transaction
-from notifications.enqueue import enqueue_for_transition
 from states import consequences, machines, timeline
 from states.errors import Conflict, Refused
 from states.handlers import Context, load_all
-from states.roles import roles_of
+from states.notices import enqueue_for_transition
+from states.people import roles_of
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,10 @@ def act(
             if row.handler:
                 data.update(load_all()[row.handler](context))
 
-        to_state = machines.fire(definition.id, appraisal.kind, from_state, action, step)  # type: ignore[arg-type]
-        apply(session, definition, appraisal, row, to_state, on, calendar)
-        audit(session, appraisal, actor_id, role, action, from_state, to_state, data, at or _noon(on), reason)
+        to_state = machines.fire(definition.id, appraisal.kind, from_state, action, step)
+        moment = at or _noon(on)
+        apply(session, definition, appraisal, row, to_state, on, moment, calendar)
+        audit(session, appraisal, actor_id, role, action, from_state, to_state, data, moment, reason)
         return Outcome(appraisal_id, action, from_state, to_state, appraisal.version, data)
 
 
@@ -89,22 +90,24 @@ def apply(
     row: TransitionDef,
     to_state: str,
     on: date,
+    at: datetime,
     calendar: WorkCalendar,
 ) -> None:
-    """What a transition writes besides its handler's data: events, deadlines, finality."""
+    """What a transition writes besides its handler's data: events, deadlines, finality, and
+    the notices it causes (stamped `at`)."""
     appraisal.state = to_state
     appraisal.events = {**appraisal.events, **{name: on.isoformat() for name in row.events}}
     timeline.finish_rows(session, appraisal, row.closes, "done", on)
     timeline.finish_rows(session, appraisal, row.cancels, "cancelled", on)
     timeline.open_rows(session, definition, appraisal, row.opens, calendar)
-    state = definition.flow(appraisal.kind).states[to_state]  # type: ignore[arg-type]
+    state = definition.flow(appraisal.kind).states[to_state]  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
     if state.final:
         appraisal.closed_on = on
         timeline.finish_rows(session, appraisal, [r.step for r in timeline.rows_of(session, appraisal)], "cancelled", on)
     if state.result:  # only a completed appraisal has consequences; a withdrawn one has none
         consequences.record(session, definition, appraisal, on)
     session.add(appraisal)
-    enqueue_for_transition(session, appraisal, row.action, on)
+    enqueue_for_transition(session, appraisal, row.action, on, at)
 
 
 def audit(
@@ -119,6 +122,7 @@ def audit(
     at: datetime,
     reason: str | None = None,
 ) -> None:
+    assert appraisal.id is not None
     session.add(AuditEvent(
         appraisal_id=appraisal.id, at=at, actor_id=actor_id, actor_role=role, action=action,
         from_state=from_state, to_state=to_state, reason=reason, data=data,
@@ -128,12 +132,12 @@ def audit(
 def allowed(session: Session, appraisal: Appraisal, person: Servant) -> list[TransitionDef]:
     """What this person may do now on this appraisal: one lookup in the workflow table."""
     roles = roles_of(session, person, appraisal)
-    rows = machines.transitions_from(appraisal.methodology, appraisal.kind, appraisal.state)  # type: ignore[arg-type]
+    rows = machines.transitions_from(appraisal.methodology, appraisal.kind, appraisal.state)  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
     return [row for row in rows if roles & set(row.roles)]
 
 
 def history(session: Session, appraisal_id: int) -> list[AuditEvent]:
-    query = select(AuditEvent).where(AuditEvent.appraisal_id == appraisal_id).order_by(AuditEvent.id)  # type: ignore[arg-type]
+    query = select(AuditEvent).where(AuditEvent.appraisal_id == appraisal_id).order_by(col(AuditEvent.id))
     return list(session.exec(query))
 
 
@@ -149,11 +153,11 @@ def _get(session: Session, table: Any, key: int, field: str) -> Any:
 
 def _row(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, action: str) -> tuple[TransitionDef, str]:
     """The workflow row for this action now, and the role the actor takes it in."""
-    rows = machines.transitions_from(definition.id, appraisal.kind, appraisal.state)  # type: ignore[arg-type]
+    rows = machines.transitions_from(definition.id, appraisal.kind, appraisal.state)  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
     instead = [r.label for r in allowed(session, appraisal, actor)]
     match = next((r for r in rows if r.action == action), None)
     if match is None:
-        state = definition.flow(appraisal.kind).states[appraisal.state].label  # type: ignore[arg-type]
+        state = definition.flow(appraisal.kind).states[appraisal.state].label  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
         raise Refused("not_now", field="action", value=action, rule="docs/lifecycle.md", instead=instead, state=state)
     roles = roles_of(session, actor, appraisal)
     if not roles & set(match.roles):
@@ -181,9 +185,9 @@ def _claim(session: Session, appraisal: Appraisal, expected: int | None) -> None
     """Optimistic version check: bump the version only if nobody else has."""
     version = appraisal.version if expected is None else expected
     claimed = session.execute(
-        update(Appraisal).where(Appraisal.id == appraisal.id, Appraisal.version == version).values(version=version + 1)  # type: ignore[arg-type]
+        update(Appraisal).where(col(Appraisal.id) == appraisal.id, col(Appraisal.version) == version).values(version=version + 1)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # typed as Result; an UPDATE's is a CursorResult
         session.rollback()
         current = session.get(Appraisal, appraisal.id)
         raise _conflict(version, current.version if current else "—")

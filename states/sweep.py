@@ -19,16 +19,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from methodology import loader
-from methodology.workdays import ALMATY, WorkCalendar, default_calendar
-from models import Appraisal, Deadline, Notice, Servant
+from methodology.workdays import WorkCalendar, default_calendar
+from models import Appraisal, Deadline, Servant
 from models.db import transaction
-from states import escalation
+from states import escalation, outbox, people
 
 
 @dataclass
@@ -43,12 +42,12 @@ def sweep(
     engine: Engine,
     today: date,
     *,
-    at: datetime | None = None,
+    at: datetime,
     batch: int = 5000,
     max_batches: int | None = None,
     calendar: WorkCalendar | None = None,
 ) -> SweepReport:
-    """Fire every stage due by `today`; `at` stamps the notices (default: now)."""
+    """Fire every stage due by `today`; `at` stamps the notices."""
     calendar = calendar or default_calendar()
     report = SweepReport()
     while max_batches is None or report.batches < max_batches:
@@ -56,8 +55,8 @@ def sweep(
             rows = _claim(session, today, batch)
             if not rows:
                 break
-            notices, advances = _decide(session, rows, today, at or datetime.now(ALMATY), calendar)
-            recorded = _record(session, notices)
+            notices, advances = _decide(session, rows, today, at, calendar)
+            recorded = outbox.record(session, notices)
             _advance(session, advances)
         report.batches += 1
         report.deadlines += len(rows)
@@ -69,24 +68,25 @@ def sweep(
 def _claim(session: Session, today: date, batch: int) -> list[Any]:
     query = (
         select(
-            Deadline.id, Deadline.appraisal_id, Deadline.step, Deadline.due, Deadline.level,
-            Deadline.responsible_id, Appraisal.methodology, Servant.state_body_id,
+            col(Deadline.id), col(Deadline.appraisal_id), col(Deadline.step), col(Deadline.due), col(Deadline.level),
+            col(Deadline.responsible_id), col(Appraisal.methodology), col(Servant.state_body_id),
         )
-        .join(Appraisal, Appraisal.id == Deadline.appraisal_id)
-        .join(Servant, Servant.id == Appraisal.servant_id)
-        .where(Deadline.status == "open", Deadline.next_fire <= today)  # type: ignore[operator]
-        .order_by(Deadline.next_fire, Deadline.id)  # type: ignore[arg-type]
+        .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
+        .join(Servant, col(Servant.id) == Appraisal.servant_id)
+        .where(col(Deadline.status) == "open", col(Deadline.next_fire) <= today)
+        .order_by(col(Deadline.next_fire), col(Deadline.id))
         .limit(batch)
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Deadline, skip_locked=True)  # type: ignore[arg-type]
+        query = query.with_for_update(of=Deadline, skip_locked=True)
     return list(session.execute(query))
 
 
 def _decide(
     session: Session, rows: list[Any], today: date, at: datetime, calendar: WorkCalendar
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    people = _People(session, rows)
+    offices = people.offices_of(session, {row.state_body_id for row in rows})
+    managers = people.managers_of(session, {row.responsible_id for row in rows if row.responsible_id})
     notices, advances = [], []
     for row in rows:
         ladder = loader.load(row.methodology).escalation
@@ -94,9 +94,10 @@ def _decide(
         all_stages = escalation.stages(row.due, ladder, calendar)
         for stage in escalation.due_now(row.level, row.due, all_stages, today):
             notices.append({
-                "key": f"{row.id}:{row.due.isoformat()}:{stage.kind}:{stage.level}",
+                "key": outbox.stage_key(row.id, row.due, stage.kind, stage.level),
                 "deadline_id": row.id, "appraisal_id": row.appraisal_id, "step": row.step, "due": row.due,
-                "recipient_id": people.recipient(row, stage.rung), "kind": stage.kind, "level": stage.level,
+                "recipient_id": people.rung_holder(offices[row.state_body_id], row.responsible_id, managers.get(row.responsible_id), stage.rung),
+                "kind": stage.kind, "level": stage.level,
                 "created_at": at, "status": "pending", "attempts": 0,
             })
         level = escalation.level_after(row.level, all_stages, today)
@@ -104,47 +105,10 @@ def _decide(
     return notices, advances
 
 
-class _People:
-    """Who each rung of the ladder is, for one batch, in three queries."""
-
-    def __init__(self, session: Session, rows: list[Any]) -> None:
-        responsible = {row.responsible_id for row in rows if row.responsible_id}
-        self.managers = dict(session.execute(select(Servant.id, Servant.manager_id).where(Servant.id.in_(responsible))).all())  # type: ignore[union-attr]
-        bodies = {row.state_body_id for row in rows}
-        holders = session.execute(
-            select(Servant.state_body_id, Servant.id, Servant.is_head_of_hr)
-            .where(Servant.state_body_id.in_(bodies), or_(Servant.is_head_of_hr, Servant.is_appointing_official))  # type: ignore[attr-defined]
-            .order_by(Servant.id)  # type: ignore[arg-type]
-        )
-        self.head_of_hr: dict[int, int] = {}
-        self.official: dict[int, int] = {}
-        for body, person, is_head_of_hr in holders:
-            (self.head_of_hr if is_head_of_hr else self.official).setdefault(body, person)
-
-    def recipient(self, row: Any, rung: str | None) -> int | None:
-        hr = self.head_of_hr.get(row.state_body_id)
-        if rung in (None, "responsible"):
-            return row.responsible_id or hr  # an outside body's step: HR follows it up
-        if rung == "manager":
-            return self.managers.get(row.responsible_id) or hr
-        if rung == "head_of_hr":
-            return hr
-        return self.official.get(row.state_body_id) or hr
-
-
-def _record(session: Session, notices: list[dict[str, Any]]) -> list[str]:
-    """Insert the notices whose keys are new; return the kinds of those inserted."""
-    if not notices:
-        return []
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Notice).on_conflict_do_nothing(index_elements=["key"]).returning(Notice.kind)
-    return list(session.execute(statement, notices).scalars())
-
-
 def _advance(session: Session, advances: list[dict[str, Any]]) -> None:
     statement = (
         update(Deadline)
-        .where(Deadline.id == bindparam("row"))  # type: ignore[arg-type]
+        .where(col(Deadline.id) == bindparam("row"))
         .values(level=bindparam("new_level"), next_fire=bindparam("new_next"))
     )
     session.connection().execute(statement, advances)

@@ -2,7 +2,7 @@
 
 A row's due date is the rule of the definition applied to the appraisal's period and the
 events it has recorded so far (methodology.deadlines); its responsible person is whoever
-holds the rule's role on this appraisal. A row closed after its due date stays a fact:
+holds the rule's role on this appraisal (states/people.py). A row closed after its due date stays a fact:
 `closed_on` later than `due` is what the compliance report counts as late.
 """
 
@@ -16,12 +16,12 @@ from sqlmodel import Session, select
 from methodology.deadlines import Period, due_of
 from methodology.schema import Methodology
 from methodology.workdays import WorkCalendar
-from models import Appraisal, Commission, CommissionMember, Deadline, Servant
-from states import escalation
+from models import Appraisal, Deadline
+from states import escalation, people
 
 
 def period_of(definition: Methodology, appraisal: Appraisal) -> Period:
-    granularity = definition.rules(appraisal.kind).period  # type: ignore[arg-type, union-attr]
+    granularity = definition.rules(appraisal.kind).period  # type: ignore[arg-type, union-attr]  # Appraisal.kind is a str column; the definition takes the same names as a Literal; every kind has rules
     return Period.parse(appraisal.period, granularity)
 
 
@@ -37,6 +37,7 @@ def open_rows(
     calendar: WorkCalendar,
 ) -> list[Deadline]:
     """Open the deadlines of `steps` whose anchors are known (reopening a done one)."""
+    assert appraisal.id is not None
     period, events = period_of(definition, appraisal), events_of(appraisal)
     existing = {row.step: row for row in rows_of(session, appraisal)}
     opened = []
@@ -49,7 +50,7 @@ def open_rows(
         row.next_fire = first_fire(definition, step, due.due, calendar)
         row.paragraph = due.rule.paragraph
         row.responsible_role = due.rule.responsible
-        row.responsible_id = responsible(session, appraisal, due.rule.responsible)
+        row.responsible_id = people.holder(session, appraisal, due.rule.responsible)
         session.add(row)
         opened.append(row)
     return opened
@@ -81,40 +82,3 @@ def open_due(session: Session, appraisal: Appraisal, step: str) -> date | None:
             return row.due
     return None
 
-
-def responsible(session: Session, appraisal: Appraisal, role: str) -> int | None:
-    """The person who owes a step: the servant, their assessor, or the body's office holder."""
-    servant = session.get(Servant, appraisal.servant_id)
-    assert servant is not None
-    return Offices.of(session, servant.state_body_id).holder(role, appraisal.servant_id, appraisal.assessor_id)
-
-
-class Offices:
-    """A state body's office holders, looked up once: head of HR, appointing official, the
-    commission's chair."""
-
-    def __init__(self, head_of_hr: int | None, official: int | None, chair: int | None) -> None:
-        self.head_of_hr, self.official, self.chair = head_of_hr, official, chair
-
-    @classmethod
-    def of(cls, session: Session, body_id: int) -> Offices:
-        body = Servant.state_body_id == body_id
-        hr = select(Servant.id).where(body, Servant.is_hr).order_by(Servant.is_head_of_hr.desc(), Servant.id)  # type: ignore[attr-defined]
-        official = select(Servant.id).where(body, Servant.is_appointing_official).order_by(Servant.id)  # type: ignore[arg-type]
-        chair = (
-            select(CommissionMember.servant_id)
-            .join(Commission, Commission.id == CommissionMember.commission_id)
-            .where(Commission.state_body_id == body_id, CommissionMember.role == "chair")
-            .order_by(Commission.formed_on.desc())  # type: ignore[attr-defined]
-        )
-        return cls(session.exec(hr).first(), session.exec(official).first(), session.exec(chair).first())
-
-    def holder(self, role: str, servant_id: int, assessor_id: int | None) -> int | None:
-        return {
-            "servant": servant_id,
-            "direct_manager": assessor_id,
-            "hr": self.head_of_hr,
-            "head_of_hr": self.head_of_hr,
-            "appointing_official": self.official,
-            "commission": self.chair,
-        }.get(role)  # None: an outside body (the civil-service authority) or the body as a whole

@@ -13,11 +13,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from methodology.workdays import ALMATY
 from models import Appraisal, Commission, CommissionMember, Position, Servant, StateBody, Unit
 from models.db import transaction
 
@@ -93,3 +94,8 @@ def hire(org: Org, name: str, category: str = "C-4", manager: str = "manager") -
         session.flush()
         org.ids[name] = person.id  # type: ignore[assignment]
         return person.id  # type: ignore[return-value]
+
+
+def noon(day: date) -> datetime:
+    """Midday of `day` in Asia/Almaty: the moment a test acts at when only the day matters."""
+    return datetime.combine(day, time(12, 0), ALMATY)

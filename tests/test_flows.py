@@ -28,11 +28,11 @@ from models import Appeal, Appraisal, AuditEvent, Cycle, Deadline, Notice, Serva
 from models.db import transaction
 from models.outbox import InboxMessage
 from notifications.delivery import deliver
-from notifications.enqueue import report_weekly
+from states.notices import report_weekly
 from states.cycles import open_cycle
 from states.service import act
 from states.sweep import sweep
-from tests.factories import Org, organisation
+from tests.factories import Org, noon, organisation
 
 D = date
 
@@ -175,7 +175,7 @@ def test_purge_removes_documents_past_retention_and_keeps_held_ones(product: Eng
     legal hold, colleague2's under a pending appeal; colleague3's has not expired yet."""
     org = organisation(product, "mne2017", "mne")
     open_cycle(product, "mne", "quarterly", "2026-Q1", on=D(2026, 4, 1))
-    sweep(product, D(2026, 4, 8))  # the reminders of the quarterly appraisal due 10 April
+    sweep(product, D(2026, 4, 8), at=noon(D(2026, 4, 8)))  # the reminders of the quarterly appraisal due 10 April
     ids = {name: decided(org, name, D(2026, 4, 8)) for name in ("servant", "colleague1", "colleague2", "colleague3")}
     for name, appraisal_id in ids.items():
         act(product, appraisal_id, org.ids["hr"], "familiarise", None, on=D(2026, 4, 9))
@@ -207,7 +207,7 @@ def test_purge_removes_documents_past_retention_and_keeps_held_ones(product: Eng
     trail = {name: len(_trail(product, appraisal_id)) for name, appraisal_id in ids.items()}
     # The head of HR's weekly reports name who was late: the one of Mon 20 April 2026 is past
     # the term on 24 April 2029, the one of Mon 27 April not yet.
-    assert report_weekly(product, D(2026, 4, 20)) == 1 and report_weekly(product, D(2026, 4, 27)) == 1
+    assert report_weekly(product, D(2026, 4, 20), noon(D(2026, 4, 20))) == 1 and report_weekly(product, D(2026, 4, 27), noon(D(2026, 4, 27))) == 1
     deliver(product, datetime(2026, 4, 27, 10, tzinfo=ALMATY), channels=[])
 
     result = purge_expired(PurgeInput(on=D(2029, 4, 24)))

@@ -29,12 +29,12 @@ from models.db import transaction
 from models.outbox import InboxMessage
 from notifications.channels import ChannelError, Outgoing, inbox
 from notifications.delivery import deliver
-from notifications.enqueue import announce_openings
+from states.notices import announce_openings
 from states.cycles import open_cycle
 from states.retention import purge
 from states.service import act
 from tests.checks import outbox
-from tests.factories import Org, organisation
+from tests.factories import Org, noon, organisation
 
 D = date
 OPENED = D(2026, 4, 1)
@@ -101,18 +101,18 @@ def test_an_action_records_its_notices_in_its_own_transaction(org: Org) -> None:
 
 def test_a_cycle_s_opening_is_announced_once(org: Org) -> None:
     submitted(org)  # acted on already: no "please start" for this one
-    assert announce_openings(org.engine, OPENED) == 2 * 7  # a schedule and a sheet to fill for the 7 others
-    assert announce_openings(org.engine, OPENED + timedelta(days=3)) == 0
+    assert announce_openings(org.engine, OPENED, noon(OPENED)) == 2 * 7  # a schedule and a sheet to fill for the 7 others
+    assert announce_openings(org.engine, OPENED + timedelta(days=3), noon(OPENED + timedelta(days=3))) == 0
     schedules = [n for n in outbox(org.engine) if n.kind == "schedule"]
     assert len(schedules) == 7 and all(n.step == "schedule_notice" for n in schedules)  # mne2017 п.14
-    assert announce_openings(org.engine, OPENED + timedelta(days=60)) == 0  # long past the opening
+    assert announce_openings(org.engine, OPENED + timedelta(days=60), noon(OPENED + timedelta(days=60))) == 0  # long past the opening
 
 
 # --- delivering --------------------------------------------------------------------------------------
 
 
 def test_delivering_twice_sends_once(org: Org) -> None:
-    announce_openings(org.engine, OPENED)
+    announce_openings(org.engine, OPENED, noon(OPENED))
     probe = Probe()
     first = deliver(org.engine, T0, channels=[probe], batch=5)
     assert (first.sent, first.retried, first.dead) == (16, 0, 0)
@@ -143,7 +143,7 @@ class Witness(Probe):
 def test_a_notice_that_left_the_system_is_recorded_before_the_next_is_sent(org: Org) -> None:
     """So a deliverer killed at any moment resends at most the one notice in flight (with
     its same key); notices for the inbox alone are recorded together."""
-    announce_openings(org.engine, OPENED)
+    announce_openings(org.engine, OPENED, noon(OPENED))
     witness = Witness(org.engine)
     assert deliver(org.engine, T0, channels=[witness], batch=100).sent == 16
     assert len(witness.unrecorded) == 16 and all(gap == set() for gap in witness.unrecorded)
@@ -151,7 +151,7 @@ def test_a_notice_that_left_the_system_is_recorded_before_the_next_is_sent(org: 
 
 
 def test_two_deliverers_at_once_send_each_notice_once(org: Org) -> None:
-    announce_openings(org.engine, OPENED)
+    announce_openings(org.engine, OPENED, noon(OPENED))
     probe = Probe()
     workers = [threading.Thread(target=deliver, args=(org.engine, T0), kwargs={"channels": [probe], "batch": 3}) for _ in range(2)]
     for worker in workers:
@@ -208,7 +208,7 @@ def test_a_notice_nobody_can_receive_or_render_is_dead_lettered_and_the_rest_del
 
 
 def test_the_inbox_keeps_read_and_unread_per_person(org: Org) -> None:
-    announce_openings(org.engine, OPENED)
+    announce_openings(org.engine, OPENED, noon(OPENED))
     submitted(org, "colleague1")  # and a sheet to agree for the manager
     deliver(org.engine, T0, channels=[])
     manager, servant = org.ids["manager"], org.ids["servant"]
@@ -239,7 +239,7 @@ def test_retention_purges_the_inbox_message_with_its_notice(org: Org) -> None:
     deliver(org.engine, T0, channels=[])
     with transaction(org.engine) as session:
         session.execute(sa.update(Appraisal).where(Appraisal.id == appraisal).values(closed_on=D(2022, 1, 10)))  # type: ignore[arg-type]
-    assert purge(org.engine, D(2026, 6, 1)).purged == [appraisal]
+    assert purge(org.engine, D(2026, 6, 1), at=noon(D(2026, 6, 1))).purged == [appraisal]
     with transaction(org.engine) as session:
         assert session.execute(sa.select(sa.func.count()).select_from(InboxMessage)).scalar() == 0
 

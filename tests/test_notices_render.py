@@ -31,7 +31,8 @@ from methodology.workdays import ALMATY
 from models import Appraisal, Notice, Servant, SurveyInvitation
 from models.db import engine as make_engine
 from models.migrate import upgrade
-from notifications.enqueue import REPORT_KIND, announce_openings, remind, report_weekly, table
+from methodology.notices import table
+from states.notices import REPORT_KIND, announce_openings, remind, report_weekly
 from notifications.render import TEMPLATES, context_of, kinds, number, render, render_notice
 from states.confidentiality import may_read_result
 from states.sweep import sweep
@@ -65,11 +66,12 @@ def play_with_the_daily_flow(path: Path, url: str) -> Engine:
                 simulation._play(engine, scenario, people, step)  # noqa: SLF001
             except BagalauError:
                 assert step.expect == "refused", step  # the scenarios' planned refusals only
-        sweep(engine, day, at=datetime.combine(day, time(18, 0), ALMATY))
-        announce_openings(engine, day)
-        remind(engine, day)
+        evening = datetime.combine(day, time(18, 0), ALMATY)
+        sweep(engine, day, at=evening)
+        announce_openings(engine, day, evening)
+        remind(engine, day, evening)
         if day.weekday() == 0:  # the compliance report's Monday (flows/deployments.py)
-            report_weekly(engine, day)
+            report_weekly(engine, day, evening)
         day += timedelta(days=1)
     return engine
 

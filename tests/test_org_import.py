@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select, update
 from typer.testing import CliRunner
 
 from bagalau.cli.org import app
-from models.org_import import ImportReport, Problem, import_organisation
+from orgimport import ImportReport, Problem, import_organisation
 from models.organisation import Absence, Position, Servant, StateBody, Unit
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "org"

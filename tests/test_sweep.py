@@ -255,7 +255,7 @@ def test_a_sweep_after_an_outage_fires_each_missed_rung_once(db: Engine) -> None
     assert (report.deadlines, report.notices, dict(report.kinds)) == (8, 8, {"escalation": 8})
     assert [(n.kind, n.level, n.recipient_id) for n in notices(db, row.id)][-1] == ("escalation", 5, org.ids["official"])
     assert rows(db)[row.id] == (5, None, "open")
-    assert sweep(db, D(2026, 6, 30)) == SweepReport()
+    assert sweep(db, D(2026, 6, 30), at=at(D(2026, 6, 30))) == SweepReport()
     assert len(notices(db, row.id)) == 4
 
 
@@ -524,4 +524,4 @@ def test_racing_sweeps_share_the_rows_and_record_each_notice_once(db: Engine) ->
     assert set(recorded(db)) == owed
     assert len(notices(db)) == 3600
     assert set(rows(db).values()) == {(4, D(2026, 4, 24), "open")}
-    assert sweep(db, RACE_DAY) == SweepReport()
+    assert sweep(db, RACE_DAY, at=at(RACE_DAY)) == SweepReport()

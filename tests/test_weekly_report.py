@@ -9,7 +9,7 @@ Three mne2017 bodies open Q1 2026 on 1 April; the quarterly appraisal is due Fri
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,13 +21,14 @@ from models import Appraisal, Deadline, Notice, Servant
 from models.db import transaction
 from models.outbox import InboxMessage
 from notifications.delivery import deliver
-from notifications.enqueue import report_weekly
+from states.notices import report_weekly
 from states import compliance
 from states.cycles import open_cycle
 from tests.factories import Org, organisation
 
 D = date
 MONDAY = D(2026, 4, 20)
+AT = datetime(2026, 4, 20, 9, 0, tzinfo=ALMATY)  # the flow's Monday morning (flows/deployments.py)
 
 
 @pytest.fixture
@@ -54,8 +55,8 @@ def inbox(db: Engine) -> dict[int, InboxMessage]:
 
 
 def test_each_head_of_hr_gets_their_own_body_s_report_once_a_week(db: Engine, bodies: dict[str, Org]) -> None:
-    assert report_weekly(db, MONDAY) == 3
-    assert report_weekly(db, MONDAY) == 0  # a rerun, a retry: nothing twice
+    assert report_weekly(db, MONDAY, AT) == 3
+    assert report_weekly(db, MONDAY, AT) == 0  # a rerun, a retry: nothing twice
     report = deliver(db, datetime(2026, 4, 20, 9, 15, tzinfo=ALMATY), channels=[])
     assert (report.sent, report.dead) == (2, 1)
 
@@ -76,14 +77,14 @@ def test_each_head_of_hr_gets_their_own_body_s_report_once_a_week(db: Engine, bo
     assert (orphan.status, orphan.recipient_id) == ("dead", None)
     assert orphan.last_error == "no recipient: nobody holds the position this notice is for"
 
-    assert report_weekly(db, D(2026, 4, 27)) == 3  # next Monday: a new report
+    assert report_weekly(db, D(2026, 4, 27), AT + timedelta(days=7)) == 3  # next Monday: a new report
 
 
 def test_a_report_names_steps_and_never_a_result(db: Engine, bodies: dict[str, Org]) -> None:
     """typical2023 п.16: whatever the appraisals' scores, the report shows none of them."""
     with transaction(db) as session:
         session.execute(sa.update(Appraisal).values(score=97, band="satisfactory"))
-    report_weekly(db, MONDAY)
+    report_weekly(db, MONDAY, AT)
     deliver(db, datetime(2026, 4, 20, 9, 15, tzinfo=ALMATY), channels=[])
     for message in inbox(db).values():
         for shown in ("97", "қанағаттанарлық", "удовлетворительно", "satisfactory"):

@@ -27,8 +27,8 @@ def use_lang(value: str) -> Lang:
     """Check and remember the reader's language, so an error is told in it too."""
     if value not in LANGS:
         raise typer.BadParameter(f"{value!r}: choose one of {', '.join(LANGS)}", param_hint="--lang")
-    _current[0] = value  # type: ignore[assignment]
-    return value  # type: ignore[return-value]
+    _current[0] = value
+    return value
 
 
 def reader() -> Lang:

@@ -10,7 +10,8 @@ import typer
 from bagalau.cli.common import LangOption, print_json, use_lang
 from bagalau.cli.workdays import CalendarOption, calendar_from, parse_date
 from methodology import loader
-from methodology.deadlines import Period, deadlines as compute
+from methodology.deadlines import Period
+from methodology.deadlines import deadlines as compute
 from methodology.errors import InvalidInput
 from methodology.schema import Methodology
 
@@ -26,7 +27,7 @@ def deadlines(
     """Print a JSON list of {step, due, rule, ...} for each deadline of the appraisal."""
     reader = use_lang(lang)
     definition = find(methodology)
-    rules = definition.rules(kind) if kind in definition.kinds else None  # type: ignore[arg-type]
+    rules = definition.rules(kind) if kind in definition.kinds else None
     if rules is None:
         raise InvalidInput("unknown", field="--kind", value=kind, rule="docs/cli.md", expected=", ".join(definition.kinds))
     when = Period.parse(period, rules.period)

@@ -2,7 +2,8 @@
 
 People are named by their personnel number, as HR knows them; appraisals by their id,
 as `cycle open` and `show` print them. A result is shown only to those who may know it
-(typical2023 п.16, п.21): `show` asks who is looking.
+(typical2023 п.16, п.21): `show` asks who is looking. The commands read and write through
+the use cases (services/appraisals.py) and the lifecycle (states/), never the tables.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from sqlmodel import Session, select
 
 from bagalau import simulation
 from bagalau.cli.common import LangOption, print_json, use_lang
@@ -22,12 +22,11 @@ from bagalau.cli.workdays import parse_date
 from methodology import loader
 from methodology.errors import InvalidInput
 from methodology.labels import message
-from methodology.i18n import Lang
-from models import Appraisal, Deadline, Servant
-from models.db import engine, transaction
+from models.db import engine
 from models.migrate import upgrade
+from services.appraisals import appraisal_view, person_on
+from services.cycles import appraisal_ids
 from states import machines, service
-from states.confidentiality import result_view
 from states.cycles import open_cycle
 
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -52,10 +51,8 @@ def cycle_open(
 ) -> None:
     """Create the appraisals of a period: who is appraised, exempt, deferred, and why."""
     use_lang(lang)
-    upgrade()
     report = open_cycle(engine(), body, kind, period, on=_day(on))
-    with transaction(engine()) as session:  # `show` and `act` take the appraisal's id
-        ids = dict(session.exec(select(Appraisal.servant_id, Appraisal.id).where(Appraisal.cycle_id == report.cycle_id)).all())
+    ids = appraisal_ids(engine(), report.cycle_id)  # `show` and `act` take the appraisal's id
     print_json({
         "cycle": report.cycle_id,
         "created": [{"appraisal": ids.get(p.servant_id), **vars(p)} for p in report.created],
@@ -74,7 +71,7 @@ def act(
 ) -> None:
     """Take an action on an appraisal; prints the new state as JSON."""
     use_lang(lang)
-    actor = _person(appraisal, person)
+    actor = person_on(engine(), appraisal, person)
     outcome = service.act(engine(), appraisal, actor, action, _payload(data), on=_day(on), expected_version=version)
     print_json({"appraisal": appraisal, "action": action, "from": outcome.from_state, "to": outcome.to_state, "version": outcome.version})
 
@@ -86,35 +83,7 @@ def show(
 ) -> None:
     """An appraisal with its history, open deadlines and what the person may do now."""
     reader = use_lang(lang)
-    actor_id = _person(appraisal, person)
-    with transaction(engine()) as session:
-        row = session.get(Appraisal, appraisal)
-        actor = session.get(Servant, actor_id)
-        assert row is not None and actor is not None
-        print_json(_view(session, row, actor, reader))
-
-
-def _view(session: Session, row: Appraisal, actor: Servant, lang: Lang) -> dict[str, Any]:
-    definition = loader.load(row.methodology)
-    flow = definition.flow(row.kind)  # type: ignore[arg-type]
-    servant = session.get(Servant, row.servant_id)
-    deadlines = session.exec(select(Deadline).where(Deadline.appraisal_id == row.id, Deadline.status == "open"))
-    return {
-        "appraisal": row.id, "servant": servant.full_name if servant else None,
-        "methodology": row.methodology, "kind": row.kind, "period": row.period,
-        "state": row.state, "state_label": flow.states[row.state].label(lang), "version": row.version,
-        "participation": row.participation, "reason": row.reason,
-        **result_view(session, actor, row),
-        "open_deadlines": [
-            {"step": d.step, "due": d.due, "rule": f"{row.methodology} {d.paragraph}", "responsible": d.responsible_role}
-            for d in deadlines
-        ],
-        "you_may": [{"action": t.action, "label": t.label(lang), "rule": t.paragraph} for t in service.allowed(session, row, actor)],
-        "history": [
-            {"at": e.at, "action": e.action, "from": e.from_state, "to": e.to_state, "by": e.actor_role, "reason": e.reason}
-            for e in service.history(session, row.id)  # type: ignore[arg-type]
-        ],
-    }
+    print_json(appraisal_view(engine(), appraisal, person_on(engine(), appraisal, person), reader))
 
 
 def diagrams(
@@ -126,8 +95,8 @@ def diagrams(
     for name in loader.available():
         definition = loader.load(name)
         for kind in definition.workflow:
-            parts.append(f"\n## {name} · {kind}\n\n```mermaid\n{machines.mermaid(name, kind)}```\n\n")  # type: ignore[arg-type]
-            parts.append(_table(definition.flow(kind)))  # type: ignore[arg-type]
+            parts.append(f"\n## {name} · {kind}\n\n```mermaid\n{machines.mermaid(name, kind)}```\n\n")
+            parts.append(_table(definition.flow(kind)))
     out.write_text("".join(parts), "utf-8")
     print(message("cli_written", use_lang(lang), path=out))
 
@@ -144,21 +113,6 @@ def _table(flow: Any) -> str:
 
 def _day(text: str | None) -> date:
     return date.today() if text is None else parse_date(text, "--on")
-
-
-def _person(appraisal_id: int, personnel_no: str) -> int:
-    """The servant of the appraisal's state body with that personnel number."""
-    with transaction(engine()) as session:
-        appraisal = session.get(Appraisal, appraisal_id)
-        if appraisal is None:
-            raise InvalidInput("not_found", field="APPRAISAL", value=appraisal_id, rule="docs/lifecycle.md")
-        owner = session.get(Servant, appraisal.servant_id)
-        assert owner is not None
-        query = select(Servant.id).where(Servant.state_body_id == owner.state_body_id, Servant.personnel_no == personnel_no)
-        found = session.exec(query).first()
-        if found is None:
-            raise InvalidInput("not_found", field="--as", value=personnel_no, rule="docs/lifecycle.md")
-        return found
 
 
 def _payload(data: str | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from importlib import metadata
 import typer
 from typer.exceptions import TyperException
 
-from bagalau.cli import bulk, deadlines, demo, documents, lifecycle, listing, methodology, notices, orchestration, org, score, workdays
+from bagalau.cli import bulk, deadlines, definitions, demo, documents, lifecycle, listing, notices, orchestration, org, score, workdays
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -54,7 +54,7 @@ app.add_typer(workdays.app, name="workdays")
 app.add_typer(lifecycle.db_app, name="db")
 app.add_typer(lifecycle.cycle_app, name="cycle")
 app.add_typer(org.app, name="org")
-app.add_typer(methodology.app, name="methodology")
+app.add_typer(definitions.app, name="methodology")
 app.add_typer(notices.app, name="notices")
 app.add_typer(listing.appraisals_app, name="appraisals")
 app.add_typer(listing.cycles_app, name="cycles")

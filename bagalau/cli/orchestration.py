@@ -3,22 +3,27 @@ pool, for several workers), and one run of a flow for operators and scripts: `sw
 `open-cycles`, `purge`, `report`.
 
 With a Prefect server configured (PREFECT_API_URL), a one-off command is a real flow run,
-visible in the UI; without one it runs the same code directly and says so. Prefect is
-imported only here, inside the commands: its import alone takes seconds.
+visible in the UI; without one it calls the same use case (services/) directly and says
+so. Prefect and the flows are imported only for a flow run, inside the commands: Prefect's
+import alone takes seconds. The migrations run at `serve` and `deploy`, before any flow.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import typer
 
 from bagalau.cli.common import LangOption, print_json, reader, use_lang
-from bagalau.cli.workdays import parse_date, parse_moment
+from bagalau.cli.workdays import day_or_today, moment_or_now, parse_date, parse_moment
 from methodology.errors import InvalidInput
 from methodology.labels import message
+from methodology.schema import Granularity
+from models.db import engine
+from models.migrate import upgrade
 
 
 def serve(lang: str = LangOption) -> None:
@@ -26,6 +31,7 @@ def serve(lang: str = LangOption) -> None:
     use_lang(lang)
     from flows.deployments import serve_all
 
+    upgrade()
     serve_all()
 
 
@@ -33,6 +39,7 @@ def deploy(work_pool: str = typer.Option(..., "--work-pool", help="A Prefect wor
     """Register every scheduled flow with a work pool, for `prefect worker start --pool NAME`."""
     from flows.deployments import deploy_all
 
+    upgrade()
     print_json({"deployments": deploy_all(work_pool)})
 
 
@@ -43,13 +50,19 @@ def sweep(
 ) -> None:
     """Run the deadline sweep once, then deliver what is due from the outbox."""
     use_lang(lang)
-    from flows.inputs import SweepInput
-    from flows.sweep import deadline_sweep, deliver_notices, sweep_deadlines
+    from services.sweep import deliver_notices, sweep_deadlines
 
-    def work(request: SweepInput) -> dict[str, Any]:  # what the flow's two tasks do
-        return {**sweep_deadlines(request), "delivery": deliver_notices(request)}
+    def flow_run() -> Any:
+        from flows.inputs import SweepInput
+        from flows.sweep import deadline_sweep
 
-    _once(deadline_sweep, work, SweepInput(now=parse_moment(now), batch=batch))
+        return deadline_sweep(SweepInput(now=parse_moment(now), batch=batch))
+
+    def work() -> dict[str, Any]:  # what the flow's two tasks do
+        at = moment_or_now(now)
+        return {**sweep_deadlines(engine(), at, batch), "delivery": deliver_notices(engine(), at)}
+
+    _once("deadline-sweep", flow_run, work)
 
 
 def open_cycles(
@@ -59,21 +72,36 @@ def open_cycles(
 ) -> None:
     """Open every cycle due by that day, for every active state body."""
     use_lang(lang)
-    from flows.opening import open_360_cycle, open_annual_cycle, open_due_cycles, open_quarterly_cycle, request_for
+    from services.cycles import open_due_cycles
 
-    flows = {"quarter": open_quarterly_cycle, "year": open_annual_cycle, "360": open_360_cycle}
-    if granularity not in flows:
-        raise InvalidInput("unknown", field="--granularity", value=granularity, rule="docs/cli.md", expected=", ".join(flows))
-    _once(flows[granularity], open_due_cycles, request_for(granularity, parse_date(on, "--on") if on else None))
+    names = {"quarter": "open-quarterly-cycle", "year": "open-annual-cycle", "360": "open-360-cycle"}
+    if granularity not in names:
+        raise InvalidInput("unknown", field="--granularity", value=granularity, rule="docs/cli.md", expected=", ".join(names))
+    day = parse_date(on, "--on") if on else None
+
+    def flow_run() -> Any:
+        from flows.opening import open_360_cycle, open_annual_cycle, open_quarterly_cycle, request_for
+
+        flows = {"quarter": open_quarterly_cycle, "year": open_annual_cycle, "360": open_360_cycle}
+        return flows[granularity](request_for(granularity, day))
+
+    kinds = {"quarter": None, "year": ["annual", "plan"], "360": ["360"]}[granularity]
+    period: Granularity = "quarter" if granularity == "quarter" else "year"
+    _once(names[granularity], flow_run, lambda: open_due_cycles(engine(), day_or_today(on), period, kinds))
 
 
 def purge(on: Optional[str] = typer.Option(None, "--on", help="The day (default: today)."), lang: str = LangOption) -> None:
     """Purge what is past retention, once."""
     use_lang(lang)
-    from flows.inputs import PurgeInput
-    from flows.purge import purge_expired, retention_purge
+    from services.retention import purge_expired
 
-    _once(retention_purge, purge_expired, PurgeInput(on=parse_date(on, "--on") if on else None))
+    def flow_run() -> Any:
+        from flows.inputs import PurgeInput
+        from flows.purge import retention_purge
+
+        return retention_purge(PurgeInput(on=parse_date(on, "--on") if on else None))
+
+    _once("retention-purge", flow_run, lambda: purge_expired(engine(), day_or_today(on), moment_or_now(None)))
 
 
 def report(
@@ -83,23 +111,27 @@ def report(
     since: Optional[str] = typer.Option(None, "--since", help="Late steps done on or after this day."),
 ) -> None:
     """Write the compliance report (CSV, XLSX, HTML) once."""
-    from flows.inputs import ReportInput
-    from flows.report import build_report, compliance_report
+    from services.report import build_report
 
     if lang not in ("kk", "ru", "en"):
         raise InvalidInput("unknown", field="--lang", value=lang, rule="docs/cli.md", expected="kk, ru, en")
-    _once(compliance_report, build_report, ReportInput(
-        on=parse_date(on, "--on") if on else None, lang=lang, folder=folder,  # type: ignore[arg-type]
-        since=parse_date(since, "--since") if since else None,
-    ))
+    first = parse_date(since, "--since") if since else None
+
+    def flow_run() -> Any:
+        from flows.inputs import ReportInput
+        from flows.report import compliance_report
+
+        return compliance_report(ReportInput(on=parse_date(on, "--on") if on else None, lang=lang, folder=folder, since=first))  # lang checked above
+
+    _once("compliance-report", flow_run,
+          lambda: build_report(engine(), day_or_today(on), moment_or_now(None), lang, Path(folder), first))  # type: ignore[arg-type]  # lang checked above
 
 
-def _once(flow: Any, work: Callable[[Any], Any], request: Any) -> None:
-    """A flow run when a Prefect server is configured; the same work directly otherwise."""
+def _once(name: str, flow_run: Callable[[], Any], work: Callable[[], Any]) -> None:
+    """A flow run when a Prefect server is configured; the same use case directly otherwise."""
     if os.environ.get("PREFECT_API_URL"):
-        result = flow(request)
+        result = flow_run()
     else:
-        print(message("cli_no_prefect", reader(), flow=flow.name), file=sys.stderr)
-        result = work(request)
+        print(message("cli_no_prefect", reader(), flow=name), file=sys.stderr)
+        result = work()
     print_json(result)
-

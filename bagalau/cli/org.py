@@ -17,7 +17,7 @@ from bagalau.cli.common import LangOption, print_json, use_lang
 from methodology.i18n import Lang
 from models.db import database_url, engine
 from models.migrate import upgrade
-from models.org_import import ImportReport, import_organisation
+from orgimport import ImportReport, import_organisation
 
 app = typer.Typer(help="The organisation: state bodies, units, positions, servants.", no_args_is_help=True)
 

@@ -46,6 +46,18 @@ def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
 
 
+def moment_or_now(text: str | None, field: str = "--now") -> datetime:
+    """`parse_moment` in Asia/Almaty; without one, now: the CLI is an entry point, where
+    the clock is read and passed down."""
+    moment = parse_moment(text, field)
+    return moment.astimezone(ALMATY) if moment else datetime.now(ALMATY)
+
+
+def day_or_today(text: str | None, field: str = "--on") -> date:
+    """`parse_date`; without one, today in Asia/Almaty."""
+    return parse_date(text, field) if text else datetime.now(ALMATY).date()
+
+
 def calendar_from(path: Optional[str]) -> WorkCalendar:
     return default_calendar(path)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from models.db import insert_ignoring
 from models.outbox import InboxMessage
 from notifications.channels import Outgoing
 
@@ -24,13 +24,12 @@ def post(session: Session, outgoing: list[Outgoing], at: datetime) -> None:
     stays as it is."""
     if not outgoing:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     rows = [
         {"notice_id": o.notice_id, "recipient_id": o.recipient_id, "lang": o.lang, "subject": o.rendered.subject,
          "text": o.rendered.text, "html": o.rendered.html, "created_at": at, "read_at": None}
         for o in outgoing
     ]
-    session.execute(dialect.insert(InboxMessage).on_conflict_do_nothing(index_elements=["notice_id"]), rows)
+    session.execute(insert_ignoring(session, InboxMessage, "notice_id"), rows)
 
 
 def messages(session: Session, person_id: int, *, unread_only: bool = False, limit: int = 50) -> list[InboxMessage]:

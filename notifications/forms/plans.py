@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 from methodology.i18n import Lang
 from models import Appraisal, Indicator, RefusalAct
 from notifications.forms.base import (
-    stored,
     Heading,
     Signature,
     acted_on,
@@ -29,6 +28,7 @@ from notifications.forms.base import (
     labels,
     number,
     quarter_end,
+    stored,
 )
 from notifications.forms.form import Form
 from notifications.forms.pdf import Sheet, Span

@@ -37,7 +37,6 @@ from models import (
     Vote,
 )
 from notifications.forms.base import (
-    stored,
     Heading,
     Signature,
     band_label,
@@ -50,6 +49,7 @@ from notifications.forms.base import (
     number,
     period_label,
     person,
+    stored,
 )
 from notifications.forms.form import Form
 from notifications.forms.pdf import Sheet

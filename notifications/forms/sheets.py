@@ -22,7 +22,6 @@ from methodology.scoring.common import mean, round_score
 from methodology.scoring.kpi import realisation
 from models import Appraisal, BonusItem, ParameterScore, Violation
 from notifications.forms.base import (
-    stored,
     Heading,
     Signature,
     acted_on,
@@ -34,6 +33,7 @@ from notifications.forms.base import (
     labels,
     number,
     span,
+    stored,
 )
 from notifications.forms.form import Form
 from notifications.forms.pdf import Sheet

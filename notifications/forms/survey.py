@@ -28,7 +28,7 @@ from notifications.forms.base import Heading, band_label, definition_of, heading
 from notifications.forms.chart import HEIGHT, WIDTH, Legend, spider
 from notifications.forms.form import Form
 from notifications.forms.pdf import FAMILY, Sheet, Span
-from states.handlers.survey import pooled_answers
+from states.survey import pooled_answers
 
 Audience = Literal["head", "staff"]
 

@@ -9,7 +9,7 @@ from math import ceil
 from typing import Any, Literal, Optional
 
 from pydantic import Field
-from sqlmodel import select
+from sqlmodel import col, select
 
 from methodology.scoring.requests import Number
 from models import Attendance, Commission, CommissionMember, Meeting, Servant, Vote
@@ -66,7 +66,7 @@ def _members(ctx: Context, day: date) -> dict[int, CommissionMember]:
     commission = ctx.session.exec(
         select(Commission)
         .where(Commission.state_body_id == servant.state_body_id, Commission.formed_on <= day)
-        .order_by(Commission.formed_on.desc())  # type: ignore[attr-defined]
+        .order_by(col(Commission.formed_on).desc())
     ).first()
     if commission is None:
         raise ctx.fail("not_found", "commission", day.isoformat(), "п.6")

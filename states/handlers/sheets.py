@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 
 from methodology.scoring.annual import annual_score as annual_result
 from methodology.scoring.differentiation import ParameterScore as ParameterInput
@@ -231,8 +231,8 @@ def _same_year(ctx: Context, kinds: list[str]) -> list[Appraisal]:
     query = select(Appraisal).where(
         Appraisal.servant_id == ctx.appraisal.servant_id,
         Appraisal.methodology == ctx.appraisal.methodology,
-        Appraisal.kind.in_(kinds),  # type: ignore[attr-defined]
-        Appraisal.period.startswith(year),  # type: ignore[attr-defined]
+        col(Appraisal.kind).in_(kinds),
+        Appraisal.period.startswith(year),
     ).order_by(Appraisal.period)
     return [a for a in ctx.session.exec(query) if "completion" in a.events or a.kind == "plan"]
 
@@ -256,4 +256,4 @@ def _rows(ctx: Context, table: Any, appraisal_id: int | None = None) -> list[Any
 
 
 def _replace(ctx: Context, table: Any) -> None:
-    ctx.session.exec(delete(table).where(table.appraisal_id == ctx.appraisal.id))  # type: ignore[call-overload]
+    ctx.session.exec(delete(table).where(table.appraisal_id == ctx.appraisal.id))

@@ -19,6 +19,7 @@ from methodology.scoring.survey360 import check_answers, check_roles, pooled_sco
 from models import Position, SelfAnswer, Servant, SurveyInvitation, SurveyTally
 from states.handlers import Context, handler
 from states.handlers.sheets import Payload
+from states.survey import pooled_answers
 
 
 class Invitee(Payload):
@@ -119,12 +120,3 @@ def assessee_group(ctx: Context) -> Literal["head", "staff"]:
     servant = ctx.session.get(Servant, ctx.appraisal.servant_id)
     position = servant and servant.position_id and ctx.session.get(Position, servant.position_id)
     return "head" if ctx.definition.is_head(position.category if position else None) else "staff"
-
-
-
-def pooled_answers(session: Any, appraisal_id: int) -> dict[str, list[Decimal]]:
-    """Every respondent's answers per competency, from the tally (order carries nothing)."""
-    pooled: dict[str, list[Decimal]] = defaultdict(list)
-    for cell in session.exec(select(SurveyTally).where(SurveyTally.appraisal_id == appraisal_id, SurveyTally.count > 0)):
-        pooled[cell.competency].extend([Decimal(cell.value)] * cell.count)
-    return pooled

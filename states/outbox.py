@@ -1,0 +1,56 @@
+"""The one writer of the outbox: every notice the lifecycle causes is recorded here, inside
+the transaction of its cause, under a key that names the cause, so recording it twice (a
+rerun, a retry, a flow killed half-way and run again) is a no-op and each notice goes out
+exactly once.
+
+One key format per cause (at most 80 characters, `Notice.key`):
+
+- a deadline's stage (states/sweep.py):   `{deadline}:{due day}:{kind}:{level}`
+- an action, an opening or a reminder (states/notices.py):
+                                          `a{appraisal}:{action}:{kind}:{recipient}:{day}`
+- a state body's weekly report (states/notices.py):
+                                          `b{body}:report:{kind}:{recipient or 0}:{day}`
+
+The day of an action's key is the day it is about (the action's day, the cycle's opening,
+the reminded step's due day), so a notice is owed once per that day and recipient.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col
+
+from models import Notice
+from models.db import insert_ignoring
+
+KEY_LENGTH = 80  # Notice.key
+
+
+def stage_key(deadline_id: int, due: date, kind: str, level: int) -> str:
+    return _checked(f"{deadline_id}:{due.isoformat()}:{kind}:{level}")
+
+
+def action_key(appraisal_id: int, action: str, kind: str, recipient: int, day: date) -> str:
+    return _checked(f"a{appraisal_id}:{action}:{kind}:{recipient}:{day.isoformat()}")
+
+
+def body_key(body_id: int, action: str, kind: str, recipient: int | None, day: date) -> str:
+    return _checked(f"b{body_id}:{action}:{kind}:{recipient or 0}:{day.isoformat()}")
+
+
+def record(session: Session, rows: list[dict[str, Any]]) -> list[str]:
+    """Insert the notices whose keys are new; the kinds of those inserted.
+
+    Core, not the ORM's bulk insert: the ORM sends a row at a time once conflicts may skip
+    rows; Core batches many rows per statement and returns those written."""
+    if not rows:
+        return []
+    statement = insert_ignoring(session, Notice, "key").returning(col(Notice.kind))
+    return list(session.connection().execute(statement, rows).scalars())
+
+
+def _checked(key: str) -> str:
+    assert len(key) <= KEY_LENGTH, key
+    return key

@@ -1,0 +1,223 @@
+"""Who is who on an appraisal: the one place that answers every question the lifecycle asks
+about people, in the workflow's own words (servant, direct_manager, hr, head_of_hr,
+appointing_official, commission, calibration, respondent).
+
+- `roles_of`: which roles a person holds on an appraisal ("what may they do": the roles
+  check of states/service.py); `reader_roles` adds those that only read a result
+  (states/confidentiality.py, typical2023 п.16, п.21).
+- `offices_of`: a state body's office holders, many bodies in two queries (the sweep reads a
+  batch's bodies at once; a cycle's opening all its bodies).
+- `holder` / `People.recipients`: who holds a role on this appraisal: a deadline's
+  responsible person (states/timeline.py), a notice's recipients (states/notices.py), a
+  rung of the escalation ladder (`rung_holder`, states/sweep.py).
+
+One fallback, everywhere: HR is the body's head of HR, else its HR officer of the lowest id
+(a body that names no head still has its HR follow up; the lowest id: the choice is the
+same on every run and every database). With nobody in HR the role has no holder: a
+deadline has no responsible person and a notice no recipient (delivery dead-letters it,
+for the operator to see).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, or_, select
+
+from models import (
+    Appraisal,
+    CalibrationParticipant,
+    CalibrationSession,
+    Commission,
+    CommissionMember,
+    Servant,
+    SurveyInvitation,
+)
+
+
+@dataclass(frozen=True)
+class Offices:
+    """A state body's office holders: HR (head of HR, else the lowest-id HR officer), the
+    appointing official, the chair of its latest commission."""
+
+    head_of_hr: int | None = None
+    official: int | None = None
+    chair: int | None = None
+
+    def holder(self, role: str, servant_id: int, assessor_id: int | None) -> int | None:
+        return {
+            "servant": servant_id,
+            "direct_manager": assessor_id,
+            "hr": self.head_of_hr,
+            "head_of_hr": self.head_of_hr,
+            "appointing_official": self.official,
+            "commission": self.chair,
+        }.get(role)  # None: an outside body (the civil-service authority) or the body as a whole
+
+
+def offices_of(session: Session, bodies: Iterable[int]) -> dict[int, Offices]:
+    """The offices of each of `bodies` (every one of them, empty where nobody holds one)."""
+    wanted = sorted(set(bodies))
+    holders = session.execute(
+        sa_select(col(Servant.state_body_id), col(Servant.id), col(Servant.is_head_of_hr), col(Servant.is_hr), col(Servant.is_appointing_official))
+        .where(col(Servant.state_body_id).in_(wanted), or_(col(Servant.is_head_of_hr), col(Servant.is_hr), col(Servant.is_appointing_official)))
+        .order_by(col(Servant.id))
+    )
+    head: dict[int, int] = {}
+    hr: dict[int, int] = {}
+    official: dict[int, int] = {}
+    for body, person, is_head, is_hr, is_official in holders:
+        for held, table in ((is_head, head), (is_hr, hr), (is_official, official)):
+            if held:
+                table.setdefault(body, person)  # the lowest id: ordered above
+    chairs: dict[int, int] = {}
+    latest_first = (
+        select(Commission.state_body_id, CommissionMember.servant_id)
+        .join(Commission, col(Commission.id) == CommissionMember.commission_id)
+        .where(col(Commission.state_body_id).in_(wanted), CommissionMember.role == "chair")
+        .order_by(col(Commission.formed_on).desc())
+    )
+    for body, person in session.exec(latest_first):
+        chairs.setdefault(body, person)
+    return {body: Offices(head.get(body) or hr.get(body), official.get(body), chairs.get(body)) for body in wanted}
+
+
+def holder(session: Session, appraisal: Appraisal, role: str) -> int | None:
+    """The one person who holds `role` on this appraisal (a step's responsible person)."""
+    servant = session.get(Servant, appraisal.servant_id)
+    assert servant is not None
+    return offices_of(session, [servant.state_body_id])[servant.state_body_id].holder(role, appraisal.servant_id, appraisal.assessor_id)
+
+
+def rung_holder(offices: Offices, responsible: int | None, manager: int | None, rung: str | None) -> int | None:
+    """Who a rung of the escalation ladder reaches (states/escalation.py); HR where the rung
+    has nobody (an outside body's step, a responsible person without a manager)."""
+    hr = offices.head_of_hr
+    if rung in (None, "responsible"):
+        return responsible or hr
+    if rung == "manager":
+        return manager or hr
+    if rung == "head_of_hr":
+        return hr
+    return offices.official or hr
+
+
+def managers_of(session: Session, people: Iterable[int]) -> dict[int, int | None]:
+    """Each person's manager, by one query."""
+    wanted = sorted(set(people))
+    return dict(session.exec(select(Servant.id, Servant.manager_id).where(col(Servant.id).in_(wanted))).all())  # type: ignore[arg-type]  # rows of (int, int | None), typed as a Sequence of Row
+
+
+class People:
+    """One unit of work's reader of people: each person and each body's offices read once,
+    and many at a time where the caller has many (`read`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.offices: dict[int, Offices] = {}
+        # Held here: the session keeps the rows it read only as long as someone else does.
+        self.known: dict[int, Servant | None] = {}
+
+    def read(self, ids: Iterable[int | None]) -> None:
+        """Read these people by one query (a batch's servants and assessors, say)."""
+        wanted = sorted({i for i in ids if i is not None and i not in self.known})
+        if wanted:
+            self.known.update((p.id, p) for p in self.session.exec(select(Servant).where(col(Servant.id).in_(wanted))) if p.id is not None)
+
+    def person(self, person_id: int) -> Servant | None:
+        if person_id not in self.known:
+            self.known[person_id] = self.session.get(Servant, person_id)
+        return self.known[person_id]
+
+    def recipients(self, appraisal: Appraisal, role: str, on: date) -> list[int]:
+        """The holders of `role` on this appraisal who are still in service on `on`."""
+        people = [self.person(person) for person in dict.fromkeys(self.holders(appraisal, role))]
+        return [p.id for p in people if p is not None and p.id is not None and (p.dismissed_on is None or p.dismissed_on > on)]
+
+    def holders(self, appraisal: Appraisal, role: str) -> list[int]:
+        """Everyone who holds `role` on this appraisal: the calibration session's
+        participants, the respondents who have not answered, or the one holder of an office."""
+        if role == "calibration":
+            latest = select(CalibrationSession.id).where(CalibrationSession.appraisal_id == appraisal.id).order_by(col(CalibrationSession.id).desc()).limit(1)
+            return list(
+                self.session.exec(select(CalibrationParticipant.servant_id).where(col(CalibrationParticipant.session_id).in_(latest.scalar_subquery())))
+            )
+        if role == "respondent":
+            query = (
+                select(SurveyInvitation.respondent_id)
+                .where(SurveyInvitation.appraisal_id == appraisal.id, col(SurveyInvitation.answered).is_(False))
+                .order_by(col(SurveyInvitation.id))
+            )
+            return list(self.session.exec(query))
+        found = self._offices(appraisal).holder(role, appraisal.servant_id, appraisal.assessor_id)
+        return [found] if found else []
+
+    def _offices(self, appraisal: Appraisal) -> Offices:
+        servant = self.person(appraisal.servant_id)
+        assert servant is not None
+        body = servant.state_body_id
+        if body not in self.offices:
+            self.offices.update(offices_of(self.session, [body]))
+        return self.offices[body]
+
+
+def roles_of(session: Session, person: Servant, appraisal: Appraisal) -> set[str]:
+    """The roles of the workflow table this person holds on this appraisal."""
+    servant = session.get(Servant, appraisal.servant_id)
+    same_body = servant is not None and person.state_body_id == servant.state_body_id
+    roles = set()
+    if person.id == appraisal.servant_id:
+        roles.add("servant")
+    if person.id == appraisal.assessor_id:
+        roles.add("direct_manager")
+    if same_body and person.is_hr:
+        roles.add("hr")
+    if same_body and person.is_appointing_official:
+        roles.add("appointing_official")
+    if same_body and _on_commission(session, person):
+        roles.add("commission")
+    if _invited(session, person, appraisal):
+        roles.add("respondent")
+    return roles
+
+
+def reader_roles(session: Session, person: Servant, appraisal: Appraisal) -> set[str]:
+    """`roles_of`, and the roles that only read a result: the body's head of HR, the
+    participants of the appraisal's calibration session."""
+    roles = roles_of(session, person, appraisal)
+    servant = session.get(Servant, appraisal.servant_id)
+    if person.is_head_of_hr and servant is not None and servant.state_body_id == person.state_body_id:
+        roles.add("head_of_hr")
+    if _calibrates(session, person, appraisal):
+        roles.add("calibration")
+    return roles
+
+
+def _on_commission(session: Session, person: Servant) -> bool:
+    query = (
+        select(CommissionMember.id)
+        .join(Commission, col(Commission.id) == CommissionMember.commission_id)
+        .where(CommissionMember.servant_id == person.id, Commission.state_body_id == person.state_body_id)
+    )
+    return session.exec(query).first() is not None
+
+
+def _invited(session: Session, person: Servant, appraisal: Appraisal) -> bool:
+    query = select(SurveyInvitation.id).where(
+        SurveyInvitation.appraisal_id == appraisal.id,
+        SurveyInvitation.respondent_id == person.id,
+        col(SurveyInvitation.answered).is_(False),
+    )
+    return session.exec(query).first() is not None
+
+
+def _calibrates(session: Session, person: Servant, appraisal: Appraisal) -> bool:
+    query = (
+        select(CalibrationParticipant.id)
+        .join(CalibrationSession, col(CalibrationSession.id) == CalibrationParticipant.session_id)
+        .where(CalibrationSession.appraisal_id == appraisal.id, CalibrationParticipant.servant_id == person.id)
+    )
+    return session.exec(query).first() is not None
