@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from methodology import inputs
 from methodology.errors import BagalauError, InvalidInput
 from methodology.scoring.requests import from_validation
 from models import (
@@ -137,8 +138,8 @@ class Scenario(_Spec):
 
 def load(path: Path) -> Scenario:
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        raw = inputs.parse_yaml(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, inputs.InputLimit) as error:
         raise InvalidInput("file", field="SCENARIO", value=str(path), rule=SCENARIO_RULE, detail=error.__class__.__name__) from None
     try:
         return Scenario.model_validate(raw)

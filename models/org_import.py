@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from methodology import available
+from methodology import inputs
 from methodology.errors import catalog
 from methodology.i18n import LANGS, Lang
 from models.db import transaction
@@ -292,6 +293,9 @@ def fill(sheet: Sheet, lines: list[list[str]]) -> None:
             continue
         row: dict[str, str | None] = {}
         for name, value in zip(header, cells):
+            if value and (char := inputs.control_char(value)) is not None:  # a line break in a name would reach an e-mail header
+                sheet.problem(number, name, value, "control_char", char=f"U+{ord(char):04X}")
+                value = ""
             if name in known:
                 row.setdefault(name, value or None)  # a column given twice: the first counts
             elif not name and value:

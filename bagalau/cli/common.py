@@ -31,8 +31,14 @@ def use_lang(value: str) -> Lang:
     return value  # type: ignore[return-value]
 
 
+def current_lang() -> Lang:
+    """The reader's language as far as it is known: --lang once read, else BAGALAU_LANG."""
+    env = os.environ.get("BAGALAU_LANG", "")
+    return _current[0] if _current[0] != DEFAULT_LANG or env not in LANGS else env  # type: ignore[return-value]
+
+
 def fail(error: BagalauError) -> NoReturn:
-    print(error.render(_current[0]), file=sys.stderr)
+    print(error.render(current_lang()), file=sys.stderr)
     sys.exit(2)
 
 

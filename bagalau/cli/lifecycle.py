@@ -7,7 +7,6 @@ as `cycle open` and `show` print them. A result is shown only to those who may k
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -19,10 +18,10 @@ from sqlmodel import Session, select
 from bagalau import simulation
 from bagalau.cli.common import LangOption, print_json, use_lang
 from bagalau.cli.workdays import parse_date
-from methodology import loader
+from methodology import inputs, loader
 from methodology.errors import InvalidInput
 from methodology.i18n import Lang
-from models import Appraisal, Deadline, Servant
+from models import Appraisal, Cycle, Deadline, Servant
 from models.db import engine, transaction
 from models.migrate import upgrade
 from states import machines, service
@@ -52,7 +51,7 @@ def cycle_open(
     """Create the appraisals of a period: who is appraised, exempt, deferred, and why."""
     use_lang(lang)
     upgrade()
-    report = open_cycle(engine(), body, kind, period, on=_day(on))
+    report = open_cycle(engine(), body, kind, inputs.period_held(period, "PERIOD", "docs/lifecycle.md", on=_day(on)), on=_day(on))
     print_json({
         "cycle": report.cycle_id,
         "created": [vars(p) for p in report.created],
@@ -72,7 +71,8 @@ def act(
     """Take an action on an appraisal; prints the new state as JSON."""
     use_lang(lang)
     actor = _person(appraisal, person)
-    outcome = service.act(engine(), appraisal, actor, action, _payload(data), on=_day(on), expected_version=version)
+    day = _acting_day(appraisal, _day(on))
+    outcome = service.act(engine(), appraisal, actor, action, _payload(data), on=day, expected_version=version)
     print_json({"appraisal": appraisal, "action": action, "from": outcome.from_state, "to": outcome.to_state, "version": outcome.version})
 
 
@@ -142,6 +142,19 @@ def _day(text: str | None) -> date:
     return date.today() if text is None else parse_date(text, "--on")
 
 
+def _acting_day(appraisal_id: int, day: date) -> date:
+    """The day of an action: not after today (only `simulate` plays days ahead), nor before
+    the appraisal's cycle was opened."""
+    inputs.not_after(day, "--on", "docs/lifecycle.md", today=date.today())
+    with transaction(engine()) as session:
+        appraisal = session.get(Appraisal, appraisal_id)
+        cycle = session.get(Cycle, appraisal.cycle_id) if appraisal else None
+        if cycle is not None and day < cycle.opened_on:
+            raise InvalidInput("range", field="--on", value=day.isoformat(), rule="docs/lifecycle.md",
+                               low=cycle.opened_on.isoformat(), high=date.today().isoformat())
+    return day
+
+
 def _person(appraisal_id: int, personnel_no: str) -> int:
     """The servant of the appraisal's state body with that personnel number."""
     with transaction(engine()) as session:
@@ -170,10 +183,7 @@ def _payload(data: str | None) -> dict[str, Any]:
 
 
 def _parse_inline(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput("json", field="--data", value=text, rule="docs/lifecycle.md", line=error.lineno, column=error.colno) from None
+    return inputs.parse_json(text, "--data", "docs/lifecycle.md")
 
 
 def simulate(

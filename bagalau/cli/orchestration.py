@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from typing import Any, Callable, Optional
 
 import typer
 
 from bagalau.cli.common import print_json
 from bagalau.cli.workdays import parse_date, parse_moment
+from methodology import inputs
 from methodology.errors import InvalidInput
+from models.db import engine
+from states import retention
 
 
 def serve() -> None:
@@ -61,11 +65,18 @@ def open_cycles(
     _once(flows[granularity], open_due_cycles, request_for(granularity, parse_date(on, "--on") if on else None))
 
 
-def purge(on: Optional[str] = typer.Option(None, "--on", help="The day (default: today).")) -> None:
+def purge(
+    on: Optional[str] = typer.Option(None, "--on", help="The day (default: today); never after today."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be purged; change nothing."),
+) -> None:
     """Purge what is past retention, once."""
     from flows.inputs import PurgeInput
     from flows.purge import purge_expired, retention_purge
 
+    if on:  # a day ahead would purge results not yet past retention, irreversibly
+        inputs.not_after(parse_date(on, "--on"), "--on", "docs/production.md#retention", today=date.today())
+    if dry_run:
+        return print_json(vars(retention.purge(engine(), parse_date(on, "--on") if on else date.today(), dry_run=True)))
     _once(retention_purge, purge_expired, PurgeInput(on=parse_date(on, "--on") if on else None))
 
 

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from bagalau.cli.common import LangOption, print_json, use_lang
+from methodology import inputs
 from methodology.errors import InvalidInput
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 
@@ -20,9 +21,10 @@ CalendarOption = typer.Option(
 
 def parse_date(text: str, field: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput("date", field=field, value=text, rule="ISO 8601") from None
+    return inputs.day_in_range(day, field, "ISO 8601")
 
 
 def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
@@ -33,6 +35,7 @@ def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput("date", field=field, value=text, rule="ISO 8601") from None
+    inputs.day_in_range(moment.date(), field, "ISO 8601")
     return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
 
 
