@@ -181,6 +181,10 @@ def parse_yaml(raw: str, loader: type = STRICT_SAFE) -> Any:
         parsed = yaml.load(raw, Loader=loader)  # noqa: S506 (a safe loader's subclass)
     except RecursionError:
         raise InputLimit(f"nested deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, OverflowError) as error:  # a value YAML cannot build: 2027-02-30
+        if isinstance(error, InputLimit):
+            raise
+        raise InputLimit(f"a value cannot be read: {error}") from None
     if _depth(parsed) > MAX_DEPTH:
         raise InputLimit(f"nested deeper than {MAX_DEPTH} levels")
     return parsed

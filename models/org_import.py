@@ -288,7 +288,7 @@ def fill(sheet: Sheet, lines: list[list[str]]) -> None:
     check_header(sheet, header)
     known = {column.name for column in sheet.columns}
     for number, cells in enumerate(lines[1:], start=2):
-        cells = [cell.strip() for cell in cells]
+        cells = [cell.strip() for cell in cells] + [""] * (len(header) - len(cells))  # a short row: its missing cells are empty
         if not any(cells):
             continue
         row: dict[str, str | None] = {}

@@ -51,6 +51,8 @@ def classify(error: BaseException) -> Failure:
     if isinstance(error, OSError):
         where = f"{error.filename}: " if getattr(error, "filename", None) else ""
         return Failure("path", f"{where}{error.strerror or type(error).__name__}")
+    if isinstance(error, sa_exc.DataError):  # a value the database cannot hold (an id of 2^70)
+        return Failure("invalid_number", _first_line(error.orig))
     if isinstance(error, (OverflowError, RecursionError)):
         return Failure("invalid_number", type(error).__name__)
     return Failure("internal", type(error).__name__, exit_code=1)
@@ -58,7 +60,7 @@ def classify(error: BaseException) -> Failure:
 
 def report(error: BaseException, lang: Lang) -> NoReturn:
     failure = classify(error)
-    print(f"bagalau: {failure.render(lang)}", file=sys.stderr)
+    print("bagalau: " + " ".join(failure.render(lang).split()), file=sys.stderr)
     sys.exit(failure.exit_code)
 
 

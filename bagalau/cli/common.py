@@ -38,7 +38,7 @@ def current_lang() -> Lang:
 
 
 def fail(error: BagalauError) -> NoReturn:
-    print(error.render(current_lang()), file=sys.stderr)
+    print(" ".join(error.render(current_lang()).split()), file=sys.stderr)  # one line, whatever the message held
     sys.exit(2)
 
 

@@ -60,7 +60,7 @@ def cycle_open(
 
 
 def act(
-    appraisal: int = typer.Argument(..., help="Appraisal id."),
+    appraisal: int = typer.Argument(..., min=1, max=2**63 - 1, help="Appraisal id."),
     action: str = typer.Argument(..., help="The action, as `show` lists it."),
     person: str = typer.Option(..., "--as", help="Personnel number of who acts."),
     data: Optional[str] = typer.Option(None, "--data", help="The action's data: JSON text, @FILE, or - for stdin."),
@@ -77,7 +77,7 @@ def act(
 
 
 def show(
-    appraisal: int = typer.Argument(..., help="Appraisal id."),
+    appraisal: int = typer.Argument(..., min=1, max=2**63 - 1, help="Appraisal id."),
     person: str = typer.Option(..., "--as", help="Personnel number of who is looking."),
     lang: str = LangOption,
 ) -> None:
