@@ -341,3 +341,29 @@ def test_org_import_row_shorter_than_the_header(db: Engine, tmp_path: Path) -> N
     done = cli("org", "import", str(tmp_path / "s.csv"), "--lang", "en", env={"BAGALAU_DATABASE_URL": url(db)})
     assert done.code == 2 and "Traceback" not in done.err and "internal" not in done.err, done.err
     assert snapshot(db) == before
+
+
+# --- who reads a notice ------------------------------------------------------------------
+
+
+def test_notices_show_checks_the_reader_of_a_notice_carrying_a_score(db: Engine) -> None:
+    from datetime import datetime
+
+    from models import Appraisal, Notice
+
+    appraisal = kpi_appraisal(db)
+    with transaction(db) as session:
+        row = session.get(Appraisal, appraisal)
+        assert row is not None
+        row.score, row.band = 4.57, "effective"  # type: ignore[assignment]
+        session.add(row)
+        notice = Notice(key="result:test", appraisal_id=appraisal, recipient_id=row.servant_id, kind="result", level=0,
+                        step="familiarise", due=date(2026, 4, 8), created_at=datetime(2026, 4, 8, 9, 0), event="familiarise")
+        session.add(notice)
+        session.flush()
+        notice_id = str(notice.id)
+    env = {"BAGALAU_DATABASE_URL": url(db)}
+    assert "--as" in cli("notices", "show", notice_id, env=env).one_line_refusal()
+    assert "colleague1" in cli("notices", "show", notice_id, "--as", "colleague1", env=env).one_line_refusal()
+    shown = cli("notices", "show", notice_id, "--as", "manager", env=env)  # the recipient
+    assert shown.code == 0, shown.err

@@ -21,6 +21,7 @@ from methodology.i18n import Lang
 from models import Notice, Servant
 from models.db import engine, transaction
 from notifications.render import render_notice
+from states.notice_readers import check_reader
 
 app = typer.Typer(help="Notices: the outbox, as their recipients read them.", no_args_is_help=True)
 STATUSES = ("pending", "sent", "dead")
@@ -51,11 +52,13 @@ def list_notices(
 def show(
     notice_id: int = typer.Argument(..., metavar="ID", help="Notice id, as `list` prints it."),
     lang: Optional[str] = LangChoice,
+    person: Optional[str] = typer.Option(None, "--as", help="Personnel number of who reads it; needed for a notice carrying a result."),
 ) -> None:
     """One notice rendered: subject and text."""
     reader = use_lang(lang) if lang else None
     with transaction(engine()) as session:
         notice = _notice(session, notice_id)
+        check_reader(session, notice, person)
         rendered = render_notice(session, notice, reader)
         print_json({**_row(session, notice, reader), "text": rendered.text})
 
