@@ -367,3 +367,43 @@ def test_notices_show_checks_the_reader_of_a_notice_carrying_a_score(db: Engine)
     assert "colleague1" in cli("notices", "show", notice_id, "--as", "colleague1", env=env).one_line_refusal()
     shown = cli("notices", "show", notice_id, "--as", "manager", env=env)  # the recipient
     assert shown.code == 0, shown.err
+
+
+# --- two runs at once on SQLite ----------------------------------------------------------
+
+
+def test_a_migrated_database_is_not_locked_by_the_migration_each_run_makes_first(tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    from models.migrate import upgrade
+
+    path = tmp_path / "busy.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another run holds the write lock
+    try:
+        started = time.monotonic()
+        upgrade(f"sqlite:///{path}")  # at the head: read only, no wait, no "database is locked"
+        assert time.monotonic() - started < 2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_second_run_waits_for_the_write_lock_instead_of_crashing(tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+    import time
+
+    from models.migrate import upgrade
+
+    path = tmp_path / "busy.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    threading.Timer(1.5, lambda: (holder.execute("ROLLBACK"), holder.close())).start()
+    started = time.monotonic()
+    done = cli("sweep", "--now", "2026-04-20T09:00", env={"BAGALAU_DATABASE_URL": f"sqlite:///{path}", "PREFECT_API_URL": None})
+    assert done.code == 0, done.err
+    assert time.monotonic() - started >= 1.0  # it waited for the other run
