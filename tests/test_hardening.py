@@ -407,3 +407,34 @@ def test_a_second_run_waits_for_the_write_lock_instead_of_crashing(tmp_path: Pat
     done = cli("sweep", "--now", "2026-04-20T09:00", env={"BAGALAU_DATABASE_URL": f"sqlite:///{path}", "PREFECT_API_URL": None})
     assert done.code == 0, done.err
     assert time.monotonic() - started >= 1.0  # it waited for the other run
+
+
+# --- 360 respondents ---------------------------------------------------------------------
+
+
+def test_invite_takes_personnel_numbers_and_refuses_a_dismissed_respondent(db: Engine) -> None:
+    from checks import refuse
+    from models import Servant, SurveyInvitation
+    from sqlmodel import select
+    from states.service import act
+
+    org = organisation(db, "typical2023")
+    open_cycle(db, org.code, "360", "2025", on=date(2025, 12, 15))
+    appraisal = org.appraisal("servant", "360", "2025").id
+    with transaction(db) as session:
+        gone = session.get(Servant, org.ids["colleague3"])
+        assert gone is not None
+        gone.dismissed_on = date(2025, 12, 20)  # dismissed before the invitation
+        session.add(gone)
+    people = [("manager", "manager"), ("colleague1", "peer"), ("colleague3", "peer")]
+    error = refuse(db, appraisal, org.ids["hr"], "invite",  # type: ignore[arg-type]
+                   {"respondents": [{"servant": n, "role": r} for n, r in people]}, on=date(2026, 1, 5))
+    assert (error.code, error.field, error.value) == ("not_respondent", "respondents[2].servant", "colleague3")
+    error = refuse(db, appraisal, org.ids["hr"], "invite",  # type: ignore[arg-type]
+                   {"respondents": [{"servant": n, "role": r} for n, r in [*people[:2], ("nobody-42", "peer")]]}, on=date(2026, 1, 5))
+    assert (error.code, error.value) == ("not_respondent", "nobody-42")  # not "a member of the commission"
+    people[2] = ("colleague2", "peer")
+    act(db, appraisal, org.ids["hr"], "invite", {"respondents": [{"servant": n, "role": r} for n, r in people]}, on=date(2026, 1, 5))  # type: ignore[arg-type]
+    with transaction(db) as session:
+        invited = {i.respondent_id for i in session.exec(select(SurveyInvitation).where(SurveyInvitation.appraisal_id == appraisal))}
+    assert invited == {org.ids[n] for n, _ in people} | {org.ids["servant"]}
