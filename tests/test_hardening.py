@@ -438,3 +438,34 @@ def test_invite_takes_personnel_numbers_and_refuses_a_dismissed_respondent(db: E
     with transaction(db) as session:
         invited = {i.respondent_id for i in session.exec(select(SurveyInvitation).where(SurveyInvitation.appraisal_id == appraisal))}
     assert invited == {org.ids[n] for n, _ in people} | {org.ids["servant"]}
+
+
+# --- scenarios ---------------------------------------------------------------------------
+
+
+def _unknown_methodology(plan: dict) -> None:  # type: ignore[type-arg]
+    plan["methodology"] = "typical2099"
+
+
+def _duplicate_person(plan: dict) -> None:  # type: ignore[type-arg]
+    plan["organisation"]["people"].append(dict(plan["organisation"]["people"][0]))
+
+
+@pytest.mark.parametrize("change", [_unknown_methodology, _duplicate_person], ids=["unknown-methodology", "duplicate-person"])
+def test_a_scenario_is_refused_up_front(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    plan = yaml.safe_load((EXAMPLES / "scenarios" / "typical2023-year.yaml").read_text("utf-8"))
+    change(plan)
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), "utf-8")
+    line = cli("simulate", str(tmp_path / "s.yaml"), "--lang", "en").one_line_refusal(limit=5)
+    assert "typical2099" in line or "twice" in line
+
+
+def test_a_scenario_is_not_played_on_a_database_with_data(db: Engine) -> None:
+    organisation(db, "typical2023")
+    before = snapshot(db)
+    scenario = str(EXAMPLES / "scenarios" / "typical2023-year.yaml")
+    line = cli("simulate", scenario, "--database", url(db), "--lang", "en").one_line_refusal()
+    assert "not empty" in line
+    assert snapshot(db) == before
