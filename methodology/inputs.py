@@ -173,8 +173,9 @@ STRICT_SAFE = strict_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def parse_yaml(raw: str, loader: type = STRICT_SAFE) -> Any:
-    """YAML read with the size and depth limits; raises `yaml.YAMLError` (duplicate keys
-    included) or `InputLimit` for the caller to name in its own terms."""
+    """YAML read with the size and depth limits and its texts checked; raises
+    `yaml.YAMLError` (duplicate keys included) or `InputLimit` for the caller to name in its
+    own terms, `InvalidInput` for a text with a control character."""
     if len(raw) > MAX_BYTES:
         raise InputLimit(f"larger than {MAX_BYTES} characters")
     try:
@@ -187,7 +188,7 @@ def parse_yaml(raw: str, loader: type = STRICT_SAFE) -> Any:
         raise InputLimit(f"a value cannot be read: {error}") from None
     if _depth(parsed) > MAX_DEPTH:
         raise InputLimit(f"nested deeper than {MAX_DEPTH} levels")
-    return parsed
+    return clean(parsed, "", "YAML")  # names, labels, reasons: no control characters either
 
 
 class InputLimit(ValueError):
