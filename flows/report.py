@@ -14,6 +14,7 @@ from flows.inputs import ReportInput
 from flows.runs import database, run_name, today
 from notifications.compliance_report import write_all
 from notifications.enqueue import report_weekly
+from states.audit_chain import trail_status
 from states.compliance import compliance_rows
 
 
@@ -22,7 +23,8 @@ def build_report(request: ReportInput) -> dict[str, Any]:
     rows = compliance_rows(database(), day, request.lang, request.since)
     files = write_all(rows, Path(request.folder), request.lang, day)
     sent = report_weekly(database(), day)
-    return {"rows": len(rows), "overdue": sum(r.status == "overdue" for r in rows), "files": [str(f) for f in files], "notices": sent}
+    return {"rows": len(rows), "overdue": sum(r.status == "overdue" for r in rows), "files": [str(f) for f in files], "notices": sent,
+            "audit_trail": trail_status(database())}  # the report states whether the trail verified
 
 
 build_report_task = task(build_report, name="build-compliance-report")

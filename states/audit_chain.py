@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from models import Appraisal, AuditChain, AuditEvent, Cycle, StateBody
+from models.db import transaction
 
 OPERATOR: ContextVar[str | None] = ContextVar("bagalau_operator", default=None)
 _COLUMNS = (
@@ -101,6 +102,13 @@ def verify(session: Session) -> list[Finding]:
         if found is not None:
             findings.append(Finding(body.code, *found))
     return findings
+
+
+def trail_status(engine: Engine) -> dict[str, Any]:
+    """What the compliance report states about the trail: verified, or its first breaks."""
+    with transaction(engine) as session:
+        findings = verify(session)
+    return {"verified": not findings, "breaks": [vars(f) for f in findings]}
 
 
 def _first_break(events: list[Any], head: AuditChain | None) -> tuple[int, str] | None:

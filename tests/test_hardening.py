@@ -469,3 +469,14 @@ def test_a_scenario_is_not_played_on_a_database_with_data(db: Engine) -> None:
     line = cli("simulate", scenario, "--database", url(db), "--lang", "en").one_line_refusal()
     assert "not empty" in line
     assert snapshot(db) == before
+
+
+def test_the_compliance_report_states_that_the_trail_verified(db: Engine, tmp_path: Path) -> None:
+    kpi_appraisal(db)
+    env = {"BAGALAU_DATABASE_URL": url(db), "PREFECT_API_URL": None}
+    done = cli("report", "--folder", str(tmp_path), "--on", "2026-04-01", env=env)
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["audit_trail"] == {"verified": True, "breaks": []}
+    with db.begin() as connection:
+        connection.execute(sa.text("update audit_event set actor_role = 'hr' where id = (select min(id) from audit_event)"))
+    assert json.loads(cli("report", "--folder", str(tmp_path), "--on", "2026-04-01", env=env).out)["audit_trail"]["verified"] is False
