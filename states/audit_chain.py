@@ -112,22 +112,36 @@ def trail_status(engine: Engine) -> dict[str, Any]:
 
 
 def _first_break(events: list[Any], head: AuditChain | None) -> tuple[int, str] | None:
-    prev = ""
-    for found in events:
-        row, fields = found, found._asdict()
-        if row.hash is None:
-            return row.id, "inserted"  # never sealed: written around the product
-        purged_blank = row.data == {} and row.reason is None and row.purged_on is not None
-        digest = row.data_digest if purged_blank else data_digest(row.data, row.reason)
-        if row.prev_hash != prev:
-            # chained onto another predecessor: the one it names is gone, or it was slipped in
-            return row.id, "inserted" if event_hash(row.prev_hash or "", fields, digest) != row.hash else "deleted"
-        if event_hash(prev, fields, digest) != row.hash or digest != row.data_digest:
+    """Walk the chain from its start by each event's predecessor (not by id: two
+    transactions of one body may take ids in one order and seal in the other)."""
+    following: dict[str, list[Any]] = {}
+    for row in events:
+        if row.hash is not None:
+            following.setdefault(row.prev_hash or "", []).append(row)
+    prev, walked = "", set()
+    while following.get(prev):
+        row = following[prev][0]  # a second event on one predecessor is left over: inserted
+        if event_hash(prev, row._asdict(), _digest_of(row)) != row.hash or _digest_of(row) != row.data_digest:
             return row.id, "altered"
+        walked.add(row.id)
         prev = row.hash
+    hashes = {row.hash for row in events}
+    for row in events:  # in id order: the first left off the chain
+        if row.id in walked:
+            continue
+        if row.hash is None or row.prev_hash in hashes or row.prev_hash == "":
+            return row.id, "inserted"  # never sealed, or chained beside an event that is there
+        return row.id, "deleted"  # its predecessor is gone
     if head is not None and head.last_hash != prev:
         return head.last_event_id, "deleted"  # the head names an event no longer there
     return None
+
+
+def _digest_of(row: Any) -> str:
+    """The data's digest; an event whose data retention blanked keeps the sealed one."""
+    if row.data == {} and row.reason is None and row.purged_on is not None:
+        return row.data_digest
+    return data_digest(row.data, row.reason)
 
 
 def _unsealed() -> Any:

@@ -5,7 +5,8 @@
 Each input runs `bagalau` in a subprocess (so a traceback or a hang is what a person would
 get) against its own copy of a seeded SQLite database (an organisation imported, a KPI cycle
 open), and, for the inputs that reached PostgreSQL in the campaign, against a seeded schema
-there. It counts: inputs tried, clean errors (exit 2, one line, no traceback), tracebacks,
+there. It counts: inputs tried, clean errors (exit 2, one line, no traceback; for `org import`,
+its report of every problem with "Nothing loaded"), tracebacks,
 hangs (over 30 s), database changed, and anything else (accepted, or exit 1). Not a test
 module (pytest does not collect it): it takes a few minutes.
 """
@@ -13,6 +14,8 @@ module (pytest does not collect it): it takes a few minutes.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import hashlib
 import json
 import os
@@ -50,13 +53,14 @@ def kpis_with(**change: object) -> str:
 
 
 def servants_with(column: int, value: str, cut: int | None = None) -> bytes:
-    lines = (EXAMPLES / "org" / "servants.csv").read_text("utf-8").splitlines()
-    cells = lines[1].split(",")
+    rows = list(csv.reader(io.StringIO((EXAMPLES / "org" / "servants.csv").read_text("utf-8-sig"))))[:2]
     if cut is not None:
-        cells = cells[:cut]
+        rows[1] = rows[1][:cut]
     else:
-        cells[column] = json.dumps(value, ensure_ascii=False)  # quoted: a CSV cell may hold CR/LF
-    return (lines[0] + "\n" + ",".join(cells) + "\n").encode("utf-8")
+        rows[1][column] = value  # the csv module quotes it: a cell may hold CR/LF
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 def cases() -> list[Case]:
@@ -89,7 +93,8 @@ def cases() -> list[Case]:
         out.append(Case(f"show {appraisal[:12]} (PostgreSQL)", ["show", appraisal, "--as", "1001"], postgres=True))
     for period in ["0000-Q1", "9999-Q4", "2030-Q1", "1999-Q4", "2026-Q5"]:
         out.append(Case(f"cycle open {period}", ["cycle", "open", "vko-audit", "kpi", period, "--on", "2026-04-01"]))
-        out.append(Case(f"deadlines {period}", ["deadlines", "--methodology", "typical2023", "--kind", "kpi", "--period", period]))
+        if period != "2030-Q1":  # the deadlines of a future quarter are a fair question
+            out.append(Case(f"deadlines {period}", ["deadlines", "--methodology", "typical2023", "--kind", "kpi", "--period", period]))
     for period in ["9999", "0000", "10000"]:
         out.append(Case(f"deadlines {period}", ["deadlines", "--methodology", "typical2023", "--kind", "annual", "--period", period]))
     for day in ["9999-12-31", "0001-01-01", "2026-02-30"]:
@@ -178,6 +183,8 @@ def play(case: Case, template: Path, postgres: str | None) -> str:
             return "secret"
         if done.returncode == 2 and len(lines) == 1:
             return "clean"
+        if done.returncode == 2 and args[:2] == ["org", "import"] and "Nothing loaded" in done.stderr:
+            return "clean"  # the import's report: one table row per problem, by design
         return f"other (exit {done.returncode}: {done.stderr.strip()[:160]})"
 
 

@@ -52,3 +52,7 @@ def test_four_respondents_answering_at_once_all_count(db: Engine) -> None:
         pooled = pooled_answers(session, appraisal)
     assert len(answered) == 4
     assert all(len(values) == 4 * 3 for values in pooled.values())  # four respondents × three answers each
+    from states.audit_chain import verify
+
+    with transaction(db) as session:
+        assert verify(session) == []  # sealed in commit order, whatever order the ids took
