@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bagalau.cli.boundary import redact
+from methodology import inputs, loader
 from methodology.errors import BagalauError, InvalidInput
 from methodology.scoring.requests import from_validation
 from models import (
@@ -140,19 +142,36 @@ class Scenario(_Spec):
 
 def load(path: Path) -> Scenario:
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        raw = inputs.parse_yaml(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, inputs.InputLimit) as error:
         raise InvalidInput("file", field="SCENARIO", value=str(path), rule=SCENARIO_RULE, detail=error.__class__.__name__) from None
     try:
-        return Scenario.model_validate(raw)
+        scenario = Scenario.model_validate(raw)
     except ValidationError as error:
         raise from_validation(error, SCENARIO_RULE) from None
+    return _known_and_unique(scenario)
+
+
+def _known_and_unique(scenario: Scenario) -> Scenario:
+    """Refused before the run starts, not half-way through it on a fresh database."""
+    known = loader.available()
+    if scenario.methodology not in known:
+        raise InvalidInput("unknown", field="methodology", value=scenario.methodology, rule=SCENARIO_RULE, expected=", ".join(known))
+    seen: set[str] = set()
+    for index, person in enumerate(scenario.organisation.people):
+        if person.id in seen:
+            raise InvalidInput("duplicate_key", field=f"organisation.people[{index}].id", value=person.id, rule=SCENARIO_RULE)
+        seen.add(person.id)
+    return scenario
 
 
 def run(scenario: Scenario, database_url: str) -> dict[str, Any]:
     """Play the scenario on the (fresh) database at `database_url`; return its summary."""
     upgrade(database_url)
     engine = make_engine(database_url)
+    with transaction(engine) as session:  # a simulation on real data would mix the two
+        if session.exec(select(StateBody.id)).first() is not None:
+            raise InvalidInput("database_not_empty", field="--database", value=redact(database_url), rule=SCENARIO_RULE)
     people = _build(engine, scenario)
     refusals = []
     for index, step in enumerate(scenario.steps):

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Mapping
 
 from methodology.errors import InvalidInput
+from methodology.inputs import EARLIEST, LATEST
 from methodology.schema import (
     CalendarDays,
     Counted,
@@ -48,6 +49,9 @@ class Period:
                 expected=wanted,
             )
         year, quarter = match.groups()
+        if not EARLIEST.year <= int(year) <= LATEST.year:  # 0000 or 9999 would overflow a date
+            raise InvalidInput("range", field="period", value=text, rule="docs/cli.md", source=source,
+                               low=EARLIEST.year, high=LATEST.year)
         return cls(int(year), int(quarter) if quarter else None)
 
     @property

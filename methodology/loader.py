@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from methodology import inputs
 from methodology.errors import DefinitionError, Problem, validation_problems
 from methodology.schema import Methodology
 
@@ -25,11 +26,16 @@ SHIPPED = Path(str(resources.files("methodology").joinpath("definitions")))
 # libyaml's safe loader reads a definition ~10× faster than the pure-Python one, with the
 # same YAML 1.1 rules; the pure one is for the rare platform whose PyYAML lacks libyaml.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STRICT_LOADER = inputs.strict_loader(SAFE_LOADER)  # a key given twice is refused, not merged
 
 
 def search_path() -> list[Path]:
     extra = os.environ.get("BAGALAU_DEFINITIONS", "")
-    return [Path(p) for p in extra.split(os.pathsep) if p] + [SHIPPED]
+    folders = [Path(p) for p in extra.split(os.pathsep) if p]
+    for folder in folders:  # a mistyped folder would silently leave the shipped rules in force
+        if not folder.is_dir():
+            raise DefinitionError(str(folder), ["BAGALAU_DEFINITIONS names a folder that does not exist"])
+    return folders + [SHIPPED]
 
 
 def available() -> list[str]:
@@ -82,9 +88,11 @@ def _merged(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
     if str(path) in seen:
         raise DefinitionError(str(path), [Problem("", "v_extends_itself", {"chain": " -> ".join(seen)})])
     try:
-        raw = yaml.load(path.read_text("utf-8"), Loader=SAFE_LOADER)
-    except yaml.YAMLError as error:
+        raw = inputs.parse_yaml(path.read_text("utf-8"), STRICT_LOADER)
+    except (yaml.YAMLError, inputs.InputLimit) as error:
         raise DefinitionError(str(path), [Problem("", "v_not_yaml", {"detail": str(error)})]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionError(str(path), [Problem("", "v_unreadable", {"detail": type(error).__name__})]) from None
     if not isinstance(raw, dict):
         raise DefinitionError(str(path), [Problem("", "v_not_mapping")])
     parent = raw.pop("extends", None)

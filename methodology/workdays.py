@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from methodology import inputs
 from methodology.errors import DefinitionError, InvalidInput
 from methodology.i18n import Lang, Text
 
@@ -88,6 +89,16 @@ class CalendarTable(BaseModel):
     reviewed_years: list[int] = []
     days: list[CalendarEntry] = []
 
+    @model_validator(mode="after")
+    def _one_entry_per_day(self) -> CalendarTable:
+        # Two entries for one day would leave it to the file's order whether it is worked.
+        seen: dict[date, bool] = {}
+        for entry in self.days:
+            if seen.get(entry.date, entry.working) != entry.working:
+                raise ValueError(f"{entry.date.isoformat()} is given twice, once working and once not")
+            seen[entry.date] = entry.working
+        return self
+
 
 @dataclass(frozen=True)
 class DayStatus:
@@ -115,10 +126,13 @@ _DatesAsText.yaml_implicit_resolvers = {
 }
 
 
+_STRICT_DATES_AS_TEXT = inputs.strict_loader(_DatesAsText)
+
+
 def load_table(path: Path) -> CalendarTable:
     try:
-        return CalendarTable.model_validate(yaml.load(path.read_text("utf-8"), Loader=_DatesAsText) or {})
-    except (OSError, yaml.YAMLError) as error:
+        return CalendarTable.model_validate(inputs.parse_yaml(path.read_text("utf-8"), _STRICT_DATES_AS_TEXT) or {})
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, inputs.InputLimit) as error:
         raise DefinitionError(str(path), [str(error)]) from None
     except ValidationError as error:
         raise DefinitionError(

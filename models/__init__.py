@@ -4,7 +4,7 @@ Importing this package registers every table on `SQLModel.metadata`, which the
 migrations are generated from.
 """
 
-from models.appraisal import Appraisal, AuditEvent, Consequence, Cycle, Deadline
+from models.appraisal import AuditChain, AuditEvent, Appraisal, Consequence, Cycle, Deadline
 from models.meetings import (
     Appeal,
     Attendance,
@@ -23,7 +23,7 @@ from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Viol
 from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 
 __all__ = [
-    "Absence", "Appeal", "Appraisal", "Attendance", "AuditEvent", "BonusItem",
+    "Absence", "Appeal", "Appraisal", "Attendance", "AuditChain", "AuditEvent", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
     "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting", "Notice",
     "ParameterScore", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",

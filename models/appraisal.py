@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, Index, Numeric
+from sqlalchemy import JSON, Column, DateTime, Index, Numeric, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 SCORE = Numeric(14, 2)
@@ -81,6 +81,9 @@ class AuditEvent(SQLModel, table=True):
     """Every transition, who made it, when, from what to what, why, with what data."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_unsealed", "id", sqlite_where=text("hash IS NULL"), postgresql_where=text("hash IS NULL")),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
@@ -91,6 +94,27 @@ class AuditEvent(SQLModel, table=True):
     to_state: str = Field(max_length=40)
     reason: Optional[str] = None
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Who really acted: the operator at the command line or the person signed in on the web,
+    # beside actor_id, the person acted for.
+    operator: Optional[str] = Field(default=None, max_length=120)
+    # The tamper-evident chain of the body's trail (states/audit_chain.py): the hash of what
+    # the event says and of the body's previous event. `data_digest` keeps the data's hash
+    # when retention blanks the data itself.
+    data_digest: Optional[str] = Field(default=None, max_length=64)
+    prev_hash: Optional[str] = Field(default=None, max_length=64)
+    hash: Optional[str] = Field(default=None, max_length=64)
+
+
+class AuditChain(SQLModel, table=True):
+    """The head of each state body's audit chain: its last event and that event's hash.
+
+    Locking this row (FOR UPDATE on PostgreSQL; SQLite has one writer) serialises the
+    sealing of a body's events, and a deleted last event shows as a head pointing past it."""
+
+    __tablename__ = "audit_chain"
+    state_body_id: int = Field(foreign_key="state_body.id", primary_key=True)
+    last_event_id: int = 0
+    last_hash: str = Field(default="", max_length=64)
 
 
 class Consequence(SQLModel, table=True):

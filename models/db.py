@@ -70,7 +70,7 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")  # SQLite ignores foreign keys unless asked
     cursor.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer
-    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA busy_timeout = 60000")  # a second sweep waits for the first, up to a minute
     cursor.close()
 
 

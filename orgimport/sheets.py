@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from methodology import inputs
 from orgimport.columns import ABSENCE_COLUMNS, SERVANT_COLUMNS, Column
 from orgimport.report import Problem
 
@@ -111,11 +112,14 @@ def fill(sheet: Sheet, lines: list[list[str]]) -> None:
     check_header(sheet, header)
     known = {column.name for column in sheet.columns}
     for number, cells in enumerate(lines[1:], start=2):
-        cells = [cell.strip() for cell in cells]
+        cells = [cell.strip() for cell in cells] + [""] * (len(header) - len(cells))  # a short row: its missing cells are empty
         if not any(cells):
             continue
         row: dict[str, str | None] = {}
         for name, value in zip(header, cells):
+            if value and (char := inputs.control_char(value)) is not None:  # a line break in a name would reach an e-mail header
+                sheet.problem(number, name, value, "control_char", char=f"U+{ord(char):04X}")
+                value = ""
             if name in known:
                 row.setdefault(name, value or None)  # a column given twice: the first counts
             elif not name and value:

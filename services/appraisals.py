@@ -5,15 +5,16 @@ may do now, and its result only if they may read it (typical2023 п.16, п.21).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from methodology import loader
+from methodology import inputs, loader
 from methodology.errors import InvalidInput
 from methodology.i18n import Lang
-from models import Appraisal, Deadline, Servant
+from models import Appraisal, Cycle, Deadline, Servant
 from models.db import transaction
 from states import service
 from states.confidentiality import result_view
@@ -33,6 +34,19 @@ def person_on(engine: Engine, appraisal_id: int, personnel_no: str, *, appraisal
         if found is None:
             raise InvalidInput("not_found", field=person_field, value=personnel_no, rule="docs/lifecycle.md")
         return found
+
+
+def acting_day(engine: Engine, appraisal_id: int, day: date, *, today: date) -> date:
+    """The day of an action taken now: not after `today` (only `simulate` plays days ahead),
+    nor before the appraisal's cycle was opened."""
+    inputs.not_after(day, "--on", "docs/lifecycle.md", today=today)
+    with transaction(engine) as session:
+        appraisal = session.get(Appraisal, appraisal_id)
+        cycle = session.get(Cycle, appraisal.cycle_id) if appraisal else None
+        if cycle is not None and day < cycle.opened_on:
+            raise InvalidInput("range", field="--on", value=day.isoformat(), rule="docs/lifecycle.md",
+                               low=cycle.opened_on.isoformat(), high=today.isoformat())
+    return day
 
 
 def appraisal_view(engine: Engine, appraisal_id: int, reader_id: int, lang: Lang) -> dict[str, Any]:

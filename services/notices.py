@@ -18,6 +18,7 @@ from methodology.i18n import Lang
 from models import Notice, Servant
 from models.db import transaction
 from notifications.render import render_notice
+from states.notice_readers import check_reader
 
 STATUSES = ("pending", "sent", "dead")
 
@@ -38,10 +39,12 @@ def list_notices(
         return [_row(session, notice, lang) for notice in session.exec(query)]
 
 
-def show_notice(engine: Engine, notice_id: int, lang: Lang | None = None) -> dict[str, Any]:
-    """One notice rendered for its recipient: its row, subject and text."""
+def show_notice(engine: Engine, notice_id: int, lang: Lang | None = None, personnel_no: str | None = None) -> dict[str, Any]:
+    """One notice rendered for its recipient: its row, subject and text. A notice carrying a
+    result is shown only to its recipient or to whoever may read that result (`personnel_no`)."""
     with transaction(engine) as session:
         notice = _notice(session, notice_id)
+        check_reader(session, notice, personnel_no)
         rendered = render_notice(session, notice, lang)
         return {**_row(session, notice, lang), "text": rendered.text}
 

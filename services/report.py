@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from methodology.i18n import Lang
 from notifications.compliance_report import write_all
+from states.audit_chain import trail_status
 from states.compliance import compliance_rows
 from states.notices import report_weekly
 
@@ -20,4 +21,5 @@ def build_report(engine: Engine, on: date, at: datetime, lang: Lang, folder: Pat
     rows = compliance_rows(engine, on, lang, since)
     files = write_all(rows, folder, lang, on)
     sent = report_weekly(engine, on, at)
-    return {"rows": len(rows), "overdue": sum(r.status == "overdue" for r in rows), "files": [str(f) for f in files], "notices": sent}
+    return {"rows": len(rows), "overdue": sum(r.status == "overdue" for r in rows), "files": [str(f) for f in files], "notices": sent,
+            "audit_trail": trail_status(engine)}  # the report states whether the trail verified

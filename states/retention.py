@@ -57,12 +57,16 @@ class PurgeReport:
     reports: int = 0  # weekly reports to heads of HR
 
 
-def purge(engine: Engine, today: date, *, at: datetime) -> PurgeReport:
+def purge(engine: Engine, today: date, *, at: datetime, dry_run: bool = False) -> PurgeReport:
+    """Purge what is past retention on `today`; with `dry_run`, only say what would go."""
     report = PurgeReport()
     with transaction(engine) as session:
         for appraisal in _expired(session, today):
             if appraisal.legal_hold or _under_appeal(session, appraisal.id):  # type: ignore[arg-type]
                 report.kept_on_hold.append(appraisal.id)  # type: ignore[arg-type]
+                continue
+            if dry_run:
+                report.purged.append(appraisal.id)  # type: ignore[arg-type]
                 continue
             removed = _purge_one(session, appraisal.id)  # type: ignore[arg-type]
             session.execute(
@@ -76,7 +80,8 @@ def purge(engine: Engine, today: date, *, at: datetime) -> PurgeReport:
             ))
             report.purged.append(appraisal.id)  # type: ignore[arg-type]
             report.rows += sum(removed.values())
-        report.reports = _purge_reports(session, today)
+        if not dry_run:
+            report.reports = _purge_reports(session, today)
     return report
 
 

@@ -67,7 +67,10 @@ def act(
         if payload and not row.handler:
             raise InvalidInput("extra", field="data", value=sorted(payload), rule=f"docs/lifecycle.md#{action}")
         _check_window(session, definition, appraisal, row, on)
-        _claim(session, appraisal, expected_version)
+        if row.handler in TALLIES and expected_version is None:
+            row, role = _hold(session, definition, appraisal, actor, action)
+        else:
+            _claim(session, appraisal, expected_version)
         from_state = appraisal.state
         context = Context(session, definition, appraisal, actor, row, payload or {}, on, calendar)
         data: dict[str, Any] = {}
@@ -179,6 +182,19 @@ def _check_window(session: Session, definition: Methodology, appraisal: Appraisa
             raise _refused("too_late", "date", on.isoformat(), rule, definition, [], due=due.isoformat())
         if not late and on <= due:
             raise _refused("too_early", "date", on.isoformat(), rule, definition, [], due=due.isoformat())
+
+
+# Handlers that add to a tally and leave the appraisal as it is (a 360 answer, п.34): many
+# respondents answer at once, and none of them should be told the appraisal changed.
+TALLIES = frozenset({"survey_answer"})
+
+
+def _hold(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, action: str) -> tuple[TransitionDef, str]:
+    """Lock the appraisal's row instead of claiming its version: answers queue up behind each
+    other (and behind a closing of the survey), then the action is checked again on the
+    state as it is now, so a refusal tells the truth."""
+    session.refresh(appraisal, with_for_update=True)
+    return _row(session, definition, appraisal, actor, action)
 
 
 def _claim(session: Session, appraisal: Appraisal, expected: int | None) -> None:

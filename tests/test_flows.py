@@ -288,7 +288,8 @@ def test_the_compliance_report_lists_steps_overdue_and_done_late(product: Engine
     for lang, result in results.items():
         stem = folder / f"compliance-2026-04-20-{lang}"
         sent = 1 if lang == "kk" else 0  # the head of HR's notice: once for the day, whatever the files' language
-        assert result == {"rows": 7, "overdue": 6, "files": [str(stem.with_suffix(s)) for s in (".csv", ".xlsx", ".html")], "notices": sent}
+        assert result == {"rows": 7, "overdue": 6, "files": [str(stem.with_suffix(s)) for s in (".csv", ".xlsx", ".html")], "notices": sent,
+                          "audit_trail": {"verified": True, "breaks": []}}
         assert all(Path(f).is_file() for f in result["files"])
 
     # `since`: steps done late on or after that day; overdue ones whatever it is

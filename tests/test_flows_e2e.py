@@ -97,6 +97,7 @@ def test_each_flow_run_completes_with_its_work_done(runs: dict[str, Any], produc
         "rows": 16, "overdue": 16,
         "files": [str(folder / f"compliance-2026-04-20-en{suffix}") for suffix in (".csv", ".xlsx", ".html")],
         "notices": 2,  # each body's head of HR, delivered by the next sweep
+        "audit_trail": {"verified": True, "breaks": []},
     }
     assert all(Path(f).is_file() for f in runs["report"].result()["files"])
 

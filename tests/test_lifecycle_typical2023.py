@@ -416,7 +416,7 @@ def survey(org: Org, invited: dict[str, str] | None = None) -> int:
     ({"manager": "manager", "colleague1": "peer", "colleague2": "peer", "colleague3": "peer", "colleague4": "peer",
       "member": "peer", "official": "peer", "hr": "peer"}, "count", "respondents", 8),  # at most 7
     ({"manager": "manager", "official": "manager", "colleague1": "peer"}, "one_only", "respondents.role", "manager"),  # one direct manager
-    ({"servant": "peer", "colleague1": "peer", "colleague2": "peer"}, "not_member", "respondents[0].servant", "{servant}"),  # the self is added apart
+    ({"servant": "peer", "colleague1": "peer", "colleague2": "peer"}, "not_respondent", "respondents[0].servant", "{servant}"),  # the self is added apart
 ], ids=["two", "eight", "two-managers", "the-assessee"])
 def test_the_respondents_are_three_to_seven_with_one_manager(db: Engine, invited: dict[str, str], code: str, field_: str, value: Any) -> None:
     org = organisation(db, "typical2023")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from decimal import Decimal
@@ -32,12 +33,14 @@ def use_lang(value: str) -> Lang:
 
 
 def reader() -> Lang:
-    """The language `use_lang` last checked: what a shared helper says is told in it."""
-    return _current[0]
+    """The reader's language as far as it is known: the one `use_lang` last checked, else
+    BAGALAU_LANG (an error before any command read --lang is told in it too)."""
+    env = os.environ.get("BAGALAU_LANG", "")
+    return _current[0] if _current[0] != DEFAULT_LANG or env not in LANGS else env  # type: ignore[return-value]
 
 
 def fail(error: BagalauError) -> NoReturn:
-    print(error.render(_current[0]), file=sys.stderr)
+    print(" ".join(error.render(reader()).split()), file=sys.stderr)  # one line, whatever the message held
     sys.exit(2)
 
 

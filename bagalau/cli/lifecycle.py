@@ -8,7 +8,6 @@ the use cases (services/appraisals.py) and the lifecycle (states/), never the ta
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -19,12 +18,12 @@ import typer
 from bagalau import simulation
 from bagalau.cli.common import LangOption, print_json, use_lang
 from bagalau.cli.workdays import parse_date
-from methodology import loader
+from methodology import inputs, loader
 from methodology.errors import InvalidInput
 from methodology.labels import message
 from models.db import engine
 from models.migrate import upgrade
-from services.appraisals import appraisal_view, person_on
+from services.appraisals import acting_day, appraisal_view, person_on
 from services.cycles import appraisal_ids
 from states import machines, service
 from states.cycles import open_cycle
@@ -51,7 +50,7 @@ def cycle_open(
 ) -> None:
     """Create the appraisals of a period: who is appraised, exempt, deferred, and why."""
     use_lang(lang)
-    report = open_cycle(engine(), body, kind, period, on=_day(on))
+    report = open_cycle(engine(), body, kind, inputs.period_held(period, "PERIOD", "docs/lifecycle.md", on=_day(on)), on=_day(on))
     ids = appraisal_ids(engine(), report.cycle_id)  # `show` and `act` take the appraisal's id
     print_json({
         "cycle": report.cycle_id,
@@ -61,7 +60,7 @@ def cycle_open(
 
 
 def act(
-    appraisal: int = typer.Argument(..., help="Appraisal id."),
+    appraisal: int = typer.Argument(..., min=1, max=2**63 - 1, help="Appraisal id."),
     action: str = typer.Argument(..., help="The action, as `show` lists it."),
     person: str = typer.Option(..., "--as", help="Personnel number of who acts."),
     data: Optional[str] = typer.Option(None, "--data", help="The action's data: JSON text, @FILE, or - for stdin."),
@@ -72,12 +71,13 @@ def act(
     """Take an action on an appraisal; prints the new state as JSON."""
     use_lang(lang)
     actor = person_on(engine(), appraisal, person)
-    outcome = service.act(engine(), appraisal, actor, action, _payload(data), on=_day(on), expected_version=version)
+    day = acting_day(engine(), appraisal, _day(on), today=date.today())
+    outcome = service.act(engine(), appraisal, actor, action, _payload(data), on=day, expected_version=version)
     print_json({"appraisal": appraisal, "action": action, "from": outcome.from_state, "to": outcome.to_state, "version": outcome.version})
 
 
 def show(
-    appraisal: int = typer.Argument(..., help="Appraisal id."),
+    appraisal: int = typer.Argument(..., min=1, max=2**63 - 1, help="Appraisal id."),
     person: str = typer.Option(..., "--as", help="Personnel number of who is looking."),
     lang: str = LangOption,
 ) -> None:
@@ -128,10 +128,7 @@ def _payload(data: str | None) -> dict[str, Any]:
 
 
 def _parse_inline(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput("json", field="--data", value=text, rule="docs/lifecycle.md", line=error.lineno, column=error.colno) from None
+    return inputs.parse_json(text, "--data", "docs/lifecycle.md")
 
 
 def simulate(

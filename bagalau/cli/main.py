@@ -7,15 +7,20 @@ own checks and for the command line's (a missing argument, an unknown option).
 
 from __future__ import annotations
 
+import getpass
 import sys
 from importlib import metadata
+from typing import Optional
 
 import typer
 from typer.exceptions import TyperException
 
-from bagalau.cli import bulk, deadlines, definitions, demo, documents, lifecycle, listing, notices, orchestration, org, score, workdays
-from bagalau.cli.common import fail
+from bagalau import settings
+from bagalau.cli import audit, boundary, bulk, deadlines, definitions, demo, documents, lifecycle, listing, notices, orchestration, org, score, workdays
+from bagalau.cli.common import fail, reader
+from methodology import inputs
 from methodology.errors import BagalauError
+from states import audit_chain
 
 app = typer.Typer(
     name="bagalau",
@@ -59,10 +64,30 @@ app.add_typer(notices.app, name="notices")
 app.add_typer(listing.appraisals_app, name="appraisals")
 app.add_typer(listing.cycles_app, name="cycles")
 app.add_typer(listing.people_app, name="people")
+app.add_typer(audit.app, name="audit")
+app.add_typer(audit.hold_app, name="hold")
+
+
+@app.callback()
+def _operator(
+    operator: Optional[str] = typer.Option(
+        None, "--operator", envvar="BAGALAU_OPERATOR",
+        help="Who is at the keyboard, recorded in the audit trail beside the person acted for (default: the OS user).",
+    ),
+) -> None:
+    audit_chain.OPERATOR.set(inputs.text(operator, "--operator", "docs/cli.md") if operator else _os_user())
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return "unknown"
 
 
 def main() -> None:
     try:
+        settings.check()  # every setting, before any command reads or writes anything
         code = app(standalone_mode=False)  # without standalone mode typer returns an Exit's code
         if isinstance(code, int) and code:
             sys.exit(code)
@@ -79,3 +104,5 @@ def main() -> None:
             where = f" ({context.command_path})" if context else ""
             print(f"bagalau: {message}{where}", file=sys.stderr)
         sys.exit(getattr(error, "exit_code", 2))
+    except Exception as error:  # the one boundary: one line for the rest, never a traceback
+        boundary.report(error, reader())

@@ -39,10 +39,11 @@ def list_notices(
 def show(
     notice_id: int = typer.Argument(..., metavar="ID", help="Notice id, as `list` prints it."),
     lang: Optional[str] = LangChoice,
+    person: Optional[str] = typer.Option(None, "--as", help="Personnel number of who reads it; needed for a notice carrying a result."),
 ) -> None:
     """One notice rendered: subject and text."""
     reader = use_lang(lang) if lang else None
-    print_json(notices.show_notice(engine(), notice_id, reader))
+    print_json(notices.show_notice(engine(), notice_id, reader, person))
 
 
 @app.command("resend")

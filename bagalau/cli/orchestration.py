@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -19,6 +20,7 @@ import typer
 
 from bagalau.cli.common import LangOption, print_json, reader, use_lang
 from bagalau.cli.workdays import day_or_today, moment_or_now, parse_date, parse_moment
+from methodology import inputs
 from methodology.errors import InvalidInput
 from methodology.labels import message
 from methodology.schema import Granularity
@@ -90,10 +92,19 @@ def open_cycles(
     _once(names[granularity], flow_run, lambda: open_due_cycles(engine(), day_or_today(on), period, kinds))
 
 
-def purge(on: Optional[str] = typer.Option(None, "--on", help="The day (default: today)."), lang: str = LangOption) -> None:
+def purge(
+    on: Optional[str] = typer.Option(None, "--on", help="The day (default: today); never after today."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be purged; change nothing."),
+    lang: str = LangOption,
+) -> None:
     """Purge what is past retention, once."""
     use_lang(lang)
     from services.retention import purge_expired
+
+    if on:  # a day ahead would purge results not yet past retention, irreversibly
+        inputs.not_after(parse_date(on, "--on"), "--on", "docs/production.md#retention", today=date.today())
+    if dry_run:
+        return print_json(purge_expired(engine(), day_or_today(on), moment_or_now(None), dry_run=True))
 
     def flow_run() -> Any:
         from flows.inputs import PurgeInput
@@ -132,6 +143,6 @@ def _once(name: str, flow_run: Callable[[], Any], work: Callable[[], Any]) -> No
     if os.environ.get("PREFECT_API_URL"):
         result = flow_run()
     else:
+        result = work()  # said after the work: a failure is then its one line alone
         print(message("cli_no_prefect", reader(), flow=name), file=sys.stderr)
-        result = work()
     print_json(result)

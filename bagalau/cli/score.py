@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from bagalau.cli.common import LangOption, print_json, use_lang
+from methodology import inputs
 from methodology.errors import InvalidInput
 from methodology.i18n import Lang
 from methodology.scoring import Result, score_request
@@ -39,15 +38,7 @@ def read_json(file: str) -> Any:
         raise InvalidInput("file_encoding", field="FILE", value=file, rule=CONTRACT) from None
     except OSError as error:
         raise InvalidInput("file", field="FILE", value=file, rule=CONTRACT, detail=error.strerror or "") from None
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        raise InvalidInput("json", field="FILE", value=file, rule=CONTRACT, line=error.lineno, column=error.colno) from None
-
-
-def _refuse_constant(name: str) -> None:
-    # NaN and Infinity are not JSON numbers, though Python's parser accepts them.
-    raise InvalidInput("type_number", field="FILE", value=name, rule=CONTRACT)
+    return inputs.parse_json(text, "FILE", CONTRACT)
 
 
 def result_json(result: Result, lang: Lang) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from bagalau.cli.common import LangOption, print_json, use_lang
+from methodology import inputs
 from methodology.errors import InvalidInput
 from methodology.labels import message
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
@@ -25,9 +26,10 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def parse_date(text: str, field: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(_wrong_day(text), field=field, value=text, rule="ISO 8601") from None
+    return inputs.day_in_range(day, field, "ISO 8601")
 
 
 def _wrong_day(text: str) -> str:
@@ -43,6 +45,7 @@ def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(_wrong_day(text), field=field, value=text, rule="ISO 8601") from None
+    inputs.day_in_range(moment.date(), field, "ISO 8601")
     return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
 
 

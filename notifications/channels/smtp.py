@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate
+from email.headerregistry import Address
+from email.utils import formatdate
 from typing import Literal, Mapping
 
 from notifications.channels import ChannelError, Outgoing
@@ -57,7 +59,10 @@ class EmailChannel:
         return bool(outgoing.email)
 
     def send(self, outgoing: Outgoing) -> None:
-        message = compose(outgoing, self.settings.sender)
+        try:  # a message that cannot be composed is this notice's failed attempt, not the batch's
+            message = compose(outgoing, self.settings.sender)
+        except (ValueError, TypeError, LookupError) as error:
+            raise ChannelError(f"cannot compose: {type(error).__name__}: {error}") from error
         try:
             with self._connect() as smtp:
                 if self.settings.user:
@@ -81,14 +86,27 @@ def compose(outgoing: Outgoing, sender: str) -> EmailMessage:
     message.set_content(outgoing.rendered.text)  # first: setting the content clears Content-* headers
     message.add_alternative(outgoing.rendered.html, subtype="html")
     message["From"] = sender
-    message["To"] = formataddr((outgoing.name, outgoing.email or ""))
-    message["Subject"] = outgoing.rendered.subject
+    message["To"] = recipient(outgoing.name, outgoing.email or "")
+    message["Subject"] = one_line(outgoing.rendered.subject)
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id(outgoing.key, sender)
     message["Content-Language"] = outgoing.lang
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
     message["X-Bagalau-Notice"] = outgoing.key
     return message
+
+
+def one_line(text: str) -> str:
+    """A header value as one line: control characters (a CR/LF would start a new header)
+    become spaces, whatever the name or subject was imported or rendered with."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
+
+
+def recipient(name: str, email: str) -> str:
+    """The To header, built by the e-mail library's own types: the display name is quoted
+    and encoded by it (never spliced as text), the address parsed into its parts."""
+    local, _, domain = email.rpartition("@")
+    return str(Address(display_name=one_line(name), username=local, domain=domain))
 
 
 def message_id(key: str, sender: str) -> str:

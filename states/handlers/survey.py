@@ -23,7 +23,7 @@ from states.survey import pooled_answers
 
 
 class Invitee(Payload):
-    servant: int
+    servant: int | str  # the personnel number, as HR knows the person; an internal id still works
     role: Literal["manager", "subordinate", "peer"]
 
 
@@ -41,14 +41,23 @@ def survey_invite(ctx: Context) -> dict[str, Any]:
     assert assessee is not None
     seen: set[int] = set()
     for index, person in enumerate(people):
-        other = ctx.session.get(Servant, person.servant)
-        if other is None or other.state_body_id != assessee.state_body_id or person.servant == assessee.id or person.servant in seen:
-            raise ctx.fail("not_member", f"respondents[{index}].servant", person.servant, rules.respondents_paragraph)
-        seen.add(person.servant)
-        ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=person.servant, role=person.role))
+        other = respondent(ctx, assessee, person.servant)
+        if other is None or other.id == assessee.id or other.id in seen or (other.dismissed_on is not None and other.dismissed_on <= ctx.on):
+            raise ctx.fail("not_respondent", f"respondents[{index}].servant", person.servant, rules.respondents_paragraph)
+        seen.add(other.id)  # type: ignore[arg-type]
+        ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=other.id, role=person.role))
     ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=assessee.id, role="self"))
     _open_tally(ctx)
     return {"respondents": len(people)}
+
+
+def respondent(ctx: Context, assessee: Servant, named: int | str) -> Servant | None:
+    """The servant of the assessee's body named by personnel number (text) or id (number)."""
+    if isinstance(named, str):
+        query = select(Servant).where(Servant.state_body_id == assessee.state_body_id, Servant.personnel_no == named)
+        return ctx.session.exec(query).first()
+    other = ctx.session.get(Servant, named)
+    return other if other is not None and other.state_body_id == assessee.state_body_id else None
 
 
 def _open_tally(ctx: Context) -> None:

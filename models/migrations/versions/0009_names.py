@@ -4,7 +4,7 @@ The forms print "surname, name, patronymic" in that order (typical2023 annexes);
 as one text cannot be turned round reliably, so the import now carries the three parts.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-02 04:10:00.000000
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0009'
-down_revision: Union[str, None] = '0006'
+down_revision: Union[str, None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
