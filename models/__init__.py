@@ -4,7 +4,7 @@ Importing this package registers every table on `SQLModel.metadata`, which the
 migrations are generated from.
 """
 
-from models.appraisal import AuditChain, AuditEvent, Appraisal, Consequence, Cycle, Deadline
+from models.appraisal import Appraisal, AuditChain, AuditEvent, Consequence, Cycle, Deadline
 from models.meetings import (
     Appeal,
     Attendance,

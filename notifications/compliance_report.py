@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import csv
 from dataclasses import fields
-from operator import attrgetter
 from datetime import date
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterator
 

@@ -13,8 +13,8 @@ import smtplib
 import ssl
 import unicodedata
 from dataclasses import dataclass
-from email.message import EmailMessage
 from email.headerregistry import Address
+from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Literal, Mapping
 
