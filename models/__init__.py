@@ -17,15 +17,16 @@ from models.meetings import (
     Meeting,
     Vote,
 )
+from models.identity import Account, SignInFailure, WebSession
 from models.outbox import Notice
 from models.organisation import Absence, Position, Servant, StateBody, Unit
 from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Violation
 from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 
 __all__ = [
-    "Absence", "Appeal", "Appraisal", "Attendance", "AuditEvent", "BonusItem",
+    "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditEvent", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
     "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting", "Notice",
     "ParameterScore", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",
-    "SurveyInvitation", "SurveyTally", "Unit", "Violation", "Vote",
+    "SignInFailure", "SurveyInvitation", "SurveyTally", "Unit", "Violation", "Vote", "WebSession",
 ]

@@ -9,7 +9,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from methodology import loader
-from models import Appraisal, CalibrationParticipant, CalibrationSession, Servant
+from models import Appraisal, AuditEvent, CalibrationParticipant, CalibrationSession, Servant
+from states import machines
 from states.roles import roles_of
 
 HIDDEN = "hidden"
@@ -24,6 +25,27 @@ def may_read_result(session: Session, person: Servant, appraisal: Appraisal) -> 
     if _calibrates(session, person, appraisal):
         roles.add("calibration")
     return bool(readers & roles)
+
+
+def may_see(session: Session, person: Servant, appraisal: Appraisal) -> bool:
+    """Who may see an appraisal at all (typical2023 п.16, п.21): the servant, the assessor,
+    the body's HR and head of HR, the calibration participants, and the commission or the
+    appointing official while the workflow gives them a step on it or once they took one.
+    A 360 respondent sees only their questionnaire, never the appraisal."""
+    roles = roles_of(session, person, appraisal)
+    if roles & {"servant", "direct_manager", "hr"} or _calibrates(session, person, appraisal):
+        return True
+    if person.is_head_of_hr and _same_body(session, person, appraisal):
+        return True
+    return bool(roles & {"commission", "appointing_official"}) and _before_them(session, appraisal, roles)
+
+
+def _before_them(session: Session, appraisal: Appraisal, roles: set[str]) -> bool:
+    rows = machines.transitions_from(appraisal.methodology, appraisal.kind, appraisal.state)  # type: ignore[arg-type]
+    if any(roles & set(row.roles) for row in rows):
+        return True
+    query = select(AuditEvent.id).where(AuditEvent.appraisal_id == appraisal.id, AuditEvent.actor_role.in_(sorted(roles)))  # type: ignore[attr-defined]
+    return session.exec(query).first() is not None
 
 
 def result_view(session: Session, person: Servant, appraisal: Appraisal) -> dict[str, Any]:

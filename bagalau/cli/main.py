@@ -13,6 +13,7 @@ import typer
 from typer.exceptions import TyperException
 
 from bagalau.cli import deadlines, demo, documents, lifecycle, methodology, notices, orchestration, org, score, workdays
+from bagalau.cli import users, web
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -37,12 +38,14 @@ app.command("open-cycles")(orchestration.open_cycles)
 app.command("purge")(orchestration.purge)
 app.command("report")(orchestration.report)
 app.command("document")(documents.document)
+app.command("web")(web.web)
 app.add_typer(workdays.app, name="workdays")
 app.add_typer(lifecycle.db_app, name="db")
 app.add_typer(lifecycle.cycle_app, name="cycle")
 app.add_typer(org.app, name="org")
 app.add_typer(methodology.app, name="methodology")
 app.add_typer(notices.app, name="notices")
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:
