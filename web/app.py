@@ -95,7 +95,7 @@ async def _http_error(request: Request, error: HTTPException) -> Response:
     if error.status_code == 401:
         return Response(status_code=303, headers={"Location": "/sign-in"})
     title, text = ("not_found", "not_found_text") if error.status_code in (404, 405) else ("error", "error_text")
-    return HTMLResponse(page("error.html.j2", lang, me=signed(request), title=word(title, lang), text=word(text, lang)), error.status_code)
+    return HTMLResponse(page("error.html.j2", lang, title=word(title, lang), text=word(text, lang), **_chrome(request)), error.status_code)
 
 
 async def _invalid_request(request: Request, error: RequestValidationError) -> Response:
@@ -109,7 +109,7 @@ async def _refused(request: Request, error: BagalauError) -> Response:
     lang = lang_of(request)
     if is_api(request):
         return JSONResponse(body_of(error, lang), status_of(error))
-    return HTMLResponse(page("error.html.j2", lang, me=signed(request), title=word("refused", lang), text=error.render(lang)), status_of(error))
+    return HTMLResponse(page("error.html.j2", lang, title=word("refused", lang), text=error.render(lang), **_chrome(request)), status_of(error))
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
@@ -118,6 +118,12 @@ async def _unexpected(request: Request, error: Exception) -> Response:
     if is_api(request):
         return JSONResponse({"message": word("error_text", lang)}, 500)
     return HTMLResponse(page("error.html.j2", lang, title=word("error", lang), text=word("error_text", lang)), 500)
+
+
+def _chrome(request: Request) -> dict[str, object]:
+    """What the header of an error page shows: who is signed in, the language switch."""
+    who = signed(request)
+    return {"me": who.person, "csrf": who.csrf, "path": "/work"} if who else {}
 
 
 def _message(status: int, lang: Lang) -> str:
