@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -139,7 +140,7 @@ def _plan_scores(form: ActionForm, session: Session, appraisal: Appraisal, lang:
 def _kpis(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
     rows = tuple(Row(None, (
         Input("text", word("indicator", lang)), Input("unit", word("unit_of", lang)), Input("planned", word("planned", lang), "number"),
-        Input("direction", word("direction", lang), "select", _choices(lang, "increase", "decrease")),
+        Input("direction", word("direction", lang), "select", (("", "—"), *_choices(lang, "increase", "decrease"))),
     ), f"kpis[{i}]") for i in range(5))
     form.groups.append(Group("kpis", word("kpis", lang), rows))
 
@@ -247,7 +248,7 @@ def _typed(spec: Input, value: Any) -> Any:
         return value in ("on", "true", "1", True)
     if spec.type in ("number", "select", "int") and isinstance(value, str) and _NUMBER.match(value):
         text = value.replace(",", ".")
-        return int(text) if "." not in text else text
+        return int(text) if "." not in text else Decimal(text)
     return value
 
 

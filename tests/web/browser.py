@@ -15,6 +15,8 @@ from typing import Any, Iterator
 import pytest
 import uvicorn
 
+from tests.web.conftest import password
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -65,3 +67,18 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(browser: Any, base: str, name: str) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{base}/sign-in")
+    page.fill("#login", name)
+    page.fill("#password", password(name))
+    page.click("button.primary")
+    assert page.url.endswith("/work"), page.url
+    return page
+
+
+def open_task(page: Any, appraisal_id: int) -> None:
+    page.click(f'.task a[href="/appraisals/{appraisal_id}"]')
+    assert page.url.endswith(f"/appraisals/{appraisal_id}")

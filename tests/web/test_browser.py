@@ -20,8 +20,8 @@ from models.db import transaction
 from models.migrate import upgrade
 from states.cycles import open_cycle
 from tests.factories import Org, organisation
-from tests.web.browser import chromium, require_browser, served
-from tests.web.conftest import DAY, accounts, password
+from tests.web.browser import chromium, open_task, require_browser, served, sign_in
+from tests.web.conftest import DAY, accounts
 from web.app import create_app
 from web.settings import Settings
 
@@ -42,21 +42,6 @@ def quarter(tmp_path: Path) -> Org:
 def site(quarter: Org) -> Iterator[tuple[str, Any]]:
     with served(create_app(quarter.engine, Settings(today=DAY))) as base, chromium() as browser:
         yield base, browser
-
-
-def sign_in(browser: Any, base: str, name: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{base}/sign-in")
-    page.fill("#login", name)
-    page.fill("#password", password(name))
-    page.click("button.primary")
-    assert page.url.endswith("/work"), page.url
-    return page
-
-
-def open_task(page: Any, appraisal_id: int) -> None:
-    page.click(f'.task a[href="/appraisals/{appraisal_id}"]')
-    assert page.url.endswith(f"/appraisals/{appraisal_id}")
 
 
 def test_a_whole_mne2017_quarter_through_the_pages(site: tuple[str, Any], quarter: Org) -> None:
