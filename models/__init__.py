@@ -17,7 +17,7 @@ from models.meetings import (
     Meeting,
     Vote,
 )
-from models.identity import Account, SignInFailure, WebSession
+from models.identity import Account, Invitation, SignInFailure, WebSession
 from models.outbox import Notice
 from models.organisation import Absence, Position, Servant, StateBody, Unit
 from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Violation
@@ -26,7 +26,7 @@ from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 __all__ = [
     "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditEvent", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
-    "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting", "Notice",
+    "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Invitation", "Meeting", "Notice",
     "ParameterScore", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",
     "SignInFailure", "SurveyInvitation", "SurveyTally", "Unit", "Violation", "Vote", "WebSession",
 ]

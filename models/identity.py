@@ -1,5 +1,5 @@
-"""Who signs in to the web console: local accounts, their server-side sessions, and the
-failed sign-ins the throttle counts.
+"""Who signs in to the web console: local accounts, their one-time invitations, their
+server-side sessions, and the failed sign-ins the throttle counts.
 
 A session is a row, so signing out or HR's revoke ends it at once; the cookie carries
 only a random token whose SHA-256 is stored, never the token itself. Failed sign-ins are
@@ -38,6 +38,20 @@ class WebSession(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     last_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     ended_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time link to set one's password: only the token's SHA-256 is kept, it expires,
+    and it is spent by its first use."""
+
+    __tablename__ = "invitation"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    servant_id: int = Field(foreign_key="servant.id", index=True)
+    created_by: Optional[int] = Field(default=None, foreign_key="servant.id")
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    used_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 class SignInFailure(SQLModel, table=True):

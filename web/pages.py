@@ -26,7 +26,7 @@ from states import service
 from web import acting, forms, views
 from web.api import set_cookie, sign_in
 from web.app import LANG_COOKIE, console, lang_of, secure, signed
-from web.identity import sessions
+from web.identity import invitations, sessions
 from web.identity.sessions import COOKIE, Signed
 from web.labels import word
 from web.refusals import body_of, status_of
@@ -219,3 +219,42 @@ def document(appraisal_id: int, name: str, fmt: str, request: Request) -> Respon
 
 
 
+
+
+@router.get("/invitation/{token}", response_class=HTMLResponse)
+def invitation(token: str, request: Request) -> Response:
+    return _invitation(request, token, None, 200)
+
+
+@router.post("/invitation/{token}")
+async def invitation_post(token: str, request: Request) -> Response:
+    """Set one's password from an invitation; the link is spent by its first use."""
+    lang = lang_of(request)
+    try:
+        fields, _ = await _posted(request, None)
+        if fields.get("password", "") != fields.get("again", ""):
+            raise InvalidInput("password_mismatch", field="again", value="…", rule="docs/api.md#accounts")
+        with transaction(console(request).engine) as session:
+            invitations.redeem(session, token, fields.get("password", ""), datetime.now(timezone.utc))
+    except InvalidInput as error:
+        return _invitation(request, token, error.render(lang), status_of(error))
+    return _invitation(request, token, None, 200, done=True)
+
+
+def _invitation(request: Request, token: str, error: str | None, status: int, done: bool = False) -> Response:
+    lang = lang_of(request)
+    name = login = None
+    with transaction(console(request).engine) as session:
+        row = invitations.pending(session, token, datetime.now(timezone.utc))
+        servant = session.get(Servant, row.servant_id) if row else None
+        if servant is not None:
+            name, login = servant.full_name, servant.personnel_no
+    if name is None and not done and error is None:
+        from methodology.errors import catalog
+
+        error, status = catalog()["invitation_spent"][lang], 404
+    csrf = request.cookies.get(PRE_CSRF) or secrets.token_urlsafe(32)
+    response = HTMLResponse(page("invitation.html.j2", lang, csrf=csrf, error=error, invited=name, login=login, done=done,
+                                 path=f"/invitation/{token}"), status)
+    response.set_cookie(PRE_CSRF, csrf, httponly=True, samesite="lax", secure=secure(request), path="/")
+    return response

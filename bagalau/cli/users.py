@@ -4,6 +4,7 @@ input (never an argument, which the shell would keep in its history and `ps` wou
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 import typer
@@ -14,6 +15,7 @@ from methodology.errors import InvalidInput
 from models import Account, Servant, StateBody
 from models.db import engine, transaction
 from models.migrate import upgrade
+from web.identity import invitations
 from web.identity.passwords import RULE, end_all, set_password
 
 app = typer.Typer(help="Accounts of the web console.", no_args_is_help=True)
@@ -49,6 +51,22 @@ def revoke(
         account = session.exec(select(Account).where(Account.servant_id == servant.id)).first()
         ended = end_all(session, account.id) if account else 0  # type: ignore[arg-type]
     print(f"ended {ended}")
+
+
+@app.command("invite")
+def invite(
+    personnel_no: str = typer.Argument(..., help="Personnel number (the login)."),
+    body: Optional[str] = BodyOption,
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", envvar="BAGALAU_WEB_URL", help="Where the console is served."),
+    days: int = typer.Option(7, "--days", help="Days the link stays valid."),
+    lang: str = LangOption,
+) -> None:
+    """Print a one-time link with which the servant sets their own password."""
+    use_lang(lang)
+    upgrade()
+    with transaction(engine()) as session:
+        token = invitations.issue(session, _servant(session, personnel_no, body), datetime.now(timezone.utc), ttl=timedelta(days=days))
+    print(f"{base_url.rstrip('/')}/invitation/{token}")
 
 
 def _servant(session, personnel_no: str, body: str | None) -> Servant:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""identity: accounts, server-side sessions and failed sign-ins of the web console
+"""identity: accounts, invitations, server-side sessions and failed sign-ins of the web console
 
 Revision ID: 0007
 Revises: 0006
@@ -46,6 +46,21 @@ def upgrade() -> None:
     )
     op.create_index('ix_web_session_account_id', 'web_session', ['account_id'], unique=False)
     op.create_table(
+        'invitation',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('servant_id', sa.Integer(), nullable=False),
+        sa.Column('created_by', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['servant_id'], ['servant.id']),
+        sa.ForeignKeyConstraint(['created_by'], ['servant.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('token_hash'),
+    )
+    op.create_index('ix_invitation_servant_id', 'invitation', ['servant_id'], unique=False)
+    op.create_table(
         'sign_in_failure',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('key', sa.String(length=120), nullable=False),
@@ -58,6 +73,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_sign_in_failure_key_at', table_name='sign_in_failure')
     op.drop_table('sign_in_failure')
+    op.drop_index('ix_invitation_servant_id', table_name='invitation')
+    op.drop_table('invitation')
     op.drop_index('ix_web_session_account_id', table_name='web_session')
     op.drop_table('web_session')
     op.drop_table('account')
