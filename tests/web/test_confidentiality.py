@@ -4,17 +4,17 @@ present or absent. A 404 is the same as for an id that does not exist: no hint."
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from models import Account, Servant
+from models import Servant
 from models.db import transaction
 from states.cycles import open_cycle
 from states.service import act
 from tests.factories import LONG_AGO, organisation
-from tests.web.conftest import DAY, _hash, accounts, signed_in
+from tests.web.conftest import DAY, accounts, signed_in
 from web.app import create_app
 from web.settings import Settings
 
