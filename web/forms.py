@@ -199,8 +199,7 @@ _MAKERS = {
 
 
 def _indicators_of(session: Session, appraisal: Appraisal) -> list[Indicator]:
-    """The indicators the action is about: the appraisal's own, else (the annual plan
-    score of mne2017) those of the servant's plan of the year."""
+    """The appraisal's indicators (a plan's, a KPI sheet's), in their order."""
     return sorted(session.exec(select(Indicator).where(Indicator.appraisal_id == appraisal.id)).all(), key=lambda i: i.position)
 
 

@@ -28,6 +28,15 @@ def test_login_sets_an_httponly_lax_session_cookie_and_a_wrong_password_is_401(c
     assert "secure" not in cookie  # served over plain http in the test: Secure only over https (auto)
 
 
+def test_the_cookie_is_secure_when_the_setting_says_so(org: Org) -> None:
+    from web.app import create_app
+    from web.settings import Settings
+
+    client = TestClient(create_app(org.engine, Settings(secure_cookies="1")))
+    answer = client.post("/api/v1/login", json={"login": "servant", "password": password("servant")})
+    assert "secure" in answer.headers["set-cookie"].lower()
+
+
 @pytest.mark.parametrize("method, path", [
     ("get", "/api/v1/me"), ("get", "/api/v1/me/tasks"), ("get", "/api/v1/me/appraisals"),
     ("get", "/api/v1/appraisals/1"), ("post", "/api/v1/appraisals/1/actions/submit"), ("post", "/api/v1/logout"),
