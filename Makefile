@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lock clean lint
+.PHONY: demo test bench lock clean lint web
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The web console on a demo database, at its simulated day; prints the sign-ins.
+web: $(STAMP)
+	$(BIN)/bagalau web --demo
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

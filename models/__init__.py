@@ -5,6 +5,7 @@ migrations are generated from.
 """
 
 from models.appraisal import Appraisal, AuditChain, AuditEvent, Consequence, Cycle, Deadline
+from models.identity import Account, Invitation, SignInFailure, WebSession
 from models.meetings import (
     Appeal,
     Attendance,
@@ -23,9 +24,9 @@ from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Viol
 from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 
 __all__ = [
-    "Absence", "Appeal", "Appraisal", "Attendance", "AuditChain", "AuditEvent", "BonusItem",
+    "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditChain", "AuditEvent", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
-    "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting", "Notice",
+    "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Invitation", "Meeting", "Notice",
     "ParameterScore", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",
-    "SurveyInvitation", "SurveyTally", "Unit", "Violation", "Vote",
+    "SignInFailure", "SurveyInvitation", "SurveyTally", "Unit", "Violation", "Vote", "WebSession",
 ]

@@ -16,7 +16,24 @@ import typer
 from typer.exceptions import TyperException
 
 from bagalau import settings
-from bagalau.cli import audit, boundary, bulk, deadlines, definitions, demo, documents, lifecycle, listing, notices, orchestration, org, score, workdays
+from bagalau.cli import (
+    audit,
+    boundary,
+    bulk,
+    deadlines,
+    definitions,
+    demo,
+    documents,
+    lifecycle,
+    listing,
+    notices,
+    orchestration,
+    org,
+    score,
+    users,
+    web,
+    workdays,
+)
 from bagalau.cli.common import fail, reader
 from methodology import inputs
 from methodology.errors import BagalauError
@@ -55,12 +72,14 @@ app.command("purge")(orchestration.purge)
 app.command("report")(orchestration.report)
 app.command("document")(documents.document)
 app.command("forms")(bulk.forms)
+app.command("web")(web.web)
 app.add_typer(workdays.app, name="workdays")
 app.add_typer(lifecycle.db_app, name="db")
 app.add_typer(lifecycle.cycle_app, name="cycle")
 app.add_typer(org.app, name="org")
 app.add_typer(definitions.app, name="methodology")
 app.add_typer(notices.app, name="notices")
+app.add_typer(users.app, name="users")
 app.add_typer(listing.appraisals_app, name="appraisals")
 app.add_typer(listing.cycles_app, name="cycles")
 app.add_typer(listing.people_app, name="people")

@@ -1,0 +1,82 @@
+"""`bagalau users`: the web console's local accounts. A password is read from standard
+input (never an argument, which the shell would keep in its history and `ps` would show)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+import typer
+from sqlmodel import select
+
+from bagalau.cli.common import LangOption, use_lang
+from methodology.errors import InvalidInput
+from models import Account, Servant, StateBody
+from models.db import engine, transaction
+from models.migrate import upgrade
+from web.identity import invitations
+from web.identity.passwords import RULE, end_all, set_password
+
+app = typer.Typer(help="Accounts of the web console.", no_args_is_help=True)
+BodyOption = typer.Option(None, "--body", help="State body code, when the personnel number is not unique.")
+
+
+@app.command("set-password")
+def set_password_command(
+    personnel_no: str = typer.Argument(..., help="Personnel number (the login)."),
+    body: Optional[str] = BodyOption,
+    lang: str = LangOption,
+) -> None:
+    """Set a servant's password, read from standard input; their open sessions end."""
+    use_lang(lang)
+    upgrade()
+    password = sys.stdin.readline().rstrip("\r\n")
+    with transaction(engine()) as session:
+        set_password(session, _servant(session, personnel_no, body), password)
+    print("ok")
+
+
+@app.command("revoke")
+def revoke(
+    personnel_no: str = typer.Argument(..., help="Personnel number (the login)."),
+    body: Optional[str] = BodyOption,
+    lang: str = LangOption,
+) -> None:
+    """End every open session of a servant at once (HR's revoke)."""
+    use_lang(lang)
+    upgrade()
+    with transaction(engine()) as session:
+        servant = _servant(session, personnel_no, body)
+        account = session.exec(select(Account).where(Account.servant_id == servant.id)).first()
+        ended = end_all(session, account.id) if account else 0  # type: ignore[arg-type]
+    print(f"ended {ended}")
+
+
+@app.command("invite")
+def invite(
+    personnel_no: str = typer.Argument(..., help="Personnel number (the login)."),
+    body: Optional[str] = BodyOption,
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", envvar="BAGALAU_WEB_URL", help="Where the console is served."),
+    days: int = typer.Option(7, "--days", help="Days the link stays valid."),
+    lang: str = LangOption,
+) -> None:
+    """Print a one-time link with which the servant sets their own password."""
+    use_lang(lang)
+    upgrade()
+    with transaction(engine()) as session:
+        token = invitations.issue(session, _servant(session, personnel_no, body), datetime.now(timezone.utc), ttl=timedelta(days=days))
+    print(f"{base_url.rstrip('/')}/invitation/{token}")
+
+
+def _servant(session, personnel_no: str, body: str | None) -> Servant:  # type: ignore[no-untyped-def]
+    query = select(Servant, StateBody.code).join(StateBody, StateBody.id == Servant.state_body_id).where(Servant.personnel_no == personnel_no)
+    if body:
+        query = query.where(StateBody.code == body)
+    found = session.exec(query).all()
+    if not found:
+        raise InvalidInput("not_found", field="PERSONNEL_NO", value=personnel_no, rule=RULE)
+    if len(found) > 1:
+        raise InvalidInput("ambiguous_login", field="PERSONNEL_NO", value=personnel_no, rule=RULE,
+                           expected=", ".join(code for _, code in found))
+    return found[0][0]

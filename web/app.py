@@ -1,0 +1,130 @@
+"""The application: FastAPI, with the pages (web/pages.py) and the JSON API
+(web/api.py) over one engine, one clock setting and one authenticator.
+
+Every request finds its person from the session cookie (web/identity/sessions.py); one
+set of exception handlers turns a refusal into its page or JSON and anything unexpected
+into a plain "something went wrong", never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException
+
+from methodology.errors import BagalauError
+from methodology.i18n import DEFAULT_LANG, LANGS, Lang
+from models.db import engine as default_engine
+from models.db import transaction
+from web.identity.authenticator import Authenticator, LocalAuthenticator
+from web.identity.sessions import COOKIE, Signed, resolve
+from web.labels import word
+from web.refusals import body_of, status_of
+from web.rendering import page
+from web.settings import Settings, from_environment
+
+log = logging.getLogger("bagalau.web")
+LANG_COOKIE = "bagalau_lang"
+
+
+@dataclass(frozen=True)
+class Console:
+    engine: Engine
+    settings: Settings
+    authenticator: Authenticator
+
+
+def create_app(engine: Engine | None = None, settings: Settings | None = None, authenticator: Authenticator | None = None) -> FastAPI:
+    from web import api, pages
+
+    app = FastAPI(title="bagalau", version="1", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
+    app.state.console = Console(engine or default_engine(), settings or from_environment(), authenticator or LocalAuthenticator())
+    app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
+    app.add_exception_handler(BagalauError, _refused)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
+    return app
+
+
+def console(request: Request) -> Console:
+    return request.app.state.console  # type: ignore[no-any-return]
+
+
+def signed(request: Request) -> Signed | None:
+    """The person of this request's session, or None; checked on every request."""
+    cached = getattr(request.state, "signed", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    with transaction(console(request).engine) as session:
+        found = resolve(session, request.cookies.get(COOKIE), console(request).settings.idle)
+    request.state.signed = found
+    return found
+
+
+def lang_of(request: Request) -> Lang:
+    who = signed(request)
+    if who is not None and who.account.lang in LANGS:
+        return who.account.lang  # type: ignore[return-value]
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return chosen if chosen in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def secure(request: Request) -> bool:
+    setting = console(request).settings.secure_cookies
+    return request.url.scheme == "https" if setting == "auto" else setting in ("1", "true", "yes")
+
+
+async def _http_error(request: Request, error: HTTPException) -> Response:
+    lang = lang_of(request)
+    if is_api(request):
+        return JSONResponse({"message": _message(error.status_code, lang)}, error.status_code, headers=error.headers)
+    if error.status_code == 401:
+        return Response(status_code=303, headers={"Location": "/sign-in"})
+    title, text = ("not_found", "not_found_text") if error.status_code in (404, 405) else ("error", "error_text")
+    return HTMLResponse(page("error.html.j2", lang, title=word(title, lang), text=word(text, lang), **_chrome(request)), error.status_code)
+
+
+async def _invalid_request(request: Request, error: RequestValidationError) -> Response:
+    """A request the API could not even read (not JSON, a field of the wrong type)."""
+    first = error.errors()[0] if error.errors() else {}
+    field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "(input)"
+    return JSONResponse({"field": field, "value": None, "rule": "docs/api.md", "code": "invalid", "message": first.get("msg", "")}, 422)
+
+
+async def _refused(request: Request, error: BagalauError) -> Response:
+    lang = lang_of(request)
+    if is_api(request):
+        return JSONResponse(body_of(error, lang), status_of(error))
+    return HTMLResponse(page("error.html.j2", lang, title=word("refused", lang), text=error.render(lang), **_chrome(request)), status_of(error))
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+    lang = lang_of(request)
+    if is_api(request):
+        return JSONResponse({"message": word("error_text", lang)}, 500)
+    return HTMLResponse(page("error.html.j2", lang, title=word("error", lang), text=word("error_text", lang)), 500)
+
+
+def _chrome(request: Request) -> dict[str, object]:
+    """What the header of an error page shows: who is signed in, the language switch."""
+    who = signed(request)
+    return {"me": who.person, "csrf": who.csrf, "path": "/work"} if who else {}
+
+
+def _message(status: int, lang: Lang) -> str:
+    return {401: word("sign_in", lang), 403: word("refused", lang), 404: word("not_found", lang)}.get(status, word("error", lang))

@@ -1,0 +1,70 @@
+"""Server-side sessions: the cookie holds a random token, the table its SHA-256, so a
+stolen database cannot be replayed as a cookie. A session ends when signed out, revoked,
+or left idle longer than the setting; every request checks all three."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlmodel import Session, select
+
+from models import Account, Servant, WebSession
+
+COOKIE = "bagalau_session"
+
+
+@dataclass(frozen=True)
+class Signed:
+    """Who a request comes from: their account, servant and the session's CSRF token."""
+
+    session_id: int
+    account: Account
+    person: Servant
+    csrf: str
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, account: Account) -> tuple[str, str]:
+    """A new session; returns the cookie token and the CSRF token."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    session.add(WebSession(token_hash=digest(token), account_id=account.id, csrf=csrf, created_at=now, last_seen=now))  # type: ignore[arg-type]
+    return token, csrf
+
+
+def resolve(session: Session, token: str | None, idle: timedelta) -> Signed | None:
+    """The signed-in person of a cookie, or None: unknown, ended, idle too long, disabled."""
+    if not token:
+        return None
+    row = session.exec(select(WebSession).where(WebSession.token_hash == digest(token))).first()
+    now = datetime.now(timezone.utc)
+    if row is None or row.ended_at is not None:
+        return None
+    if now - _aware(row.last_seen) > idle:
+        row.ended_at = now
+        session.add(row)
+        return None
+    account = session.get(Account, row.account_id)
+    person = session.get(Servant, account.servant_id) if account else None
+    if account is None or person is None or account.disabled:
+        return None
+    row.last_seen = now
+    session.add(row)
+    return Signed(row.id, account, person, row.csrf)  # type: ignore[arg-type]
+
+
+def end(session: Session, session_id: int) -> None:
+    row = session.get(WebSession, session_id)
+    if row is not None and row.ended_at is None:
+        row.ended_at = datetime.now(timezone.utc)
+        session.add(row)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the zone

@@ -1,0 +1,41 @@
+"""The console's settings, read once from the environment at the entry point.
+
+BAGALAU_WEB_TODAY (ISO date) runs the console at a simulated day, as `simulate` and the
+demo do; BAGALAU_WEB_SECURE_COOKIES (auto|1|0) marks the cookie Secure (auto: when the
+request came over https); BAGALAU_WEB_IDLE_MINUTES ends a session left idle (default 30).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from methodology.workdays import ALMATY
+
+
+@dataclass(frozen=True)
+class Settings:
+    today: date | None = None  # None: the real day in Asia/Almaty
+    secure_cookies: str = "auto"
+    idle: timedelta = timedelta(minutes=30)
+    login_failures: int = 5  # failed sign-ins of one login within `window` before it is held
+    client_failures: int = 20  # of one client, whatever the logins
+    window: timedelta = timedelta(minutes=15)
+
+    def day(self) -> date:
+        """The day an action is taken on: the web entry point is where the clock is read."""
+        return self.today or datetime.now(ALMATY).date()
+
+    def moment(self) -> datetime:
+        now = datetime.now(ALMATY)
+        return now if self.today is None else datetime.combine(self.today, now.timetz())
+
+
+def from_environment() -> Settings:
+    today = os.environ.get("BAGALAU_WEB_TODAY")
+    return Settings(
+        today=date.fromisoformat(today) if today else None,
+        secure_cookies=os.environ.get("BAGALAU_WEB_SECURE_COOKIES", "auto"),
+        idle=timedelta(minutes=int(os.environ.get("BAGALAU_WEB_IDLE_MINUTES", "30"))),
+    )
