@@ -37,7 +37,7 @@ clean:
 # Lint: ruff (rules and imports) and mypy over the product's packages; the format check
 # over the packages and modules already in ruff's format (the rest join as they are next
 # edited, so that formatting does not collide with the branches editing them now).
-PRODUCT   := bagalau flows services notifications states orgimport models methodology
+PRODUCT   := bagalau flows services notifications states orgimport models methodology web
 FORMATTED := services orgimport flows states/people.py states/outbox.py states/notices.py states/survey.py methodology/notices.py tests/test_layers.py
 
 lint: $(STAMP)

@@ -36,6 +36,10 @@ def catalog() -> dict[str, dict[str, str]]:
 class BagalauError(Exception):
     """Base of every error the product reports to a person."""
 
+    def render(self, lang: Lang) -> str:
+        """The error in the reader's words; each kind of error says it its own way."""
+        raise NotImplementedError
+
 
 class InvalidInput(BagalauError):
     """Input broke a rule.

@@ -154,7 +154,7 @@ def _path(field: str, key: Any) -> str:
 def strict_loader(base: type) -> type:
     """A subclass of the YAML loader `base` that refuses a key given twice in one mapping."""
 
-    class Strict(base):  # type: ignore[misc, valid-type]
+    class Strict(base):
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             seen: set[Any] = set()
             for key_node, _ in node.value:

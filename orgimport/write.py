@@ -93,8 +93,11 @@ def write_positions(
 def servant_values(row: Row, position: Position) -> dict[str, Any]:
     """The servant's columns the file has; a column the file lacks leaves the field as it is."""
     parts = [row.values.get(name) for name in ("surname", "given_name", "patronymic")]
-    values = {"full_name": row.values.get("full_name") or " ".join(p for p in parts if p), "position_id": position.id,
-              "position_start": row.values["position_start"]}
+    values = {
+        "full_name": row.values.get("full_name") or " ".join(p for p in parts if p),
+        "position_id": position.id,
+        "position_start": row.values["position_start"],
+    }
     for name in ("surname", "given_name", "patronymic", "probation_end", "email", "lang", "dismissed_on"):
         if name in row.values:
             values[name] = row.values[name]

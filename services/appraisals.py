@@ -44,8 +44,7 @@ def acting_day(engine: Engine, appraisal_id: int, day: date, *, today: date) -> 
         appraisal = session.get(Appraisal, appraisal_id)
         cycle = session.get(Cycle, appraisal.cycle_id) if appraisal else None
         if cycle is not None and day < cycle.opened_on:
-            raise InvalidInput("range", field="--on", value=day.isoformat(), rule="docs/lifecycle.md",
-                               low=cycle.opened_on.isoformat(), high=today.isoformat())
+            raise InvalidInput("range", field="--on", value=day.isoformat(), rule="docs/lifecycle.md", low=cycle.opened_on.isoformat(), high=today.isoformat())
     return day
 
 

@@ -29,4 +29,4 @@ def appraisal_ids(engine: Engine, cycle_id: int) -> dict[int, int]:
     """Each servant's appraisal in a cycle, by servant id: what `show` and `act` are given."""
     with transaction(engine) as session:
         query = select(Appraisal.servant_id, Appraisal.id).where(Appraisal.cycle_id == cycle_id)
-        return dict(session.exec(query).all())
+        return {servant: appraisal for servant, appraisal in session.exec(query).all() if appraisal is not None}

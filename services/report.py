@@ -21,5 +21,10 @@ def build_report(engine: Engine, on: date, at: datetime, lang: Lang, folder: Pat
     rows = compliance_rows(engine, on, lang, since)
     files = write_all(rows, folder, lang, on)
     sent = report_weekly(engine, on, at)
-    return {"rows": len(rows), "overdue": sum(r.status == "overdue" for r in rows), "files": [str(f) for f in files], "notices": sent,
-            "audit_trail": trail_status(engine)}  # the report states whether the trail verified
+    return {
+        "rows": len(rows),
+        "overdue": sum(r.status == "overdue" for r in rows),
+        "files": [str(f) for f in files],
+        "notices": sent,
+        "audit_trail": trail_status(engine),
+    }  # the report states whether the trail verified

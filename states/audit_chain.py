@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,13 +29,13 @@ from typing import Any
 
 from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models import Appraisal, AuditChain, AuditEvent, Cycle, StateBody
 from models.db import transaction
 
 OPERATOR: ContextVar[str | None] = ContextVar("bagalau_operator", default=None)
-_COLUMNS = (
+_COLUMNS: tuple[Any, ...] = (
     AuditEvent.id, AuditEvent.appraisal_id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_role,
     AuditEvent.operator, AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.reason,
     AuditEvent.data, AuditEvent.data_digest, AuditEvent.prev_hash, AuditEvent.hash,
@@ -96,7 +97,7 @@ def verify(session: Session) -> list[Finding]:
     connection = session.connection()
     findings = []
     heads = {h.state_body_id: h for h in connection.execute(select(AuditChain))}
-    for body in connection.execute(select(StateBody.id, StateBody.code).order_by(StateBody.id)):
+    for body in connection.execute(select(col(StateBody.id), col(StateBody.code)).order_by(col(StateBody.id))):
         events = connection.execute(_of_body(body.id)).all()
         found = _first_break(events, heads.get(body.id))
         if found is not None:
@@ -111,7 +112,7 @@ def trail_status(engine: Engine) -> dict[str, Any]:
     return {"verified": not findings, "breaks": [vars(f) for f in findings]}
 
 
-def _first_break(events: list[Any], head: AuditChain | None) -> tuple[int, str] | None:
+def _first_break(events: Sequence[Any], head: Any) -> tuple[int, str] | None:
     """Walk the chain from its start by each event's predecessor (not by id: two
     transactions of one body may take ids in one order and seal in the other)."""
     following: dict[str, list[Any]] = {}
@@ -146,17 +147,17 @@ def _digest_of(row: Any) -> str:
 
 def _unsealed() -> Any:
     return (
-        select(*_COLUMNS, Cycle.state_body_id)
-        .join(Appraisal, Appraisal.id == AuditEvent.appraisal_id).join(Cycle, Cycle.id == Appraisal.cycle_id)
-        .where(AuditEvent.hash == None).order_by(AuditEvent.id)  # type: ignore[arg-type]  # noqa: E711
+        select(*_COLUMNS, col(Cycle.state_body_id))
+        .join(Appraisal, col(Appraisal.id) == AuditEvent.appraisal_id).join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
+        .where(col(AuditEvent.hash).is_(None)).order_by(col(AuditEvent.id))
     )
 
 
 def _of_body(body_id: int) -> Any:
     return (
-        select(*_COLUMNS, Appraisal.purged_on)
-        .join(Appraisal, Appraisal.id == AuditEvent.appraisal_id).join(Cycle, Cycle.id == Appraisal.cycle_id)
-        .where(Cycle.state_body_id == body_id).order_by(AuditEvent.id)  # type: ignore[arg-type]
+        select(*_COLUMNS, col(Appraisal.purged_on))
+        .join(Appraisal, col(Appraisal.id) == AuditEvent.appraisal_id).join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
+        .where(col(Cycle.state_body_id) == body_id).order_by(col(AuditEvent.id))
     )
 
 

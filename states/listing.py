@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Generic, Optional, TypeVar
 
 from sqlalchemy import and_, exists, func, not_, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology import loader
 from models import Appraisal, Cycle, Deadline, Position, Servant, StateBody, Unit
@@ -85,19 +85,19 @@ class Filters:
 
 def appraisals(session: Session, filters: Filters, limit: int = LIMIT, offset: int = 0) -> Page[AppraisalRow]:
     query = _people_query(select(Appraisal, Servant, StateBody, Unit), filters, session)
-    query = query.join(Appraisal, Appraisal.servant_id == Servant.id)  # type: ignore[arg-type]
+    query = query.join(Appraisal, Appraisal.servant_id == Servant.id)
     for column, value in ((Appraisal.kind, filters.kind), (Appraisal.period, filters.period), (Appraisal.state, filters.state)):
         if value is not None:
             query = query.where(column == value)
     if filters.overdue_on is not None:
-        query = query.where(exists().where(*_overdue(filters.overdue_on), Deadline.appraisal_id == Appraisal.id))
+        query = query.where(exists().where(*_overdue(filters.overdue_on), col(Deadline.appraisal_id) == Appraisal.id))
     total = _count(session, query)
-    found = session.exec(query.order_by(Appraisal.id).offset(offset).limit(limit)).all()  # type: ignore[arg-type]
-    late = _overdue_steps(session, [a.id for a, *_ in found], filters.overdue_on)  # type: ignore[misc]
+    found = session.exec(query.order_by(Appraisal.id).offset(offset).limit(limit)).all()
+    late = _overdue_steps(session, [a.id for a, *_ in found], filters.overdue_on)
     rows = [
         AppraisalRow(
-            a.id, body.code, unit.name if unit else None, s.personnel_no, s.full_name, a.methodology,  # type: ignore[arg-type]
-            a.kind, a.period, a.state, a.participation, late.get(a.id, []),  # type: ignore[arg-type]
+            a.id, body.code, unit.name if unit else None, s.personnel_no, s.full_name, a.methodology,
+            a.kind, a.period, a.state, a.participation, late.get(a.id, []),
         )
         for a, s, body, unit in found
     ]
@@ -105,7 +105,7 @@ def appraisals(session: Session, filters: Filters, limit: int = LIMIT, offset: i
 
 
 def cycles(session: Session, body: Optional[str] = None, limit: int = LIMIT, offset: int = 0) -> Page[CycleRow]:
-    counted = select(Appraisal.cycle_id, func.count().label("n")).group_by(Appraisal.cycle_id).subquery()
+    counted = select(col(Appraisal.cycle_id), func.count().label("n")).group_by(col(Appraisal.cycle_id)).subquery()
     query = (
         select(Cycle, StateBody.code, func.coalesce(counted.c.n, 0))
         .join(StateBody, StateBody.id == Cycle.state_body_id)  # type: ignore[arg-type]
@@ -121,14 +121,14 @@ def cycles(session: Session, body: Optional[str] = None, limit: int = LIMIT, off
 def people(session: Session, filters: Filters, limit: int = LIMIT, offset: int = 0) -> Page[PersonRow]:
     query = _people_query(select(Servant, StateBody, Unit), filters, session)
     total = _count(session, query)
-    found = session.exec(query.order_by(StateBody.code, Servant.personnel_no).offset(offset).limit(limit)).all()  # type: ignore[arg-type]
+    found = session.exec(query.order_by(StateBody.code, Servant.personnel_no).offset(offset).limit(limit)).all()
     positions = _by_id(session, Position, {s.position_id for s, *_ in found})
     managers = _by_id(session, Servant, {s.manager_id for s, *_ in found})
     rows = []
     for s, body, unit in found:
         position, manager = positions.get(s.position_id), managers.get(s.manager_id)
         rows.append(PersonRow(
-            s.id, body.code, s.personnel_no, s.full_name, unit.name if unit else None,  # type: ignore[arg-type]
+            s.id, body.code, s.personnel_no, s.full_name, unit.name if unit else None,
             position.title if position else None, position.category if position else None,
             manager.full_name if manager else None, roles_of(s), s.dismissed_on,
         ))
@@ -169,7 +169,7 @@ def _named(session: Session, filters: Filters) -> list[int]:
 def _overdue(on: date) -> tuple[Any, ...]:
     """Open past its day, and a duty: a window left unused is nobody's breach (typical2023 п.38)."""
     windows = [
-        and_(Appraisal.methodology == definition.id, Deadline.step == step)
+        and_(col(Appraisal.methodology) == definition.id, col(Deadline.step) == step)
         for definition in loader.loadable()[0]
         for step, rule in definition.deadlines.items()
         if rule.window
@@ -181,18 +181,18 @@ def _overdue_steps(session: Session, ids: list[int], on: Optional[date]) -> dict
     if on is None or not ids:
         return {}
     query = (
-        select(Deadline.appraisal_id, Deadline.step, Deadline.due)
-        .join(Appraisal, Appraisal.id == Deadline.appraisal_id)  # type: ignore[arg-type]
-        .where(*_overdue(on), Deadline.appraisal_id.in_(ids))  # type: ignore[attr-defined]
+        select(col(Deadline.appraisal_id), col(Deadline.step), col(Deadline.due))
+        .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
+        .where(*_overdue(on), col(Deadline.appraisal_id).in_(ids))
     )
     late: dict[int, list[tuple[str, date]]] = {}
-    for appraisal_id, step, due in session.exec(query.order_by(Deadline.due)):
+    for appraisal_id, step, due in session.exec(query.order_by(col(Deadline.due))):
         late.setdefault(appraisal_id, []).append((step, due))
     return late
 
 
 def _count(session: Session, query: Any) -> int:
-    return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()  # type: ignore[no-any-return]
+    return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
 
 
 def _by_id(session: Session, table: Any, ids: set[Optional[int]]) -> dict[int, Any]:

@@ -177,7 +177,7 @@ def roles_of(session: Session, person: Servant, appraisal: Appraisal) -> set[str
         roles.add("hr")
     if same_body and person.is_appointing_official:
         roles.add("appointing_official")
-    if same_body and _on_commission(session, person):
+    if same_body and on_commission(session, person):
         roles.add("commission")
     if _invited(session, person, appraisal):
         roles.add("respondent")
@@ -196,7 +196,8 @@ def reader_roles(session: Session, person: Servant, appraisal: Appraisal) -> set
     return roles
 
 
-def _on_commission(session: Session, person: Servant) -> bool:
+def on_commission(session: Session, person: Servant) -> bool:
+    """Whether the person sits on a commission of their own body (mne2017 п.6)."""
     query = (
         select(CommissionMember.id)
         .join(Commission, col(Commission.id) == CommissionMember.commission_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -57,14 +58,17 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
 
 
 def console(request: Request) -> Console:
-    return request.app.state.console  # type: ignore[no-any-return]
+    return request.app.state.console
+
+
+_UNREAD = object()  # this request has not looked its session up yet
 
 
 def signed(request: Request) -> Signed | None:
     """The person of this request's session, or None; checked on every request."""
-    cached = getattr(request.state, "signed", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    cached = getattr(request.state, "signed", _UNREAD)
+    if cached is not _UNREAD:
+        return cast("Signed | None", cached)
     with transaction(console(request).engine) as session:
         found = resolve(session, request.cookies.get(COOKIE), console(request).settings.idle)
     request.state.signed = found
@@ -74,9 +78,9 @@ def signed(request: Request) -> Signed | None:
 def lang_of(request: Request) -> Lang:
     who = signed(request)
     if who is not None and who.account.lang in LANGS:
-        return who.account.lang  # type: ignore[return-value]
+        return who.account.lang
     chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
-    return chosen if chosen in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+    return chosen if chosen in LANGS else DEFAULT_LANG
 
 
 def is_api(request: Request) -> bool:

@@ -12,17 +12,17 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.i18n import Lang, cite
 from methodology.notices import table
-from models import Appraisal, Commission, CommissionMember, Deadline, Servant, SurveyInvitation
+from models import Appraisal, Deadline, Servant, SurveyInvitation
 from notifications.forms import FORMS
 from notifications.render import day, label, period
 from states import service
 from states.confidentiality import may_read_result, may_see
-from states.people import roles_of
+from states.people import on_commission, roles_of
 from web.labels import word
 
 
@@ -43,14 +43,14 @@ class Task:
 def candidates(session: Session, person: Servant) -> list[Appraisal]:
     """Open appraisals this person may have a part in: theirs, those they assess, and
     those of their body when they are HR, the appointing official or on the commission."""
-    mine = or_(Appraisal.servant_id == person.id, Appraisal.assessor_id == person.id)
+    mine = or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)
     conditions = [mine]
-    if person.is_hr or person.is_head_of_hr or person.is_appointing_official or _on_commission(session, person):
+    if person.is_hr or person.is_head_of_hr or person.is_appointing_official or on_commission(session, person):
         body = select(Servant.id).where(Servant.state_body_id == person.state_body_id)
-        conditions.append(Appraisal.servant_id.in_(body))  # type: ignore[attr-defined]
+        conditions.append(col(Appraisal.servant_id).in_(body))
     invited = select(SurveyInvitation.appraisal_id).where(SurveyInvitation.respondent_id == person.id)
-    conditions.append(Appraisal.id.in_(invited))  # type: ignore[union-attr]
-    query = select(Appraisal).where(Appraisal.closed_on == None, or_(*conditions)).order_by(Appraisal.id)  # noqa: E711
+    conditions.append(col(Appraisal.id).in_(invited))
+    query = select(Appraisal).where(col(Appraisal.closed_on).is_(None), or_(*conditions)).order_by(col(Appraisal.id))
     return list(session.exec(query))
 
 
@@ -108,7 +108,7 @@ def _bands(definition: Any, appraisal: Appraisal) -> list[Any]:
 
 def my_appraisals(session: Session, person: Servant, lang: Lang) -> list[dict[str, Any]]:
     """Appraisals of mine and those I assess, newest first, as I may see them."""
-    query = select(Appraisal).where(or_(Appraisal.servant_id == person.id, Appraisal.assessor_id == person.id)).order_by(Appraisal.id.desc())  # type: ignore[union-attr]
+    query = select(Appraisal).where(or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)).order_by(col(Appraisal.id).desc())
     return [summary(session, person, a, lang) for a in session.exec(query).all()[:50] if may_see(session, person, a)]
 
 
@@ -156,9 +156,3 @@ def _role(role: str, lang: Lang) -> str:
 def _action_label(definition: Any, appraisal: Appraisal, action: str, lang: Lang) -> str:
     rows = [row for row in definition.flow(appraisal.kind).transitions if row.action == action]
     return rows[0].label(lang) if rows else action
-
-
-def _on_commission(session: Session, person: Servant) -> bool:
-    query = (select(CommissionMember.id).join(Commission, Commission.id == CommissionMember.commission_id)
-             .where(CommissionMember.servant_id == person.id, Commission.state_body_id == person.state_body_id))
-    return session.exec(query).first() is not None

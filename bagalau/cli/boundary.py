@@ -64,6 +64,6 @@ def report(error: BaseException, lang: Lang) -> NoReturn:
     sys.exit(failure.exit_code)
 
 
-def _first_line(error: BaseException) -> str:
+def _first_line(error: BaseException | None) -> str:
     text = str(error).strip().splitlines()
     return (text[0] if text else type(error).__name__)[:200]

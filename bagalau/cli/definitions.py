@@ -60,6 +60,6 @@ def show(
     for column in columns(("step", "kinds", "rule"), reader):
         table.add_column(column)
     for rule in definition.deadlines.values():
-        kinds = ", ".join(label("kind", kind, reader) for kind in rule.kinds)
-        table.add_row(rule.label(reader), kinds, cite(definition.id, rule.paragraph, reader))
+        kind_names = ", ".join(label("kind", kind, reader) for kind in rule.kinds)
+        table.add_row(rule.label(reader), kind_names, cite(definition.id, rule.paragraph, reader))
     console.print(table)

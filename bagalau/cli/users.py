@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 import typer
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bagalau.cli.common import LangOption, use_lang
 from methodology.errors import InvalidInput
@@ -69,8 +69,8 @@ def invite(
     print(f"{base_url.rstrip('/')}/invitation/{token}")
 
 
-def _servant(session, personnel_no: str, body: str | None) -> Servant:  # type: ignore[no-untyped-def]
-    query = select(Servant, StateBody.code).join(StateBody, StateBody.id == Servant.state_body_id).where(Servant.personnel_no == personnel_no)
+def _servant(session, personnel_no: str, body: str | None) -> Servant:
+    query = select(Servant, StateBody.code).join(StateBody, col(StateBody.id) == Servant.state_body_id).where(Servant.personnel_no == personnel_no)
     if body:
         query = query.where(StateBody.code == body)
     found = session.exec(query).all()

@@ -102,7 +102,7 @@ def gather(
     return documents, withheld
 
 
-def _in_period(period: str):  # type: ignore[no-untyped-def]
+def _in_period(period: str):
     """A quarter's appraisals, or a year's: its own and its quarters'."""
     if "-Q" in period:
         return Appraisal.period == period

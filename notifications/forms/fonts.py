@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from fontTools import ttLib
@@ -61,7 +61,7 @@ def before_output(pdf: FPDF, family: str) -> None:
     """Cut a face from the whole font when the document used a glyph beyond SCRIPTS."""
     for style, path in FACES.items():
         face = _face(family, style, path)
-        font = pdf.fonts[face.parsed.fontkey]
+        font = cast("TTFFont", pdf.fonts[face.parsed.fontkey])  # added from a TTF file just above
         if not face.names.issuperset(font.subset.get_all_glyph_names()):
             font.ttfont = _tables(face.whole)
 
@@ -79,7 +79,7 @@ def _face(family: str, style: str, path: Path) -> Face:
 
     scratch = FPDF()
     scratch.add_font(family, style, str(path))
-    parsed = scratch.fonts[f"{family.lower()}{style}"]
+    parsed = cast("TTFFont", scratch.fonts[f"{family.lower()}{style}"])  # added from a TTF file just above
     whole = path.read_bytes()
     font = ttLib.TTFont(BytesIO(whole), recalcTimestamp=False)
     options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True, layout_features=[])
