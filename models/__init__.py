@@ -17,6 +17,7 @@ from models.meetings import (
     Meeting,
     Vote,
 )
+from models.auditors import Auditor
 from models.identity import Account, SignInFailure, WebSession
 from models.outbox import Notice
 from models.organisation import Absence, Position, Servant, StateBody, Unit
@@ -24,7 +25,7 @@ from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Viol
 from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 
 __all__ = [
-    "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditEvent", "BonusItem",
+    "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditEvent", "Auditor", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
     "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Meeting", "Notice",
     "ParameterScore", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",
