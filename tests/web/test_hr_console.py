@@ -23,6 +23,7 @@ from states.service import act
 from tests.factories import hire, organisation
 from tests.web.conftest import accounts, signed_in
 from web.app import create_app
+from web.hr.reasons import reason_in
 from web.settings import Settings
 
 LATE_DAY = date(2026, 4, 20)  # Monday; the Q1 sheets were due Friday 10 April (mne2017 п.3.1)
@@ -55,6 +56,13 @@ def _dead_notice(db: Engine, appraisal: int, recipient: int) -> int:
         session.add(notice)
         session.flush()
         return notice.id  # type: ignore[return-value]
+
+
+def test_a_reason_set_apart_reads_in_the_readers_language() -> None:
+    reason = "in the position since 2026-03-02 (п.3)"  # as states/placement.py writes it
+    assert reason_in(reason, "kk") == "лауазымға тағайындалған күні: 2026 жылғы 2 наурыз (п.3)"
+    assert reason_in(reason, "ru") == "в должности с 2 марта 2026 года (п.3)"
+    assert reason_in("maternity 2026-01-01–2026-12-31 (п.6)", "kk") == "maternity 2026-01-01–2026-12-31 (п.6)"  # unknown: as written
 
 
 def test_working_days_overdue_at_their_boundaries() -> None:
@@ -97,7 +105,7 @@ def test_hr_finds_the_late_person_and_resends_a_dead_letter(db: Engine) -> None:
     page = hr.get("/hr/body")
     assert page.status_code == 200, page.text
     assert "Who is late now" in page.text and "Colleague1" in page.text
-    assert "Newcomerbody" in page.text and "in the position since 2026-03-02" in page.text  # set apart, with why
+    assert "Newcomerbody" in page.text and "in the position since 2 March 2026 (п.3)" in page.text  # set apart, with why
     assert ">6<" in page.text  # working days overdue on 20 April
     assert "550 mailbox unavailable" in page.text
     filtered = hr.get("/hr/body", params={"step": "quarterly_appraisal", "unit": "999999"})

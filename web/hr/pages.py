@@ -31,6 +31,7 @@ from states.late import Filters, late_now
 from web import views
 from web.app import console, lang_of
 from web.hr.access import Desk, desk, home_body
+from web.hr.reasons import reason_in
 from web.pages import _posted, _who
 from web.refusals import body_of, status_of
 from web.rendering import page
@@ -64,7 +65,8 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
         seat = desk(session, who, code)
         body_id: int = seat.body.id  # type: ignore[assignment]
         context = {
-            "seat": seat, "today": today, "filters": chosen, "choices": _choices(session, seat, lang),
+            "seat": seat, "today": today, "filters": chosen, "choices": (choices := _choices(session, seat, lang)),
+            "step_labels": dict(choices["step"]),
             "late": late_now(session, [body_id], today, default_calendar(), lang, chosen),
             "done_late": [r for r in rows_of(session, today, lang, body_id=body_id) if r.status == "late"],
             "cycles": cycles_of(session, body_id, lang),
@@ -72,7 +74,7 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
             "results": _results(session, who.person, body_id, lang) if seat.head_of_hr else [],
         }
     return HTMLResponse(page("hr/console.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/hr/{code}",
-                             refusal=refusal, done=request.query_params.get("done"), label=label, period=period,
+                             refusal=refusal, done=request.query_params.get("done"), label=label, period=period, reason_in=reason_in,
                              **context), status)
 
 
