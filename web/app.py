@@ -44,6 +44,7 @@ class Console:
 def create_app(engine: Engine | None = None, settings: Settings | None = None, authenticator: Authenticator | None = None) -> FastAPI:
     from web import api, pages
     from web.hr import pages as hr_pages
+    from web.meetings import calibration as calibration_pages
     from web.meetings import pages as meeting_pages
     from web.survey import pages as survey_pages
 
@@ -55,6 +56,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.include_router(hr_pages.router)
     app.include_router(survey_pages.router)
     app.include_router(meeting_pages.router)
+    app.include_router(calibration_pages.router)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(BagalauError, _refused)  # type: ignore[arg-type]

@@ -92,3 +92,21 @@ def test_a_two_two_tie_is_decided_by_the_chair_and_the_protocol_follows(db: Engi
     pdf = chair.get(f"/appraisals/{own}/documents/commission-protocol.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert chair.get(f"/meetings/commission/{own}").status_code == 404  # decided: no longer before it
+
+
+def test_a_revision_needs_its_explanation_and_sets_the_new_score(db: Engine) -> None:
+    """п.35: the commission may revise the result, with the score and why."""
+    org, own = before_the_commission(db)
+    chair = signed_in(create_app(db, Settings(today=DAY)), "official")
+    present = ["official", "manager", "member", "colleague3"]
+    votes = {name: "revise" for name in ("official", "manager", "member")}
+    missing = chair.post(f"/meetings/commission/{own}", data=form(org, chair, present, votes))
+    assert missing.status_code == 422 and 'id="refusal"' in missing.text and state_of(db, own) == "signed"
+    revised = chair.post(f"/meetings/commission/{own}", data={**form(org, chair, present, votes), "score": "95",
+                                                              "explanation": "The seminar was not attended"}, follow_redirects=False)
+    assert revised.status_code == 303, revised.text
+    with transaction(db) as session:
+        found = session.get(Appraisal, own)
+        assert found is not None and (found.state, str(found.score)) == ("decided", "95.00")
+        event = session.exec(select(AuditEvent).where(AuditEvent.appraisal_id == own, AuditEvent.action == "decide")).one()
+        assert (event.data["decision"], event.data["explanation"]) == ("revise", "The seminar was not attended")

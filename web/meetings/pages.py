@@ -10,7 +10,9 @@ anyone else gets 404. The protocol is the appraisal's `commission-protocol` form
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 from math import ceil
 from typing import Any
 
@@ -102,6 +104,19 @@ async def decide(appraisal_id: int, request: Request) -> Response:
     return RedirectResponse(f"/appraisals/{appraisal_id}?done={DECIDE}", 303)
 
 
+NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+def number(text: str) -> Any:
+    """A score typed in a form as the number the handler reads; anything else as typed, so
+    the handler refuses it by its field (part 1's forms do the same for their inputs)."""
+    text = text.strip()
+    if not NUMBER.match(text):
+        return text
+    text = text.replace(",", ".")
+    return int(text) if "." not in text else Decimal(text)
+
+
 def decision(fields: dict[str, str], multi: dict[str, list[str]]) -> dict[str, Any]:
     """The form as the `decide` action's data: who was present, each vote, the proposal."""
     data: dict[str, Any] = {
@@ -110,5 +125,5 @@ def decision(fields: dict[str, str], multi: dict[str, list[str]]) -> dict[str, A
         "votes": {key.removeprefix("vote."): value for key, value in fields.items() if key.startswith("vote.") and value},
     }
     if fields.get("score") or fields.get("explanation"):
-        data["proposal"] = {"score": fields.get("score", ""), "explanation": fields.get("explanation", "")}
+        data["proposal"] = {"score": number(fields.get("score", "")), "explanation": fields.get("explanation", "")}
     return data
