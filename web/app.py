@@ -43,6 +43,7 @@ class Console:
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None, authenticator: Authenticator | None = None) -> FastAPI:
     from web import api, pages
+    from web.hr import org_upload
     from web.hr import pages as hr_pages
     from web.meetings import calibration as calibration_pages
     from web.meetings import pages as meeting_pages
@@ -54,6 +55,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(hr_pages.router)
+    app.include_router(org_upload.router)
     app.include_router(survey_pages.router)
     app.include_router(meeting_pages.router)
     app.include_router(calibration_pages.router)
