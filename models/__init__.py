@@ -5,6 +5,7 @@ migrations are generated from.
 """
 
 from models.appraisal import Appraisal, AuditChain, AuditEvent, Consequence, Cycle, Deadline
+from models.auditors import Auditor
 from models.identity import Account, Invitation, SignInFailure, WebSession
 from models.meetings import (
     Appeal,
@@ -24,7 +25,7 @@ from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Viol
 from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 
 __all__ = [
-    "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditChain", "AuditEvent", "BonusItem",
+    "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditChain", "AuditEvent", "Auditor", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
     "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Invitation", "Meeting", "Notice",
     "ParameterScore", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",

@@ -44,12 +44,22 @@ class Console:
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None, authenticator: Authenticator | None = None) -> FastAPI:
     from web import api, pages
+    from web.hr import org_upload
+    from web.hr import pages as hr_pages
+    from web.meetings import calibration as calibration_pages
+    from web.meetings import pages as meeting_pages
+    from web.survey import pages as survey_pages
 
     app = FastAPI(title="bagalau", version="1", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     app.state.console = Console(engine or default_engine(), settings or from_environment(), authenticator or LocalAuthenticator())
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(hr_pages.router)
+    app.include_router(org_upload.router)
+    app.include_router(survey_pages.router)
+    app.include_router(meeting_pages.router)
+    app.include_router(calibration_pages.router)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(BagalauError, _refused)  # type: ignore[arg-type]

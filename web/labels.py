@@ -1,5 +1,6 @@
-"""The console's words (web/labels.yaml), in the reader's language; a missing word or
-language stops the catalogue from loading, so no page shows a phrase half-translated."""
+"""The console's words (web/labels.yaml, and each part's own web/labels_*.yaml), in the
+reader's language; a missing word or language, or a word defined twice, stops the
+catalogue from loading, so no page shows a phrase half-translated."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from methodology.i18n import LANGS, Lang
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    words = yaml.safe_load(Path(__file__).with_name("labels.yaml").read_text("utf-8"))
+    here = Path(__file__).parent
+    words: dict[str, dict[str, str]] = {}
+    for path in [here / "labels.yaml", *sorted(here.glob("labels_*.yaml"))]:
+        more = yaml.safe_load(path.read_text("utf-8"))
+        if twice := sorted(set(words) & set(more)):
+            raise RuntimeError(f"web/{path.name}: {twice} defined twice")
+        words.update(more)
     for key, entry in words.items():
         missing = [lang for lang in LANGS if not entry.get(lang)]
         if missing:

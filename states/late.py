@@ -1,0 +1,90 @@
+"""Who is late now: every open deadline of a state body past its day, with the working
+days it is overdue and the escalation rung it reached, most overdue first.
+
+HR's console asks it per body, with filters (unit, kind, period, step); the CLI or a
+report may ask it the same way. It lists steps and people, never results (typical2023
+п.16). The day comes from the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from methodology import loader
+from methodology.i18n import Lang
+from methodology.workdays import WorkCalendar
+from models import Appraisal, Deadline, Position, Servant, Unit
+from notifications.enqueue import table
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What HR narrows the list to; None: everything."""
+
+    unit: int | None = None
+    kind: str | None = None
+    period: str | None = None
+    step: str | None = None
+
+
+@dataclass(frozen=True)
+class Late:
+    appraisal: int
+    servant: str
+    unit: str
+    kind: str
+    period: str
+    step: str  # the deadline's id in the definition
+    step_label: str
+    rule: str
+    responsible: str
+    due: date
+    working_days_overdue: int
+    rung: int  # the escalation ladder's rung reached (0: none yet)
+
+
+def late_now(session: Session, body_ids: list[int], today: date, calendar: WorkCalendar, lang: Lang,
+             filters: Filters = Filters()) -> list[Late]:
+    """Open deadlines of these bodies due before `today`, most working days overdue first."""
+    owner = aliased(Servant)
+    query = (
+        select(Appraisal.id, Servant.full_name, Unit.name, Appraisal.methodology, Appraisal.kind, Appraisal.period,
+               Deadline.step, Deadline.paragraph, Deadline.responsible_role, owner.full_name, Deadline.due, Deadline.level)
+        .join(Appraisal, Appraisal.id == Deadline.appraisal_id)
+        .join(Servant, Servant.id == Appraisal.servant_id)
+        .join(Position, Position.id == Servant.position_id, isouter=True)
+        .join(Unit, Unit.id == Position.unit_id, isouter=True)
+        .join(owner, owner.id == Deadline.responsible_id, isouter=True)
+        .where(Deadline.status == "open", Deadline.due < today, Servant.state_body_id.in_(body_ids))  # type: ignore[attr-defined, operator]
+    )
+    for column, value in ((Unit.id, filters.unit), (Appraisal.kind, filters.kind), (Appraisal.period, filters.period),
+                          (Deadline.step, filters.step)):
+        if value is not None:
+            query = query.where(column == value)
+    rows = []
+    for appraisal, servant, unit, methodology, kind, period, step, paragraph, role, person, due, level in session.execute(query):
+        rule = loader.load(methodology).deadlines.get(step)
+        if rule and rule.window:  # a window left unused is nobody's breach (an appeal not filed)
+            continue
+        rows.append(Late(
+            appraisal=appraisal, servant=servant, unit=unit or "—", kind=kind, period=period, step=step,
+            step_label=rule.label(lang) if rule else step, rule=f"{methodology} {paragraph}",
+            responsible=person or table().labels["roles"].get(role, {}).get(lang, role), due=due,
+            working_days_overdue=working_days_between(due, today, calendar), rung=max(0, level - 2),
+        ))
+    return sorted(rows, key=lambda r: (-r.working_days_overdue, r.due, r.servant, r.step))
+
+
+def working_days_between(due: date, today: date, calendar: WorkCalendar) -> int:
+    """Working days after `due` up to and including `today`: a step due on Friday is one
+    working day overdue on Monday."""
+    count, day = 0, due
+    while day < today:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return count

@@ -1,0 +1,151 @@
+"""HR's console of one state body: its cycles, who is late now (filtered by unit, kind,
+period, step), the steps done late, the dead-lettered notices with resend, the
+compliance report to download, and, for the head of HR, the body's results.
+
+Every view is per body and answers 404 to anyone but the body's HR or its auditor
+(web/hr/access.py), so a body's console does not even exist for a stranger.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, select
+
+from methodology import loader
+from methodology.errors import BagalauError
+from methodology.i18n import Lang
+from methodology.workdays import default_calendar
+from models import Appraisal, Cycle, Servant, Unit
+from models.db import transaction
+from notifications import compliance_report, dead_letters
+from notifications.render import label, period
+from states.compliance import rows_of
+from states.cycle_summary import cycles_of
+from states.late import Filters, late_now
+from web import views
+from web.app import console, lang_of
+from web.hr.access import Desk, desk, home_body
+from web.hr.reasons import reason_in
+from web.pages import _posted, _who
+from web.refusals import body_of, status_of
+from web.rendering import page
+
+router = APIRouter(include_in_schema=False)
+DOWNLOADS = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "html": "text/html; charset=utf-8"}
+
+
+@router.get("/hr")
+def hr_home(request: Request) -> Response:
+    who = _who(request)
+    with transaction(console(request).engine) as session:
+        code = home_body(session, who)
+    if code is None:
+        raise HTTPException(404)
+    return RedirectResponse(f"/hr/{code}", 303)
+
+
+@router.get("/hr/{code}", response_class=HTMLResponse)
+def body_console(code: str, request: Request) -> Response:
+    return _console(request, code)
+
+
+def _console(request: Request, code: str, refusal: dict[str, Any] | None = None, status: int = 200) -> Response:
+    who, lang, app = _who(request), lang_of(request), console(request)
+    today = app.settings.day()
+    chosen = _filters(request)
+    with transaction(app.engine) as session:
+        seat = desk(session, who, code)
+        body_id: int = seat.body.id  # type: ignore[assignment]
+        context = {
+            "seat": seat, "today": today, "filters": chosen, "choices": (choices := _choices(session, seat, lang)),
+            "step_labels": dict(choices["step"]),
+            "late": late_now(session, [body_id], today, default_calendar(), lang, chosen),
+            "done_late": [r for r in rows_of(session, today, lang, body_id=body_id) if r.status == "late"],
+            "cycles": cycles_of(session, body_id, lang),
+            "dead": dead_letters.dead_of(session, body_id) if seat.hr else [],
+            "results": _results(session, who.person, body_id, lang) if seat.head_of_hr else [],
+        }
+    return HTMLResponse(page("hr/console.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/hr/{code}",
+                             refusal=refusal, done=request.query_params.get("done"), label=label, period=period, reason_in=reason_in,
+                             **context), status)
+
+
+def _filters(request: Request) -> Filters:
+    given = {key: request.query_params.get(key) or None for key in ("unit", "kind", "period", "step")}
+    unit = given.pop("unit")
+    return Filters(unit=int(unit) if unit and unit.isdigit() else None, **given)
+
+
+def _choices(session: Session, seat: Desk, lang: Lang) -> dict[str, list[tuple[str, str]]]:
+    """What each filter offers: the body's units, the kinds and periods of its cycles,
+    the steps of its methodology."""
+    units = session.exec(select(Unit).where(Unit.state_body_id == seat.body.id).order_by(Unit.name))
+    cycles = list(session.exec(select(Cycle).where(Cycle.state_body_id == seat.body.id)))
+    steps = loader.load(seat.body.methodology).deadlines
+    return {
+        "unit": [(str(u.id), u.name) for u in units],
+        "kind": [(k, label("kinds", k, lang)) for k in sorted({c.kind for c in cycles})],
+        "period": [(p, period(p, lang)) for p in sorted({c.period for c in cycles}, reverse=True)],
+        "step": [(name, rule.label(lang)) for name, rule in steps.items() if not rule.window],
+    }
+
+
+def _results(session: Session, person: Servant, body_id: int, lang: Lang) -> list[dict[str, Any]]:
+    """The body's scored appraisals, each as the head of HR may read it (typical2023 п.21)."""
+    servants = select(Servant.id).where(Servant.state_body_id == body_id)
+    query = (select(Appraisal).where(Appraisal.servant_id.in_(servants), Appraisal.score != None)  # type: ignore[attr-defined]  # noqa: E711
+             .order_by(Appraisal.period.desc(), Appraisal.id))  # type: ignore[attr-defined]
+    lines = [views.summary(session, person, a, lang) for a in session.exec(query)]
+    return [line for line in lines if "score" in line]
+
+
+@router.get("/hr/{code}/compliance.{fmt}")
+def compliance(code: str, fmt: str, request: Request) -> Response:
+    """The compliance report of this body as of the console's day, by the report writers."""
+    if fmt not in DOWNLOADS:
+        raise HTTPException(404)
+    who, lang, app = _who(request), lang_of(request), console(request)
+    today = app.settings.day()
+    with transaction(app.engine) as session:
+        seat = desk(session, who, code)
+        rows = rows_of(session, today, lang, body_id=seat.body.id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"compliance-{code}-{today.isoformat()}-{lang}.{fmt}"
+        _write(fmt, rows, path, lang, today)
+        content = path.read_bytes()
+    return Response(content, media_type=DOWNLOADS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
+
+
+def _write(fmt: str, rows: list[Any], path: Path, lang: Lang, today: date) -> None:
+    if fmt == "csv":
+        compliance_report.write_csv(rows, path, lang)
+    elif fmt == "xlsx":
+        compliance_report.write_xlsx(rows, path, lang, today)
+    else:
+        compliance_report.write_html(rows, path, lang, today)
+
+
+@router.post("/hr/{code}/notices/{notice_id}/resend")
+async def resend(code: str, notice_id: int, request: Request) -> Response:
+    """HR puts a dead notice back to pending; audited on its appraisal."""
+    who, lang, app = _who(request), lang_of(request), console(request)
+    with transaction(app.engine) as session:
+        seat = desk(session, who, code)
+    if not seat.hr:
+        raise HTTPException(404)
+    try:
+        await _posted(request, who)
+        with transaction(app.engine) as session:
+            dead_letters.resend(session, seat.body.id, notice_id, who.person, app.settings.moment())  # type: ignore[arg-type]
+    except BagalauError as error:
+        return _console(request, code, body_of(error, lang), status_of(error))
+    return RedirectResponse(f"/hr/{code}?done=resend#dead", 303)

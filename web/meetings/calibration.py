@@ -1,0 +1,84 @@
+"""The calibration session (typical2023 п.38–43) as HR holds it: the servant's application
+(their argument), the score it calibrates, the participants the appointing official
+approved (п.39), and each participant's vote: the score they support, the present one or
+another (п.41); sent as the workflow's `hold_calibration` action, whose majority sets the
+score (п.42). The session's page exists only for whom the workflow gives the session now;
+the protocol is the appraisal's `calibration-protocol` document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, select
+
+from methodology.errors import BagalauError
+from models import Appraisal, CalibrationApplication, CalibrationParticipant, CalibrationSession, Servant
+from models.db import transaction
+from states import service
+from web import views
+from web.app import console, lang_of
+from web.identity.sessions import Signed
+from web.meetings.pages import number
+from web.pages import _posted, _who
+from web.refusals import body_of, status_of
+from web.rendering import page
+
+router = APIRouter(include_in_schema=False)
+HOLD = "hold_calibration"
+
+
+def _holds(session: Session, person: Servant, appraisal: Appraisal) -> bool:
+    return any(row.action == HOLD for row in service.allowed(session, appraisal, person))
+
+
+def participants(session: Session, appraisal_id: int) -> tuple[CalibrationSession | None, list[dict[str, Any]]]:
+    convened = session.exec(select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal_id,
+                                                             CalibrationSession.held_on == None)).first()  # noqa: E711
+    if convened is None:
+        return None, []
+    rows = session.exec(select(Servant).join(CalibrationParticipant, CalibrationParticipant.servant_id == Servant.id)
+                        .where(CalibrationParticipant.session_id == convened.id).order_by(Servant.full_name))
+    return convened, [{"id": s.id, "name": s.full_name} for s in rows]
+
+
+@router.get("/meetings/calibration/{appraisal_id}", response_class=HTMLResponse)
+def calibration(appraisal_id: int, request: Request) -> Response:
+    return _page(request, _who(request), appraisal_id)
+
+
+def _page(request: Request, who: Signed, appraisal_id: int, refusal: dict[str, Any] | None = None, status: int = 200,
+          posted: dict[str, str] | None = None) -> Response:
+    lang, app = lang_of(request), console(request)
+    with transaction(app.engine) as session:
+        appraisal = views.visible(session, who.person, appraisal_id)
+        if appraisal is None or not _holds(session, who.person, appraisal):
+            raise HTTPException(404)
+        convened, people = participants(session, appraisal_id)
+        applied = session.exec(select(CalibrationApplication).where(CalibrationApplication.appraisal_id == appraisal_id)
+                               .order_by(CalibrationApplication.filed_on.desc())).first()  # type: ignore[attr-defined]
+        sheet = views.summary(session, who.person, appraisal, lang)
+    return HTMLResponse(page("meetings/calibration.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/meetings/calibration/{appraisal_id}",
+                             sheet=sheet, people=people, convened=convened, application=applied, refusal=refusal,
+                             posted=posted or {}), status)
+
+
+@router.post("/meetings/calibration/{appraisal_id}")
+async def hold(appraisal_id: int, request: Request) -> Response:
+    who, lang, app = _who(request), lang_of(request), console(request)
+    posted: dict[str, str] = {}
+    try:
+        posted, _ = await _posted(request, who)
+        with transaction(app.engine) as session:
+            appraisal = views.visible(session, who.person, appraisal_id)
+            if appraisal is None or not _holds(session, who.person, appraisal):
+                raise HTTPException(404)
+            version = appraisal.version
+        votes = {key.removeprefix("vote."): number(value) for key, value in posted.items() if key.startswith("vote.") and value.strip()}
+        service.act(app.engine, appraisal_id, who.person.id, HOLD, {"votes": votes},  # type: ignore[arg-type]
+                    on=app.settings.day(), at=app.settings.moment(), expected_version=version)
+    except BagalauError as error:
+        return _page(request, who, appraisal_id, body_of(error, lang), status_of(error), posted)
+    return RedirectResponse(f"/appraisals/{appraisal_id}?done={HOLD}", 303)
