@@ -67,7 +67,7 @@ def act(
         if payload and not row.handler:
             raise InvalidInput("extra", field="data", value=sorted(payload), rule=f"docs/lifecycle.md#{action}")
         _check_window(session, definition, appraisal, row, on)
-        _claim(session, appraisal, expected_version)
+        claim(session, appraisal, expected_version)
         from_state = appraisal.state
         context = Context(session, definition, appraisal, actor, row, payload or {}, on, calendar)
         data: dict[str, Any] = {}
@@ -180,7 +180,7 @@ def _check_window(session: Session, definition: Methodology, appraisal: Appraisa
             raise _refused("too_early", "date", on.isoformat(), rule, definition, [], due=due.isoformat())
 
 
-def _claim(session: Session, appraisal: Appraisal, expected: int | None) -> None:
+def claim(session: Session, appraisal: Appraisal, expected: int | None) -> None:
     """Optimistic version check: bump the version only if nobody else has."""
     version = appraisal.version if expected is None else expected
     claimed = session.execute(

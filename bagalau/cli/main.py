@@ -12,7 +12,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from bagalau.cli import deadlines, demo, documents, lifecycle, methodology, notices, orchestration, org, score, workdays
+from bagalau.cli import assessors, deadlines, demo, documents, lifecycle, methodology, notices, orchestration, org, score, workdays
 from bagalau.cli.common import fail
 from methodology.errors import BagalauError
 
@@ -43,6 +43,7 @@ app.add_typer(lifecycle.cycle_app, name="cycle")
 app.add_typer(org.app, name="org")
 app.add_typer(methodology.app, name="methodology")
 app.add_typer(notices.app, name="notices")
+app.add_typer(assessors.app, name="assessor")
 
 
 def main() -> None:
