@@ -29,7 +29,7 @@ from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Position, Servant
 from models.db import transaction
 from states.errors import Refused
-from states.people import roles_of
+from states.people import reader_roles
 from states.service import audit, claim
 
 
@@ -49,9 +49,9 @@ def assign(engine: Engine, appraisal_id: int, actor_id: int, assessor_id: int, *
     with transaction(engine) as session:
         appraisal, actor, definition = _open_appraisal(session, appraisal_id, actor_id)
         assert definition.scope is not None
-        _check_role(session, definition, appraisal, actor, "hr", definition.scope.assessor_paragraph)
+        role = _check_role(session, definition, appraisal, actor, ("hr", "head_of_hr"), definition.scope.assessor_paragraph)
         action = "substitute_assessor" if appraisal.assessor_id else "assign_assessor"
-        return _change(session, definition, appraisal, actor, "hr", action, assessor_id, definition.scope.assessor_paragraph, on, at, reason)
+        return _change(session, definition, appraisal, actor, role, action, assessor_id, definition.scope.assessor_paragraph, on, at, reason)
 
 
 def delegate(engine: Engine, appraisal_id: int, actor_id: int, delegate_id: int, *, on: date,
@@ -62,7 +62,7 @@ def delegate(engine: Engine, appraisal_id: int, actor_id: int, delegate_id: int,
         scope = definition.scope
         assert scope is not None
         paragraph = scope.delegate_paragraph or scope.assessor_paragraph
-        _check_role(session, definition, appraisal, actor, "direct_manager", paragraph)
+        _check_role(session, definition, appraisal, actor, ("direct_manager",), paragraph)
         count = unit_size(session, appraisal.servant_id, on)
         if scope.delegate_above is None or appraisal.kind not in scope.delegate_kinds or count <= scope.delegate_above:
             raise Refused("not_delegable", field="unit", value=count, rule=paragraph, source=definition.id, count=count,
@@ -100,11 +100,15 @@ def _open_appraisal(session: Session, appraisal_id: int, actor_id: int) -> tuple
     return appraisal, actor, definition
 
 
-def _check_role(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, role: str, paragraph: str) -> None:
-    roles = roles_of(session, actor, appraisal)
-    if role not in roles:
+def _check_role(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant,
+                wanted: tuple[str, ...], paragraph: str) -> str:
+    """The role the actor takes the change in (HR, the head of HR, or the assessor)."""
+    roles = reader_roles(session, actor, appraisal)  # the head of HR is HR here, flagged or not
+    role = next((r for r in wanted if r in roles), None)
+    if role is None:
         raise Refused("not_your_role", field="actor", value=actor.personnel_no, rule=paragraph, source=definition.id,
-                      roles=role, yours=", ".join(sorted(roles)) or "—")
+                      roles=", ".join(wanted), yours=", ".join(sorted(roles)) or "—")
+    return role
 
 
 def _change(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, role: str, action: str,
