@@ -217,7 +217,7 @@ def _first_deadlines(
         who = {"servant": Appraisal.servant_id, "direct_manager": Appraisal.assessor_id}.get(role)
         if who is None:  # an office of the appraisal's body: its holder, body by body
             offices = offices or people.offices_of(session, [body.id for body in bodies if body.id is not None])
-            who = type_coerce(case({body: o.holder(role, 0, None) for body, o in offices.items()}, value=Cycle.state_body_id), Integer)
+            who = type_coerce(case(*_office_whens(offices, role), else_=null()), Integer)
         rows = (
             select(
                 Appraisal.id, literal(step), literal(due.due, Date), literal(due.rule.paragraph), literal(role), who,
@@ -228,3 +228,15 @@ def _first_deadlines(
         )
         columns = ["appraisal_id", "step", "due", "paragraph", "responsible_role", "responsible_id", "status", "level", "next_fire"]
         session.connection().execute(insert(Deadline).from_select(columns, rows))
+
+
+def _office_whens(offices: dict[int, people.Offices], role: str) -> list[tuple[ColumnElement[bool], ColumnElement[int]]]:
+    """A body's office holder for its appraisals, but for HR's own appraisals, whose HR steps
+    go to someone else (states/people.py: conflict of interest)."""
+    def value(person: int | None) -> ColumnElement[int]:
+        return null() if person is None else literal(person, Integer)
+
+    own = [(and_(Cycle.state_body_id == body, Appraisal.servant_id == person), value(o.holder(role, person, None)))
+           for body, o in offices.items() for person in o.conflicted()]
+    return own + [(Cycle.state_body_id == body, value(o.holder(role, 0, None))) for body, o in offices.items()]
+

@@ -69,7 +69,7 @@ def _claim(session: Session, today: date, batch: int) -> list[Any]:
     query = (
         select(
             Deadline.id, Deadline.appraisal_id, Deadline.step, Deadline.due, Deadline.level,
-            Deadline.responsible_id, Appraisal.methodology, Servant.state_body_id,
+            Deadline.responsible_id, Appraisal.methodology, Servant.state_body_id, Appraisal.servant_id,
         )
         .join(Appraisal, Appraisal.id == Deadline.appraisal_id)
         .join(Servant, Servant.id == Appraisal.servant_id)
@@ -96,7 +96,7 @@ def _decide(
             notices.append({
                 "key": outbox.stage_key(row.id, row.due, stage.kind, stage.level),
                 "deadline_id": row.id, "appraisal_id": row.appraisal_id, "step": row.step, "due": row.due,
-                "recipient_id": people.rung_holder(offices[row.state_body_id], row.responsible_id, managers.get(row.responsible_id), stage.rung),
+                "recipient_id": people.rung_holder(offices[row.state_body_id], row.servant_id, row.responsible_id, managers.get(row.responsible_id), stage.rung),
                 "kind": stage.kind, "level": stage.level,
                 "created_at": at, "status": "pending", "attempts": 0,
             })
