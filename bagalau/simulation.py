@@ -64,7 +64,8 @@ class PersonSpec(_Spec):
     start: date
     manager: Optional[str] = None
     probation_end: Optional[date] = None
-    roles: list[Literal["hr", "head_of_hr", "appointing_official"]] = []
+    # outside_b_corps: a head's assessor who is never appraised (a vice-minister, mne2017 п.4)
+    roles: list[Literal["hr", "head_of_hr", "appointing_official", "outside_b_corps"]] = []
     lang: Literal["kk", "ru", "en"] = "kk"
     surname: Optional[str] = None  # the parts a form prints surname first
     given_name: Optional[str] = None
@@ -268,6 +269,7 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
                 manager_id=people[person.manager] if person.manager else None, lang=person.lang,
                 is_hr="hr" in person.roles or "head_of_hr" in person.roles,
                 is_head_of_hr="head_of_hr" in person.roles, is_appointing_official="appointing_official" in person.roles,
+                outside_b_corps="outside_b_corps" in person.roles,
             )
             session.add(servant)
             session.flush()

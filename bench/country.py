@@ -57,11 +57,15 @@ def build(engine: Engine, country: Country, seed: int = 2026) -> list[str]:
                         "position_start": date(2015 + rng.randint(0, 9), rng.randint(1, 12), 1),
                         "probation_end": None, "manager_id": None, "email": None, "lang": "kk", "dismissed_on": None,
                         "is_hr": u == 0 and n == 1, "is_head_of_hr": u == 0 and n == 1, "is_appointing_official": u == 0 and n == 0,
+                        "outside_b_corps": False,
                     })
+            # the head's assessor: a vice-minister outside the B corps, never appraised (mne2017 п.4)
+            rows.append({**rows[0], "personnel_no": "vice", "full_name": "Вице-министр", "position_id": None,
+                         "is_hr": False, "is_head_of_hr": False, "is_appointing_official": False, "outside_b_corps": True})
             ids = list(session.execute(insert(Servant).returning(Servant.id, sort_by_parameter_order=True), rows).scalars())
             heads = {u: ids[u * per_unit] for u in range(UNITS_PER_BODY)}
             managers = [
-                {"b_id": ids[u * per_unit + n], "b_manager": heads[0] if n == 0 and u else (None if n == 0 else heads[u])}
+                {"b_id": ids[u * per_unit + n], "b_manager": heads[0] if n == 0 and u else (ids[-1] if n == 0 else heads[u])}
                 for u in range(UNITS_PER_BODY) for n in range(per_unit)
             ]
             table = Servant.__table__  # type: ignore[attr-defined]

@@ -428,6 +428,14 @@ class Scope(Strict):
     # Who may know a result (typical2023 п.16, п.21); everyone else sees it hidden.
     result_readers: list[Literal["servant", "direct_manager", "head_of_hr", "hr", "commission", "calibration"]]
     result_readers_paragraph: str
+    # Who appraises: the direct manager under the job description, who may be a person of
+    # the body outside the B corps (mne2017 п.4, typical2023 п.3); HR assigns or substitutes
+    # one. In a unit of more than `delegate_above` B-corps servants the assessor may name
+    # persons who appraise for them (typical2023 п.32), in the kinds listed.
+    assessor_paragraph: str
+    delegate_above: int | None = None  # None: the methodology allows no delegation
+    delegate_kinds: list[str] = []
+    delegate_paragraph: str = ""
 
 
 class Escalation(Strict):

@@ -63,6 +63,9 @@ class Servant(SQLModel, table=True):
     is_hr: bool = False
     is_head_of_hr: bool = False
     is_appointing_official: bool = False
+    # A person of the body without a B-corps appraisal of their own (a vice-minister, an
+    # akim's deputy) who may be a head's direct manager (mne2017 п.4): never appraised.
+    outside_b_corps: bool = False
 
 
 def name_surname_first(servant: Servant) -> str:

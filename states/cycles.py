@@ -5,7 +5,9 @@ differentiation, everyone otherwise), the definition's scope decides: exempt wit
 three months in the position or on probation (mne2017 п.3, typical2023 п.6), deferred
 while absent or appraised without participation (п.6), appraised without participation or
 not at all when dismissed (typical2023 п.7); states/placement.py holds those rules.
-Opening twice creates nothing new.
+Opening twice creates nothing new. A servant with no assessor in service (mne2017 п.4,
+typical2023 п.3) stops the opening before anything is written, with everyone named, rather
+than leaving appraisals nobody may act on.
 
 A body can have thousands of servants and a country a hundred thousand, so nothing here
 loops over them in Python: the appraisals, their first deadlines and their opening audit
@@ -17,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, ColumnElement, Date, DateTime, Integer, and_, case, exists, func, insert, literal, null, type_coerce
+from sqlalchemy import JSON, ColumnElement, Date, DateTime, Integer, and_, case, exists, func, insert, literal, null, or_, type_coerce
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from methodology import loader
@@ -97,12 +100,35 @@ def _open(session: Session, body_codes: list[str], kind: str, period_text: str, 
         raise InvalidInput("unknown", field="kind", value=kind, rule="docs/lifecycle.md", expected=", ".join(definition.workflow))
     flow = definition.flow(kind)
     period = Period.parse(period_text, definition.rules(kind).period, source=definition.id)
-    cycle_ids = _cycles(session, bodies, definition, kind, period, on)
     placed = placing(definition, flow, [body.id for body in bodies], period, on, session.connection().dialect.name)  # type: ignore[misc]
+    _check_assessors(session, definition, flow, kind, period, placed, on)
+    cycle_ids = _cycles(session, bodies, definition, kind, period, on)
     new = _create(session, definition, flow, kind, period, cycle_ids, placed, on)
     _first_deadlines(session, definition, flow, period, new, calendar, bodies)
     _opening_events(session, new, on)
     return _Opening(cycle_ids, placed, new)
+
+
+def _check_assessors(session: Session, definition: Methodology, flow: Workflow, kind: str, period: Period, placed: Placing, on: date) -> None:
+    """Refuse, before anything is written, to open appraisals nobody could act on: every
+    servant the opening would create an appraisal for in a state that is not final needs an
+    assessor in service (mne2017 п.4, typical2023 п.3); all of them are named at once."""
+    assessor = aliased(Servant)
+    finals = [name for name, state in flow.states.items() if state.final]
+    has_one = exists().where(Appraisal.servant_id == Servant.id, Appraisal.cycle_id == Cycle.id, Cycle.state_body_id == Servant.state_body_id,
+                             Cycle.kind == kind, Cycle.period == str(period))
+    in_service = or_(assessor.dismissed_on.is_(None), assessor.dismissed_on > on)  # type: ignore[union-attr, operator]
+    query = (
+        placed.select.join(assessor, assessor.id == Servant.manager_id, isouter=True)
+        .with_only_columns(Servant.personnel_no, Servant.full_name)
+        .where(placed.state.not_in(["not_appraised", *finals]), ~has_one, or_(assessor.id.is_(None), ~in_service))  # type: ignore[union-attr]
+        .order_by(Servant.personnel_no)
+    )
+    lacking = [f"{number} {name}" for number, name in session.connection().execute(query)]
+    if lacking:
+        assert definition.scope is not None
+        raise InvalidInput("no_assessor", field="servants", value=lacking, rule=definition.scope.assessor_paragraph,
+                           source=definition.id, count=len(lacking))
 
 
 def _cycles(session: Session, bodies: list[StateBody], definition: Methodology, kind: str, period: Period, on: date) -> list[int]:
@@ -191,7 +217,7 @@ def _first_deadlines(
         who = {"servant": Appraisal.servant_id, "direct_manager": Appraisal.assessor_id}.get(role)
         if who is None:  # an office of the appraisal's body: its holder, body by body
             offices = offices or people.offices_of(session, [body.id for body in bodies if body.id is not None])
-            who = type_coerce(case({body: o.holder(role, 0, None) for body, o in offices.items()}, value=Cycle.state_body_id), Integer)
+            who = type_coerce(case(*_office_whens(offices, role), else_=null()), Integer)
         rows = (
             select(
                 Appraisal.id, literal(step), literal(due.due, Date), literal(due.rule.paragraph), literal(role), who,
@@ -202,3 +228,15 @@ def _first_deadlines(
         )
         columns = ["appraisal_id", "step", "due", "paragraph", "responsible_role", "responsible_id", "status", "level", "next_fire"]
         session.connection().execute(insert(Deadline).from_select(columns, rows))
+
+
+def _office_whens(offices: dict[int, people.Offices], role: str) -> list[tuple[ColumnElement[bool], ColumnElement[int]]]:
+    """A body's office holder for its appraisals, but for HR's own appraisals, whose HR steps
+    go to someone else (states/people.py: conflict of interest)."""
+    def value(person: int | None) -> ColumnElement[int]:
+        return null() if person is None else literal(person, Integer)
+
+    own = [(and_(Cycle.state_body_id == body, Appraisal.servant_id == person), value(o.holder(role, person, None)))
+           for body, o in offices.items() for person in o.conflicted()]
+    return own + [(Cycle.state_body_id == body, value(o.holder(role, 0, None))) for body, o in offices.items()]
+

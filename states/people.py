@@ -11,6 +11,12 @@ appointing_official, commission, calibration, respondent).
   responsible person (states/timeline.py), a notice's recipients (states/notices.py), a
   rung of the escalation ladder (`rung_holder`, states/sweep.py).
 
+No one acts on their own appraisal in another role (the general rule of conflict of
+interest, where the methodologies are silent): on it a person holds only the roles of the
+servant and of a respondent (a 360 self-assessment); its HR steps go to another HR officer,
+and the head of HR's own to the appointing official (`Offices.holder`); an assessor is
+never the servant; a commission member does not vote on their own result (`voters`).
+
 One fallback, everywhere: HR is the body's head of HR, else its HR officer of the lowest id
 (a body that names no head still has its HR follow up; the lowest id: the choice is the
 same on every run and every database). With nobody in HR the role has no holder: a
@@ -46,16 +52,30 @@ class Offices:
     head_of_hr: int | None = None
     official: int | None = None
     chair: int | None = None
+    hr_officers: tuple[int, ...] = ()  # HR by id, the head of HR first where there is one
+    named_head: int | None = None  # the head of HR the body names (not the fallback)
 
     def holder(self, role: str, servant_id: int, assessor_id: int | None) -> int | None:
         return {
             "servant": servant_id,
-            "direct_manager": assessor_id,
-            "hr": self.head_of_hr,
-            "head_of_hr": self.head_of_hr,
+            "direct_manager": assessor_id if assessor_id != servant_id else None,
+            "hr": self.hr_for(servant_id),
+            "head_of_hr": self.hr_for(servant_id),
             "appointing_official": self.official,
             "commission": self.chair,
         }.get(role)  # None: an outside body (the civil-service authority) or the body as a whole
+
+    def hr_for(self, servant_id: int) -> int | None:
+        """HR on this servant's appraisal: never the servant (conflict of interest): the head
+        of HR's own goes to the appointing official, an HR officer's own to another one."""
+        others = next((p for p in self.hr_officers if p != servant_id), None)
+        if servant_id == self.named_head and self.official not in (None, servant_id):
+            return self.official
+        return others
+
+    def conflicted(self) -> tuple[int, ...]:
+        """The servants whose HR differs from the body's HR: those who are HR themselves."""
+        return self.hr_officers
 
 
 def offices_of(session: Session, bodies: Iterable[int]) -> dict[int, Offices]:
@@ -69,10 +89,13 @@ def offices_of(session: Session, bodies: Iterable[int]) -> dict[int, Offices]:
     head: dict[int, int] = {}
     hr: dict[int, int] = {}
     official: dict[int, int] = {}
+    officers: dict[int, list[int]] = {}
     for body, person, is_head, is_hr, is_official in holders:
         for held, table in ((is_head, head), (is_hr, hr), (is_official, official)):
             if held:
                 table.setdefault(body, person)  # the lowest id: ordered above
+        if is_head or is_hr:
+            officers.setdefault(body, []).append(person)
     chairs: dict[int, int] = {}
     latest_first = (
         select(Commission.state_body_id, CommissionMember.servant_id)
@@ -82,7 +105,15 @@ def offices_of(session: Session, bodies: Iterable[int]) -> dict[int, Offices]:
     )
     for body, person in session.exec(latest_first):
         chairs.setdefault(body, person)
-    return {body: Offices(head.get(body) or hr.get(body), official.get(body), chairs.get(body)) for body in wanted}
+    return {
+        body: Offices(head.get(body) or hr.get(body), official.get(body), chairs.get(body),
+                      _head_first(head.get(body), officers.get(body, [])), head.get(body))
+        for body in wanted
+    }
+
+
+def _head_first(head: int | None, officers: list[int]) -> tuple[int, ...]:
+    return tuple([head] + [p for p in officers if p != head]) if head else tuple(officers)
 
 
 def holder(session: Session, appraisal: Appraisal, role: str) -> int | None:
@@ -92,10 +123,11 @@ def holder(session: Session, appraisal: Appraisal, role: str) -> int | None:
     return offices_of(session, [servant.state_body_id])[servant.state_body_id].holder(role, appraisal.servant_id, appraisal.assessor_id)
 
 
-def rung_holder(offices: Offices, responsible: int | None, manager: int | None, rung: str | None) -> int | None:
+def rung_holder(offices: Offices, servant: int, responsible: int | None, manager: int | None, rung: str | None) -> int | None:
     """Who a rung of the escalation ladder reaches (states/escalation.py); HR where the rung
-    has nobody (an outside body's step, a responsible person without a manager)."""
-    hr = offices.head_of_hr
+    has nobody (an outside body's step, a responsible person without a manager); never HR
+    on their own appraisal (`Offices.hr_for`)."""
+    hr = offices.hr_for(servant)
     if rung in (None, "responsible"):
         return responsible or hr
     if rung == "manager":
@@ -169,14 +201,16 @@ def roles_of(session: Session, person: Servant, appraisal: Appraisal) -> set[str
     servant = session.get(Servant, appraisal.servant_id)
     same_body = servant is not None and person.state_body_id == servant.state_body_id
     roles = set()
-    if person.id == appraisal.servant_id:
-        roles.add("servant")
+    if person.id == appraisal.servant_id:  # no other role on one's own (conflict of interest)
+        return {"servant", "respondent"} if _invited(session, person, appraisal) else {"servant"}
     if person.id == appraisal.assessor_id:
         roles.add("direct_manager")
     if same_body and person.is_hr:
         roles.add("hr")
     if same_body and person.is_appointing_official:
         roles.add("appointing_official")
+        if servant is not None and servant.is_head_of_hr:  # the head of HR's own HR steps
+            roles.add("hr")
     if same_body and on_commission(session, person):
         roles.add("commission")
     if _invited(session, person, appraisal):
@@ -189,6 +223,8 @@ def reader_roles(session: Session, person: Servant, appraisal: Appraisal) -> set
     participants of the appraisal's calibration session."""
     roles = roles_of(session, person, appraisal)
     servant = session.get(Servant, appraisal.servant_id)
+    if person.id == appraisal.servant_id:
+        return roles
     if person.is_head_of_hr and servant is not None and servant.state_body_id == person.state_body_id:
         roles.add("head_of_hr")
     if _calibrates(session, person, appraisal):
@@ -222,3 +258,10 @@ def _calibrates(session: Session, person: Servant, appraisal: Appraisal) -> bool
         .where(CalibrationSession.appraisal_id == appraisal.id, CalibrationParticipant.servant_id == person.id)
     )
     return session.exec(query).first() is not None
+
+
+def voters(members: dict[int, str], appraisal: Appraisal) -> set[int]:
+    """Who of a commission (member id → role) votes on this appraisal: not the secretary
+    (mne2017 п.9), not the servant on their own result (conflict of interest)."""
+    return {person for person, role in members.items() if role != "secretary" and person != appraisal.servant_id}
+

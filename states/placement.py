@@ -10,6 +10,8 @@ INSERT … SELECT instead of a Python loop over its servants:
   appraised (typical2023 п.7); dismissed otherwise: appraised without participation;
 - fewer than `min_months_in_position` months in the position by the period's end, or on
   probation beyond it: exempt (mne2017 п.3, typical2023 п.6);
+- a person of the body outside the B corps (a head's assessor, mne2017 п.4) is no one's
+  appraisee: left out altogether;
 - absent on the opening day for a reason the methodology names: deferred, or appraised
   without participation, as the workflow says (typical2023 п.6).
 """
@@ -62,7 +64,7 @@ def placing(definition: Methodology, flow: Workflow, body_ids: list[int], period
         .select_from(Servant)
         .join(Position, Position.id == Servant.position_id, isouter=True)
         .join(Absence, Absence.id == _absence_id(definition, on), isouter=True)
-        .where(col(Servant.state_body_id).in_(body_ids), _concerned(definition, flow))
+        .where(col(Servant.state_body_id).in_(body_ids), _concerned(definition, flow), col(Servant.outside_b_corps).is_(False))
     )
     return Placing(state, participation, reason, query)
 

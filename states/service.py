@@ -70,7 +70,7 @@ def act(
         if row.handler in TALLIES and expected_version is None:
             row, role = _hold(session, definition, appraisal, actor, action)
         else:
-            _claim(session, appraisal, expected_version)
+            claim(session, appraisal, expected_version)
         from_state = appraisal.state
         context = Context(session, definition, appraisal, actor, row, payload or {}, on, calendar)
         data: dict[str, Any] = {}
@@ -197,7 +197,7 @@ def _hold(session: Session, definition: Methodology, appraisal: Appraisal, actor
     return _row(session, definition, appraisal, actor, action)
 
 
-def _claim(session: Session, appraisal: Appraisal, expected: int | None) -> None:
+def claim(session: Session, appraisal: Appraisal, expected: int | None) -> None:
     """Optimistic version check: bump the version only if nobody else has."""
     version = appraisal.version if expected is None else expected
     claimed = session.execute(

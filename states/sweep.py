@@ -69,7 +69,7 @@ def _claim(session: Session, today: date, batch: int) -> list[Any]:
     query = (
         select(
             col(Deadline.id), col(Deadline.appraisal_id), col(Deadline.step), col(Deadline.due), col(Deadline.level),
-            col(Deadline.responsible_id), col(Appraisal.methodology), col(Servant.state_body_id),
+            col(Deadline.responsible_id), col(Appraisal.methodology), col(Servant.state_body_id), col(Appraisal.servant_id),
         )
         .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
         .join(Servant, col(Servant.id) == Appraisal.servant_id)
@@ -96,7 +96,7 @@ def _decide(
             notices.append({
                 "key": outbox.stage_key(row.id, row.due, stage.kind, stage.level),
                 "deadline_id": row.id, "appraisal_id": row.appraisal_id, "step": row.step, "due": row.due,
-                "recipient_id": people.rung_holder(offices[row.state_body_id], row.responsible_id, managers.get(row.responsible_id), stage.rung),
+                "recipient_id": people.rung_holder(offices[row.state_body_id], row.servant_id, row.responsible_id, managers.get(row.responsible_id), stage.rung),
                 "kind": stage.kind, "level": stage.level,
                 "created_at": at, "status": "pending", "attempts": 0,
             })

@@ -1,5 +1,6 @@
 """A small, realistic state body for lifecycle tests, built in one transaction.
 
+    vice      (a vice-minister: outside the B corps, never appraised)   the head's assessor (mne2017 п.4)
     official (appointing official, head of the body, C-1)   chairs the commission
     ├── hr        (HR, head of HR)                            secretary, does not vote
     ├── member    (expert, C-4)                               commission member
@@ -71,6 +72,11 @@ def organisation(engine: Engine, methodology: str = "mne2017", code: str = "body
         person("manager", "C-3", "official")
         for name in ("servant", "colleague1", "colleague2", "colleague3"):
             person(name, "C-4", "manager")
+        # Last, so the ids of the others stay as they were; the head's direct manager.
+        person("vice", "C-1", None, outside_b_corps=True)
+        head = session.get(Servant, org.ids["official"])
+        head.manager_id = org.ids["vice"]  # type: ignore[union-attr]
+        session.add(head)
         if commission:
             order = Commission(state_body_id=body.id, order_ref="No. 1-ө", formed_on=date(2026, 1, 5))  # type: ignore[arg-type]
             session.add(order)

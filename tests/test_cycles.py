@@ -90,8 +90,9 @@ PLACEMENTS = [
                  "exempt", "full", "in the position since 2026-01-02 (п.6)", id="kpi-two-months-and-29-days"),
     pytest.param("typical2023", "kpi", "2026-Q1", D(2026, 4, 1), "manager", {"position_start": D(2026, 1, 1)},
                  "draft", "full", None, id="kpi-exactly-three-months"),
+    # typical2023 has no probation rule (п.6 names only the months in the position): appraised
     pytest.param("typical2023", "kpi", "2026-Q1", D(2026, 4, 1), "manager", {"probation_end": D(2026, 4, 1)},
-                 "exempt", "full", "on probation until 2026-04-01 (п.6)", id="kpi-on-probation"),
+                 "draft", "full", None, id="kpi-on-probation-appraised"),
     # KPI: appraised within 5 working days of return (п.6)
     pytest.param("typical2023", "kpi", "2026-Q1", D(2026, 4, 1), "manager", {"absence": ("sick_leave", D(2026, 3, 30), D(2026, 4, 10))},
                  "deferred", "full", "sick_leave 2026-03-30–2026-04-10 (п.6)", id="kpi-sick-leave"),
@@ -115,7 +116,7 @@ PLACEMENTS = [
     pytest.param("typical2023", "360", "2025", D(2026, 1, 5), "servant", {"dismissed_on": D(2025, 11, 30)},
                  "draft", "without", "dismissed 2025-11-30 (п.7)", id="360-dismissed"),
     pytest.param("typical2023", "360", "2025", D(2026, 1, 5), "servant", {"probation_end": D(2026, 1, 1)},
-                 "exempt", "full", "on probation until 2026-01-01 (п.6)", id="360-on-probation"),
+                 "draft", "full", None, id="360-on-probation-appraised"),
     # a year: from 2 October 2025 is under three months by 31 December; from 1 October, three
     pytest.param("typical2023", "360", "2025", D(2026, 1, 5), "servant", {"position_start": D(2025, 10, 2)},
                  "exempt", "full", "in the position since 2025-10-02 (п.6)", id="360-joined-2-october"),

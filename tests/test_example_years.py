@@ -182,15 +182,15 @@ def mne(tmp_path_factory: pytest.TempPathFactory) -> Year:
 def test_mne2017_year_runs_with_only_the_planned_refusals(mne: Year) -> None:
     assert mne.summary["unexpected"] == 0, [r for r in mne.summary["refusals"] if not r["expected"]]
     assert refusals(mne, expected=True) == [
-        (9, "submit", "erbol"),      # his plan: 1 of 3 indicators measurable, at least half needed (п.12)
-        (55, "decide", "aigerim"),   # the secretary's vote (п.9)
-        (73, "appeal", "daniyar"),   # 24 April, the window closed on 23 April (п.38)
-        (159, "decide", "aigerim"),  # 2 of 4 voting members present, quorum 3 (п.7)
+        (10, "submit", "erbol"),     # his plan: 1 of 3 indicators measurable, at least half needed (п.12)
+        (61, "decide", "aigerim"),   # the secretary's vote (п.9)
+        (81, "appeal", "daniyar"),   # 24 April, the window closed on 23 April (п.38)
+        (177, "decide", "aigerim"),  # 2 of 4 voting members present, quorum 3 (п.7)
     ]
-    assert "1/3" in message(mne, 9) and "para. 12" in message(mne, 9)
-    assert "secretary" in message(mne, 55) and "para. 9" in message(mne, 55)
-    assert "2026-04-23" in message(mne, 73) and "para. 38" in message(mne, 73)
-    assert "2 of 4" in message(mne, 159) and "(3)" in message(mne, 159) and "para. 7" in message(mne, 159)
+    assert "1/3" in message(mne, 10) and "para. 12" in message(mne, 10)
+    assert "secretary" in message(mne, 61) and "para. 9" in message(mne, 61)
+    assert "2026-04-23" in message(mne, 81) and "para. 38" in message(mne, 81)
+    assert "2 of 4" in message(mne, 177) and "(3)" in message(mne, 177) and "para. 7" in message(mne, 177)
 
 
 def test_mne2017_quarterly_scores_and_bands(mne: Year) -> None:
@@ -295,13 +295,24 @@ def test_mne2017_deadlines(mne: Year) -> None:
     assert mne.row("erbol", "quarterly", "2026-Q3")["deadlines"] == appealed
     # the plan drawn up by 10 January (п.10), by Madina through the act of refusal
     assert mne.row("madina", "plan", "2026")["deadlines"] == {"met": 1, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
-    # the director's own appraisals are left open on purpose: all six missed
-    missed = {"met": 0, "late": 0, "missed": 1, "open": 0, "cancelled": 0}
+    # the director, appraised by the vice-minister outside the B corps (п.4), on his deputy's
+    # very sheets: every step met, the commission deciding without his vote (quorum 3 of 3)
     for kind, period in [("plan", "2026"), ("annual", "2026"), *(("quarterly", q) for q in QUARTERS)]:
-        row = mne.row("director", kind, period)
-        assert (row["state"], row["deadlines"], row["audit_events"]) == ("draft", missed, 1), (kind, period)
+        director, kairat = mne.row("director", kind, period), mne.row("kairat", kind, period)
+        assert (director["state"], director["deadlines"], director["score"], director["band"]) == \
+            ("closed", kairat["deadlines"], kairat["score"], kairat["band"]), (kind, period)
     # exempt: nothing owed
     assert mne.row("tomiris", "quarterly", "2026-Q1")["deadlines"] == {"met": 0, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
+
+
+@pytest.mark.parametrize("which", ["mne", "typical"])
+def test_every_appraisal_ends_final_and_no_deadline_is_missed(which: str, request: pytest.FixtureRequest) -> None:
+    """Both example years, from the head of the body to the newest hire (issue #10)."""
+    year: Year = request.getfixturevalue(which)
+    left = [(a["servant"], a["kind"], a["period"], a["state"]) for a in year.summary["appraisals"]
+            if a["state"] not in ("closed", "withdrawn", "exempt")]
+    missed = [(a["servant"], a["kind"], a["period"]) for a in year.summary["appraisals"] if a["deadlines"]["missed"]]
+    assert (left, missed) == ([], [])
 
 
 def test_mne2017_audit_trails(mne: Year) -> None:
@@ -334,7 +345,7 @@ def test_mne2017_year_from_the_command_line() -> None:
 def test_mne2017_year_from_the_command_line_exits_1_on_an_unexpected_refusal(tmp_path: Path) -> None:
     raw = yaml.safe_load(MNE.read_text("utf-8"))
     for key in ("expect", "note"):
-        del raw["steps"][8][key]  # Erbol's plan with 1 of 3 measurable indicators, now not expected to fail
+        del raw["steps"][9][key]  # Erbol's plan with 1 of 3 measurable indicators, now not expected to fail
     path = tmp_path / "unexpected.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
     done = subprocess.run([BAGALAU, "simulate", str(path)], capture_output=True, text=True, timeout=300)
@@ -417,9 +428,9 @@ TYPICAL_360 = {
 }
 
 TYPICAL_EXPECTED_REFUSALS = [
-    (10, "score", "bauyrzhan"),            # 5 for a 97% KPI: Annex 3 allows 4.75–4.99 (п.28)
-    (24, "apply_calibration", "zhanar"),   # 14 April, 6 April + 5 working days = 13 April (п.13)
-    (152, "close_survey", "samat"),        # 2 of his 3 respondents have answered, at least 3 (п.36)
+    (12, "score", "bauyrzhan"),            # 5 for a 97% KPI: Annex 3 allows 4.75–4.99 (п.28)
+    (28, "apply_calibration", "zhanar"),   # 14 April, 6 April + 5 working days = 13 April (п.13)
+    (171, "close_survey", "samat"),        # 2 of his 3 respondents have answered, at least 3 (п.36)
 ]
 
 
@@ -455,9 +466,9 @@ def test_typical2023_quarterly_grades(typical: Year) -> None:
 def test_typical2023_calibration(typical: Year) -> None:
     year = typical
     assert refusals(year, expected=True) == TYPICAL_EXPECTED_REFUSALS
-    assert "97.00%" in message(year, 10) and "4.75–4.99" in message(year, 10) and "Annex 3" in message(year, 10)
-    assert "2026-04-13" in message(year, 24) and "para. 13" in message(year, 24)
-    assert "2 respondents" in message(year, 152) and "para. 36" in message(year, 152)
+    assert "97.00%" in message(year, 12) and "4.75–4.99" in message(year, 12) and "Annex 3" in message(year, 12)
+    assert "2026-04-13" in message(year, 28) and "para. 13" in message(year, 28)
+    assert "2 respondents" in message(year, 171) and "para. 36" in message(year, 171)
     # Zhanar's window closed unused: HR closed her sheet after it
     assert year.row("zhanar", "differentiation", "2026-Q1")["deadlines"] == {"met": 2, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
     # Yerzhan applied on 8 July, within 5 working days of his familiarisation on 3 July; the
@@ -497,11 +508,12 @@ def test_typical2023_deadlines_and_audit(typical: Year) -> None:
     closed = {"met": 2, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
     assert year.row("aigul", "kpi", "2026-Q1")["deadlines"] == closed
     assert year.row("gulmira", "annual", "2026")["deadlines"] == closed
-    # the head of the apparatus: his KPI sheets and annual grade are left open on purpose
-    missed = {"met": 0, "late": 0, "missed": 1, "open": 0, "cancelled": 0}
+    # the head of the apparatus, appraised by the akim outside the B corps (п.3), on the very
+    # sheets of Bauyrzhan: every step met, the same grades
     for kind, period in [("annual", "2026"), *(("kpi", q) for q in QUARTERS)]:
-        row = year.row("marat", kind, period)
-        assert (row["state"], row["deadlines"], row["audit_events"]) == ("draft", missed, 1), (kind, period)
+        marat, bauyrzhan = year.row("marat", kind, period), year.row("bauyrzhan", kind, period)
+        assert (marat["state"], marat["deadlines"], marat["score"], marat["band"]) == \
+            ("closed", bauyrzhan["deadlines"], bauyrzhan["score"], bauyrzhan["band"]), (kind, period)
     # one opening event + one per action
     trail = [action for action, _ in year.events("bauyrzhan", "kpi", "2026-Q1")]
     assert trail == ["open", "set_kpis", "send_actuals", "score", "familiarise", "close"]  # the refused score left none

@@ -196,9 +196,10 @@ def test_the_commission_protocol_lists_every_result_decided_at_the_meeting(years
     case = Case("commission-protocol", "mne2017", "daniyar", "quarterly", "2026-Q2")
     form, document, _, _ = make(years, case, "ru")
     text = pdf_text(form.pdf(document, "ru"))  # type: ignore[attr-defined]
-    # п.35: 104 brought by the manager, revised to 108 with the explanation; 8 servants decided
+    # п.35: 104 brought by the manager, revised to 108 with the explanation; 9 servants decided
+    # (the director among them, appraised by the vice-minister, п.4)
     assert "104,00 (удовлетворительно)" in text and "108,00 (эффективно)" in text
-    assert len(document.lines) == 8 and (document.approved, document.revised) == (7, 1)  # type: ignore[attr-defined]
+    assert len(document.lines) == 9 and (document.approved, document.revised) == (8, 1)  # type: ignore[attr-defined]
     assert [s.role for s in document.signatures][:2] == ["Секретарь Комиссии", "Председатель Комиссии"]  # type: ignore[attr-defined]
 
 
@@ -305,4 +306,4 @@ def test_the_example_forms_are_written_once_each(years: dict[str, str], tmp_path
     made = {form for form in FORMS if any(Path(n).stem.endswith(form) for n in names)}
     assert made == {"work-plan", "kpi-sheet", "differentiation-sheet", "360-result", "questionnaire", "calibration-protocol"}
     assert "2026-samat-work-plan.html" in names and "2026-Q2-yerzhan-differentiation-calibration-protocol.html" in names
-    assert len(names) == 3 + 12 + 15 + 8 + 8 + 1  # heads' plans, KPI and differentiation sheets, 360 results and questionnaires, 1 session
+    assert len(names) == 4 + 16 + 15 + 8 + 8 + 1  # heads' plans, KPI and differentiation sheets, 360 results and questionnaires, 1 session

@@ -112,7 +112,7 @@ def servant_by_number(db: Engine, number: str) -> Servant:
 def test_examples_load_and_csv_and_xlsx_give_the_same_database(db: Engine) -> None:
     report = load_examples(db)
     assert {t: c["created"] for t, c in report.counts.items()} == \
-        {"state_body": 2, "unit": 8, "position": 23, "servant": 24, "absence": 9}
+        {"state_body": 2, "unit": 8, "position": 25, "servant": 26, "absence": 9}
     from_csv = snapshot(db)
     wipe(db)
     assert import_organisation(db, WORKBOOK).ok  # absences: the workbook's sheet «absences»
@@ -125,6 +125,10 @@ def test_examples_load_and_csv_and_xlsx_give_the_same_database(db: Engine) -> No
     assert (head_of_hr.is_head_of_hr, head_of_hr.is_hr, servant_by_number(db, "2001").is_appointing_official) == \
         (True, False, True)
     assert servant_by_number(db, "1003").manager_id == servant_by_number(db, "1002").id
+    # each head's assessor is a person of the body outside the B corps (mne2017 п.4)
+    vice = servant_by_number(db, "2000")
+    assert (vice.outside_b_corps, servant_by_number(db, "2001").manager_id) == (True, vice.id)
+    assert not servant_by_number(db, "2001").outside_b_corps
     assert ("1003", "sick_leave") in {(a[0], a[1]) for a in from_csv["absence"]}
 
 
@@ -134,7 +138,7 @@ def test_a_second_load_changes_nothing(db: Engine) -> None:
     again = import_organisation(db, WORKBOOK)
     assert again.ok
     assert all(c["created"] == c["updated"] == 0 for c in again.counts.values()), again.counts
-    assert again.counts["servant"]["unchanged"] == 24
+    assert again.counts["servant"]["unchanged"] == 26
     assert snapshot(db) == before
 
 
@@ -158,8 +162,8 @@ def test_a_corrected_file_updates_what_changed(db: Engine, tmp_path: Path) -> No
     report = import_organisation(db, servants, write_csv(tmp_path / "absences.csv", ABSENCE_HEADER, absences))
     assert report.ok, [p.as_dict("en") for p in report.problems]
     assert report.counts["unit"] == {"created": 0, "updated": 1, "unchanged": 7}
-    assert report.counts["position"] == {"created": 1, "updated": 0, "unchanged": 23}
-    assert report.counts["servant"] == {"created": 1, "updated": 2, "unchanged": 22}
+    assert report.counts["position"] == {"created": 1, "updated": 0, "unchanged": 25}
+    assert report.counts["servant"] == {"created": 1, "updated": 2, "unchanged": 24}
     assert report.counts["absence"] == {"created": 1, "updated": 1, "unchanged": 8}
     moved, confirmed = servant_by_number(db, "1007"), servant_by_number(db, "1005")
     assert moved.manager_id == servant_by_number(db, "1002").id
@@ -175,13 +179,13 @@ def test_a_file_without_optional_columns_keeps_those_fields(db: Engine, tmp_path
     rows = [{name: row[name] for name in required} for row in read_csv(SERVANTS_CSV)]
     before = snapshot(db)
     report = import_organisation(db, write_csv(tmp_path / "short.csv", required, rows))
-    assert report.ok and report.counts["servant"]["unchanged"] == 24
+    assert report.ok and report.counts["servant"]["unchanged"] == 26
     assert snapshot(db) == before
 
 
 def test_a_new_servant_may_report_to_one_already_in_the_database(db: Engine, tmp_path: Path) -> None:
     load_examples(db)
-    row = read_csv(SERVANTS_CSV)[2] | {"personnel_no": "1013", "full_name": "Нұрланов Әли Бекұлы", "email": ""}
+    row = read_csv(SERVANTS_CSV)[3] | {"personnel_no": "1013", "full_name": "Нұрланов Әли Бекұлы", "email": ""}
     report = import_organisation(db, write_csv(tmp_path / "one.csv", HEADER, [row]))
     assert report.ok and report.counts["servant"] == {"created": 1, "updated": 0, "unchanged": 0}
     assert servant_by_number(db, "1013").manager_id == servant_by_number(db, "1002").id
@@ -294,16 +298,16 @@ def test_manager_cycles_and_parent_cycles_in_the_file(tmp_path: Path, db: Engine
 
 def test_a_cycle_through_the_database_is_found(db: Engine, tmp_path: Path) -> None:
     load_examples(db)  # 1003 → 1002 → 1001 there
-    head = read_csv(SERVANTS_CSV)[0] | {"manager_personnel_no": "1003"}
+    head = read_csv(SERVANTS_CSV)[1] | {"manager_personnel_no": "1003"}
     report = import_organisation(db, write_csv(tmp_path / "head.csv", HEADER, [head]))
     assert found(report) == [("servants", 2, "manager_personnel_no", "org_manager_cycle")]
     assert report.problems[0].message("en").endswith("1001 → 1003 → 1002 → 1001")
-    assert servant_by_number(db, "1001").manager_id is None
+    assert servant_by_number(db, "1001").manager_id == servant_by_number(db, "1000").id  # as it was
 
 
 def test_an_unknown_manager_is_one_of_another_body(db: Engine, tmp_path: Path) -> None:
     load_examples(db)  # 2002 exists, but in mne
-    row = read_csv(SERVANTS_CSV)[2] | {"manager_personnel_no": "2002"}
+    row = read_csv(SERVANTS_CSV)[3] | {"manager_personnel_no": "2002"}
     report = import_organisation(db, write_csv(tmp_path / "other.csv", HEADER, [row]))
     assert found(report) == [("servants", 2, "manager_personnel_no", "org_manager_unknown")]
     assert report.problems[0].message("en") == \
@@ -383,7 +387,7 @@ def cli(db: Engine, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_the_command_loads_and_summarises(cli: CliRunner, db: Engine) -> None:
     done = cli.invoke(app, ["import", str(WORKBOOK), "--lang", "en"])
     assert done.exit_code == 0, done.output
-    assert "Servants: created 24, updated 0, unchanged 0" in done.stdout
+    assert "Servants: created 26, updated 0, unchanged 0" in done.stdout
     done = cli.invoke(app, ["import", str(SERVANTS_CSV), "--absences", str(ABSENCES_CSV), "--json"])
     assert done.exit_code == 0, done.output
     out = json.loads(done.stdout)

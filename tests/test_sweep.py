@@ -346,19 +346,19 @@ def test_the_ladder_falls_back_to_the_head_of_hr(db: Engine) -> None:
     for day in STAGES:
         sweep(db, day, at=at(day))
     ladder = lambda name: [(n.kind, n.level, n.recipient_id) for n in notices(db, deadline(org, name).id)]  # noqa: E731
-    hr, official = org.ids["hr"], org.ids["official"]
+    hr, official, vice = org.ids["hr"], org.ids["official"], org.ids["vice"]
 
-    # member's direct manager is the official, who has no manager: the manager rung goes
-    # to the head of HR.
+    # member's direct manager is the official, whose own manager is the vice-minister (outside
+    # the B corps, mne2017 п.4): the manager rung reaches the vice-minister.
     assert deadline(org, "member").responsible_id == official
     assert ladder("member") == [
-        ("reminder", 1, official), ("overdue", 2, official), ("escalation", 3, hr), ("escalation", 4, hr), ("escalation", 5, official)
+        ("reminder", 1, official), ("overdue", 2, official), ("escalation", 3, vice), ("escalation", 4, hr), ("escalation", 5, official)
     ]
-    # The official's own appraisal has no direct manager at all (responsible_id None): HR
-    # follows it up from the reminder on.
-    assert deadline(org, "official").responsible_id is None
+    # The official's own appraisal is owed by the vice-minister, who has no manager in the
+    # body: the manager rung falls back to the head of HR.
+    assert deadline(org, "official").responsible_id == vice
     assert ladder("official") == [
-        ("reminder", 1, hr), ("overdue", 2, hr), ("escalation", 3, hr), ("escalation", 4, hr), ("escalation", 5, official)
+        ("reminder", 1, vice), ("overdue", 2, vice), ("escalation", 3, hr), ("escalation", 4, hr), ("escalation", 5, official)
     ]
 
 

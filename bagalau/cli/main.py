@@ -17,6 +17,7 @@ from typer.exceptions import TyperException
 
 from bagalau import settings
 from bagalau.cli import (
+    assessors,
     audit,
     boundary,
     bulk,
@@ -102,6 +103,7 @@ def _os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in some containers
         return "unknown"
+app.add_typer(assessors.app, name="assessor")
 
 
 def main() -> None:

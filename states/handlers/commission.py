@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from methodology.scoring.requests import Number
 from models import Attendance, Commission, CommissionMember, Meeting, Servant, Vote
+from states import people
 from states.handlers import Context, handler
 from states.handlers.records import set_score
 from states.handlers.sheets import Payload
@@ -34,7 +35,8 @@ class Decision(Payload):
 def commission_decision(ctx: Context) -> dict[str, Any]:
     decision = ctx.parse(Decision)
     members = _members(ctx, decision.held_on)
-    voting = {m.servant_id: m for m in members.values() if m.role != "secretary"}
+    voters = people.voters({person: m.role for person, m in members.items()}, ctx.appraisal)
+    voting = {person: m for person, m in members.items() if person in voters}
     present = set(decision.present)
     strangers = sorted(present - set(members))
     if strangers:
@@ -46,6 +48,8 @@ def commission_decision(ctx: Context) -> dict[str, Any]:
     for person in decision.votes:
         if person in members and members[person].role == "secretary":
             raise ctx.fail("secretary_vote", f"votes.{person}", decision.votes[person], "п.9")
+        if person == ctx.appraisal.servant_id:
+            raise ctx.fail("own_result", f"votes.{person}", decision.votes[person])
         if person not in voting or person not in present:
             raise ctx.fail("not_member", f"votes.{person}", decision.votes[person], "п.8")
     outcome, casting = _tally(ctx, decision, voting)
