@@ -3,7 +3,7 @@ what a person reads in the application is kept per person.
 
 A notice of the sweep is keyed by (deadline, its due day, kind, level); a notice of a
 transition by (appraisal, action, kind, recipient, day); the weekly report by (state body,
-recipient, day) (notifications/enqueue.py).
+recipient, day) (states/notices.py, keys in states/outbox.py).
 Inserting a key twice is a no-op, so a sweep or an action that is rerun, retried or killed
 half-way records each notice exactly once. Delivery (notifications/delivery.py) works from
 this table: `delivered` names the channels already done, so a retry repeats only the one

@@ -23,7 +23,6 @@ from sqlmodel import Session, col, select
 
 from methodology import loader
 from models import Appraisal, AuditEvent, Servant
-from states import machines
 from states.people import reader_roles
 
 HIDDEN = "hidden"
@@ -53,25 +52,6 @@ def may_read_result(session: Session, person: Servant, appraisal: Appraisal) -> 
     scope = loader.load(appraisal.methodology).scope
     readers = set(scope.result_readers) if scope else set()
     return bool(readers & reader_roles(session, person, appraisal))
-
-
-def may_see(session: Session, person: Servant, appraisal: Appraisal) -> bool:
-    """Who may see an appraisal at all (typical2023 п.16, п.21): the servant, the assessor,
-    the body's HR and head of HR, the calibration participants, and the commission or the
-    appointing official while the workflow gives them a step on it or once they took one.
-    A 360 respondent sees only their questionnaire, never the appraisal."""
-    roles = reader_roles(session, person, appraisal)
-    if roles & {"servant", "direct_manager", "hr", "head_of_hr", "calibration"}:
-        return True
-    return bool(roles & {"commission", "appointing_official"}) and _before_them(session, appraisal, roles)
-
-
-def _before_them(session: Session, appraisal: Appraisal, roles: set[str]) -> bool:
-    rows = machines.transitions_from(appraisal.methodology, appraisal.kind, appraisal.state)  # type: ignore[arg-type]
-    if any(roles & set(row.roles) for row in rows):
-        return True
-    query = select(AuditEvent.id).where(AuditEvent.appraisal_id == appraisal.id, col(AuditEvent.actor_role).in_(sorted(roles)))
-    return session.exec(query).first() is not None
 
 
 def result_view(session: Session, person: Servant, appraisal: Appraisal) -> dict[str, Any]:

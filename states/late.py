@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from methodology import loader
 from methodology.i18n import Lang
+from methodology.notices import table
 from methodology.workdays import WorkCalendar
 from models import Appraisal, Deadline, Position, Servant, Unit
-from notifications.enqueue import table
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Top to bottom: a package may import its own modules and those of the layers below it,
 # never one above it nor another package of its own layer (docs/architecture.md).
 LAYERS: list[set[str]] = [
-    {"bagalau", "web"},  # entry points: the CLI and scenarios, the web console
+    {"bagalau"},  # the CLI and scenarios: the outermost entry point, it also serves the console
+    {"web"},  # the web console: pages and the JSON API
     {"flows"},  # entry points too: schedules; the CLI starts their runs
     {"services"},  # the use cases every entry point calls
     {"notifications"},  # output: templates, rendering, forms, channels, delivery, report files

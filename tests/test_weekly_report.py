@@ -1,4 +1,4 @@
-"""The weekly compliance report to each state body's head of HR (notifications/enqueue.py
+"""The weekly compliance report to each state body's head of HR (states/notices.py
 report_weekly, rendered by notifications/render.py), on SQLite and PostgreSQL: their own
 body's steps only, once per week, in their language, through the outbox like every notice;
 and the report as things stood on its day (states/compliance.py).

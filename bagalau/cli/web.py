@@ -22,7 +22,7 @@ def web(
     from models.migrate import upgrade
 
     if demo:
-        from web.demo import TODAY, build
+        from bagalau.web_demo import TODAY, build
 
         accounts = build(DEMO_DATABASE)
         os.environ["BAGALAU_DATABASE_URL"] = f"sqlite:///{DEMO_DATABASE}"
