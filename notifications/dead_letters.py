@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, or_, select
+from sqlmodel import Session, col
 
 from methodology.errors import InvalidInput
 from models import Appraisal, AuditEvent, Notice, Servant
@@ -29,24 +29,25 @@ class DeadLetter:
     last_error: str
 
 
-def _of_body(body_id: int):  # type: ignore[no-untyped-def]
+def _of_body(body_id: int) -> ColumnElement[bool]:
     """Notices about an appraisal of the body, or about the body itself."""
-    servants = select(Servant.id).where(Servant.state_body_id == body_id)
-    appraisals = select(Appraisal.id).where(Appraisal.servant_id.in_(servants))  # type: ignore[attr-defined]
-    return or_(Notice.appraisal_id.in_(appraisals), Notice.state_body_id == body_id)  # type: ignore[union-attr]
+    servants = select(col(Servant.id)).where(col(Servant.state_body_id) == body_id)
+    appraisals = select(col(Appraisal.id)).where(col(Appraisal.servant_id).in_(servants))
+    return or_(col(Notice.appraisal_id).in_(appraisals), col(Notice.state_body_id) == body_id)
 
 
 def dead_of(session: Session, body_id: int) -> list[DeadLetter]:
-    recipient = select(Servant.full_name).where(Servant.id == Notice.recipient_id).scalar_subquery()
-    query = (select(Notice.id, Notice.kind, Notice.step, Notice.due, recipient, Notice.appraisal_id, Notice.attempts, Notice.last_error)
-             .where(Notice.status == "dead", _of_body(body_id)).order_by(Notice.due, Notice.id))  # type: ignore[arg-type]
+    recipient = select(col(Servant.full_name)).where(col(Servant.id) == Notice.recipient_id).scalar_subquery()
+    query = (select(col(Notice.id), col(Notice.kind), col(Notice.step), col(Notice.due), recipient, col(Notice.appraisal_id),
+                    col(Notice.attempts), col(Notice.last_error))
+             .where(col(Notice.status) == "dead", _of_body(body_id)).order_by(col(Notice.due), col(Notice.id)))
     return [DeadLetter(i, kind, step, due, name or "—", appraisal, attempts, error or "")
             for i, kind, step, due, name, appraisal, attempts, error in session.execute(query)]
 
 
 def resend(session: Session, body_id: int, notice_id: int, actor: Servant, at: datetime) -> Notice:
     """Put one dead notice of the body back to pending; anything else is refused by name."""
-    notice = session.execute(select(Notice).where(Notice.id == notice_id, _of_body(body_id))).scalar_one_or_none()
+    notice = session.execute(select(Notice).where(col(Notice.id) == notice_id, _of_body(body_id))).scalar_one_or_none()
     if notice is None or notice.status != "dead":
         raise InvalidInput("unknown", field="notice", value=notice_id, rule="docs/api.md#hr", expected="a dead notice of your state body")
     error = notice.last_error

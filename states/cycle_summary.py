@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from methodology import loader
 from methodology.i18n import Lang
@@ -44,20 +44,20 @@ class CycleLine:
 
 def cycles_of(session: Session, body_id: int, lang: Lang) -> list[CycleLine]:
     """The body's cycles, newest first."""
-    cycles = session.execute(select(Cycle).where(Cycle.state_body_id == body_id).order_by(Cycle.opened_on.desc(), Cycle.id.desc())).scalars()  # type: ignore[attr-defined]
-    lines = {c.id: CycleLine(c.id, c.methodology, c.kind, c.period, c.opened_on) for c in cycles}  # type: ignore[misc]
+    cycles = session.execute(select(Cycle).where(col(Cycle.state_body_id) == body_id).order_by(col(Cycle.opened_on).desc(), col(Cycle.id).desc())).scalars()
+    lines = {c.id: CycleLine(c.id, c.methodology, c.kind, c.period, c.opened_on) for c in cycles}
     if not lines:
         return []
-    counts = (select(Appraisal.cycle_id, Appraisal.state, func.count()).where(Appraisal.cycle_id.in_(lines))  # type: ignore[attr-defined]
-              .group_by(Appraisal.cycle_id, Appraisal.state).order_by(Appraisal.cycle_id, Appraisal.state))
+    counts = (select(col(Appraisal.cycle_id), col(Appraisal.state), func.count()).where(col(Appraisal.cycle_id).in_(lines))
+              .group_by(col(Appraisal.cycle_id), col(Appraisal.state)).order_by(col(Appraisal.cycle_id), col(Appraisal.state)))
     for cycle_id, state, count in session.execute(counts):
         line = lines[cycle_id]
         states = loader.load(line.methodology).flow(line.kind).states  # type: ignore[arg-type]
         line.states.append((state, states[state].label(lang) if state in states else state, count))
-    apart = (select(Appraisal.cycle_id, Servant.full_name, Appraisal.state, Appraisal.participation, Appraisal.reason)
-             .join(Servant, Servant.id == Appraisal.servant_id)
-             .where(Appraisal.cycle_id.in_(lines), or_(Appraisal.state.in_(SET_APART), Appraisal.participation == "without"))  # type: ignore[attr-defined]
-             .order_by(Appraisal.cycle_id, Servant.full_name))
+    apart = (select(col(Appraisal.cycle_id), col(Servant.full_name), col(Appraisal.state), col(Appraisal.participation), col(Appraisal.reason))
+             .join(Servant, col(Servant.id) == Appraisal.servant_id)
+             .where(col(Appraisal.cycle_id).in_(lines), or_(col(Appraisal.state).in_(SET_APART), col(Appraisal.participation) == "without"))
+             .order_by(col(Appraisal.cycle_id), col(Servant.full_name)))
     for cycle_id, name, state, participation, reason in session.execute(apart):
         lines[cycle_id].apart.append(Apart(name, state, participation, reason or "—"))
     return list(lines.values())

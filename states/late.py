@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from methodology import loader
 from methodology.i18n import Lang
@@ -53,17 +53,18 @@ def late_now(session: Session, body_ids: list[int], today: date, calendar: WorkC
     """Open deadlines of these bodies due before `today`, most working days overdue first."""
     owner = aliased(Servant)
     query = (
-        select(Appraisal.id, Servant.full_name, Unit.name, Appraisal.methodology, Appraisal.kind, Appraisal.period,
-               Deadline.step, Deadline.paragraph, Deadline.responsible_role, owner.full_name, Deadline.due, Deadline.level)
-        .join(Appraisal, Appraisal.id == Deadline.appraisal_id)
-        .join(Servant, Servant.id == Appraisal.servant_id)
-        .join(Position, Position.id == Servant.position_id, isouter=True)
-        .join(Unit, Unit.id == Position.unit_id, isouter=True)
-        .join(owner, owner.id == Deadline.responsible_id, isouter=True)
-        .where(Deadline.status == "open", Deadline.due < today, Servant.state_body_id.in_(body_ids))  # type: ignore[attr-defined, operator]
+        select(col(Appraisal.id), col(Servant.full_name), col(Unit.name), col(Appraisal.methodology), col(Appraisal.kind),
+               col(Appraisal.period), col(Deadline.step), col(Deadline.paragraph), col(Deadline.responsible_role),
+               col(owner.full_name), col(Deadline.due), col(Deadline.level))
+        .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
+        .join(Servant, col(Servant.id) == Appraisal.servant_id)
+        .join(Position, col(Position.id) == Servant.position_id, isouter=True)
+        .join(Unit, col(Unit.id) == Position.unit_id, isouter=True)
+        .join(owner, col(owner.id) == Deadline.responsible_id, isouter=True)
+        .where(col(Deadline.status) == "open", col(Deadline.due) < today, col(Servant.state_body_id).in_(body_ids))
     )
-    for column, value in ((Unit.id, filters.unit), (Appraisal.kind, filters.kind), (Appraisal.period, filters.period),
-                          (Deadline.step, filters.step)):
+    for column, value in ((col(Unit.id), filters.unit), (col(Appraisal.kind), filters.kind),
+                          (col(Appraisal.period), filters.period), (col(Deadline.step), filters.step)):
         if value is not None:
             query = query.where(column == value)
     rows = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import HTTPException
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Auditor, StateBody
 from web.identity.sessions import Signed
@@ -41,7 +41,7 @@ def desk(session: Session, who: Signed, code: str) -> Desk:
 
 
 def audited(session: Session, who: Signed) -> list[int]:
-    query = select(Auditor.state_body_id).where(Auditor.account_id == who.account.id).order_by(Auditor.state_body_id)
+    query = select(Auditor.state_body_id).where(Auditor.account_id == who.account.id).order_by(col(Auditor.state_body_id))
     return list(session.exec(query))
 
 

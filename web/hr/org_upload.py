@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 SUFFIXES = (".csv", ".xlsx")
 
 
-def _hr_desk(request: Request, who: Signed, code: str):  # type: ignore[no-untyped-def]
+def _hr_desk(request: Request, who: Signed, code: str):
     with transaction(console(request).engine) as session:
         seat = desk(session, who, code)
     if not seat.hr:

@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.errors import BagalauError
@@ -101,8 +101,8 @@ def _choices(session: Session, seat: Desk, lang: Lang) -> dict[str, list[tuple[s
 def _results(session: Session, person: Servant, body_id: int, lang: Lang) -> list[dict[str, Any]]:
     """The body's scored appraisals, each as the head of HR may read it (typical2023 п.21)."""
     servants = select(Servant.id).where(Servant.state_body_id == body_id)
-    query = (select(Appraisal).where(Appraisal.servant_id.in_(servants), Appraisal.score != None)  # type: ignore[attr-defined]  # noqa: E711
-             .order_by(Appraisal.period.desc(), Appraisal.id))  # type: ignore[attr-defined]
+    query = (select(Appraisal).where(col(Appraisal.servant_id).in_(servants), col(Appraisal.score).is_not(None))
+             .order_by(col(Appraisal.period).desc(), col(Appraisal.id)))
     lines = [views.summary(session, person, a, lang) for a in session.exec(query)]
     return [line for line in lines if "score" in line]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology.errors import BagalauError
 from models import Appraisal, CalibrationApplication, CalibrationParticipant, CalibrationSession, Servant
@@ -36,10 +36,10 @@ def _holds(session: Session, person: Servant, appraisal: Appraisal) -> bool:
 
 def participants(session: Session, appraisal_id: int) -> tuple[CalibrationSession | None, list[dict[str, Any]]]:
     convened = session.exec(select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal_id,
-                                                             CalibrationSession.held_on == None)).first()  # noqa: E711
+                                                             col(CalibrationSession.held_on).is_(None))).first()
     if convened is None:
         return None, []
-    rows = session.exec(select(Servant).join(CalibrationParticipant, CalibrationParticipant.servant_id == Servant.id)
+    rows = session.exec(select(Servant).join(CalibrationParticipant, col(CalibrationParticipant.servant_id) == Servant.id)
                         .where(CalibrationParticipant.session_id == convened.id).order_by(Servant.full_name))
     return convened, [{"id": s.id, "name": s.full_name} for s in rows]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology.errors import BagalauError
 from models import Appraisal, Commission, CommissionMember, Servant
@@ -47,11 +47,11 @@ def agenda(session: Session, person: Servant, lang: str) -> list[dict[str, Any]]
 
 def members(session: Session, person: Servant, day: date) -> list[dict[str, Any]]:
     """The commission in force on the day (its latest order), chair first, secretary last."""
-    commission = session.exec(select(Commission).where(Commission.state_body_id == person.state_body_id, Commission.formed_on <= day)
-                              .order_by(Commission.formed_on.desc())).first()  # type: ignore[attr-defined]
+    commission = session.exec(select(Commission).where(Commission.state_body_id == person.state_body_id, col(Commission.formed_on) <= day)
+                              .order_by(col(Commission.formed_on).desc())).first()
     if commission is None:
         return []
-    rows = session.exec(select(CommissionMember, Servant).join(Servant, Servant.id == CommissionMember.servant_id)
+    rows = session.exec(select(CommissionMember, Servant).join(Servant, col(Servant.id) == CommissionMember.servant_id)
                         .where(CommissionMember.commission_id == commission.id))
     order = {"chair": 0, "member": 1, "secretary": 2}
     return sorted(({"id": s.id, "name": s.full_name, "role": m.role} for m, s in rows), key=lambda m: (order.get(m["role"], 1), m["name"]))
