@@ -21,8 +21,12 @@ ABSENCE_KINDS = (
     "retraining",
     "training",
 )
-ROLES = {"hr": "is_hr", "head_of_hr": "is_head_of_hr", "appointing_official": "is_appointing_official",
-         "outside_b_corps": "outside_b_corps"}  # a head's assessor outside the B corps (mne2017 п.4)
+ROLES = {
+    "hr": "is_hr",
+    "head_of_hr": "is_head_of_hr",
+    "appointing_official": "is_appointing_official",
+    "outside_b_corps": "outside_b_corps",
+}  # a head's assessor outside the B corps (mne2017 п.4)
 # typical2023 п.3.4 names categories such as C-1, D-O-1, D-R-1, E-R-1: a corps letter, an
 # optional -O (oblast) or -R (rayon), a number.
 CATEGORY = re.compile(r"^[A-E](-[OR])?-[0-9]{1,2}$")

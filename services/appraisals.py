@@ -59,8 +59,13 @@ def appraisal_view(engine: Engine, appraisal_id: int, reader_id: int, lang: Lang
             raise InvalidInput("not_found", field="--as", value=reader_id, rule="docs/lifecycle.md")
         if not may_see(session, reader, row):  # not even that it exists, its state or history
             scope = loader.load(row.methodology).scope
-            raise InvalidInput("not_yours_to_see", field="--as", value=reader.personnel_no,
-                               rule=scope.result_readers_paragraph if scope else "docs/lifecycle.md", source=row.methodology)
+            raise InvalidInput(
+                "not_yours_to_see",
+                field="--as",
+                value=reader.personnel_no,
+                rule=scope.result_readers_paragraph if scope else "docs/lifecycle.md",
+                source=row.methodology,
+            )
         return _view(session, row, reader, lang)
 
 

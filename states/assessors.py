@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
@@ -120,7 +121,7 @@ def _change(session: Session, definition: Methodology, appraisal: Appraisal, act
     session.add(appraisal)
     moved = session.execute(
         update(Deadline)
-        .where(col(Deadline.appraisal_id) == appraisal.id, Deadline.status == "open", Deadline.responsible_role == "direct_manager")
+        .where(col(Deadline.appraisal_id) == appraisal.id, col(Deadline.status) == "open", col(Deadline.responsible_role) == "direct_manager")
         .values(responsible_id=person_id)
     ).rowcount  # type: ignore[attr-defined]
     data = {"assessor_id": person_id, "previous_assessor_id": previous, "paragraph": paragraph, "source": definition.id}
@@ -137,7 +138,7 @@ def _check_assessor(session: Session, definition: Methodology, appraisal: Apprai
         raise InvalidInput("not_found", field="assessor", value=person_id, rule="docs/lifecycle.md")
     servant = session.get(Servant, appraisal.servant_id)
     assert servant is not None
-    problem: tuple[str, dict[str, str]] | None = None
+    problem: tuple[str, dict[str, Any]] | None = None
     if person.id == servant.id:
         problem = ("assessor_is_servant", {})
     elif person.state_body_id != servant.state_body_id:

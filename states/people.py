@@ -106,8 +106,7 @@ def offices_of(session: Session, bodies: Iterable[int]) -> dict[int, Offices]:
     for body, person in session.exec(latest_first):
         chairs.setdefault(body, person)
     return {
-        body: Offices(head.get(body) or hr.get(body), official.get(body), chairs.get(body),
-                      _head_first(head.get(body), officers.get(body, [])), head.get(body))
+        body: Offices(head.get(body) or hr.get(body), official.get(body), chairs.get(body), _head_first(head.get(body), officers.get(body, [])), head.get(body))
         for body in wanted
     }
 
@@ -264,4 +263,3 @@ def voters(members: dict[int, str], appraisal: Appraisal) -> set[int]:
     """Who of a commission (member id → role) votes on this appraisal: not the secretary
     (mne2017 п.9), not the servant on their own result (conflict of interest)."""
     return {person for person, role in members.items() if role != "secretary" and person != appraisal.servant_id}
-
