@@ -44,7 +44,7 @@ def test_the_body_s_quarter_is_one_pdf_per_document_in_a_zip(year: str, tmp_path
     assert done.stdout.strip() == f"{out}: {len(files)} documents"
     assert all(name.startswith("2026-Q1-") and name.endswith(".pdf") for name in files)
     assert {"2026-Q1-madina-quarterly-sheet.pdf", "2026-Q1-erbol-quarterly-sheet.pdf"} <= set(files)
-    assert "Мәдина Ержанқызы Тұрғанбаева" in " ".join(files["2026-Q1-madina-quarterly-sheet.pdf"].split())
+    assert "Тұрғанбаева Мәдина Ержанқызы" in " ".join(files["2026-Q1-madina-quarterly-sheet.pdf"].split())
     assert not any("2026-Q2" in name for name in files)
 
 
