@@ -65,6 +65,12 @@ class Subject:
     def assessor(self) -> int:
         return self.id(ASSESSOR[self.name])
 
+    @property
+    def hr(self) -> int:
+        """Who takes HR's steps: the head of HR, but on their own appraisal the appointing
+        official (no one acts on their own appraisal in another role, states/people.py)."""
+        return self.id("official" if self.name == "hr" else "hr")
+
     def act(self, actor: int, action: str, payload: dict[str, Any] | None = None, **kwargs: Any) -> Outcome:
         return act(self.org.engine, self.appraisal_id, actor, action, payload, on=self.day, **kwargs)
 
@@ -92,8 +98,8 @@ def decided(s: Subject) -> None:
     submitted(s)
     s.act(s.assessor, "agree", bonus(4))
     s.act(s.id(s.name), "sign")
-    votes = {str(s.id(p)): "approve" for p in COMMISSION}
-    s.act(s.id("hr"), "decide", {"held_on": s.day.isoformat(), "present": [s.id(p) for p in COMMISSION], "votes": votes})
+    voters = [s.id(p) for p in COMMISSION if p != s.name]  # a member never votes on their own result
+    s.act(s.hr, "decide", {"held_on": s.day.isoformat(), "present": voters, "votes": {str(v): "approve" for v in voters}})
 
 
 # --- what a contender does, and what the appraisal looks like afterwards -----------------
@@ -124,13 +130,13 @@ AGREE_TWICE = Contest(
 )
 FAMILIARISE_OR_ACT = Contest(
     "HR familiarises vs HR draws up a refusal act", decided,
-    Contender(lambda s: s.id("hr"), "familiarise"),
-    Contender(lambda s: s.id("hr"), "refuse_familiarisation", {"text": "Refused to be familiarised", "witnesses": []}),
+    Contender(lambda s: s.hr, "familiarise"),
+    Contender(lambda s: s.hr, "refuse_familiarisation", {"text": "Refused to be familiarised", "witnesses": []}),
 )
 AGREE_OR_WITHDRAW = Contest(
     "manager agrees vs HR withdraws on dismissal", submitted,
     Contender(lambda s: s.assessor, "agree", bonus(2)),
-    Contender(lambda s: s.id("hr"), "withdraw", {"dismissed_on": "2026-04-01"}),
+    Contender(lambda s: s.hr, "withdraw", {"dismissed_on": "2026-04-01"}),
 )
 
 
