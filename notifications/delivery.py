@@ -38,7 +38,7 @@ from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Notice, Position, Servant, StateBody
 from models.db import transaction
 from notifications.channels import Channel, ChannelError, Outgoing, configured, inbox
-from notifications.render import language_of, render_notice
+from notifications.render import READ_AHEAD, language_of, render_notice
 
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
@@ -112,15 +112,15 @@ def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
 
 def _read_ahead(session: Session, notices: list[Notice]) -> None:
     """Load the rows the notices' templates read (appraisals, their deadlines, the people
-    named, their positions and bodies) in a query per table, so that each `session.get`
-    while rendering finds its row in the session instead of asking the database. The
-    session keeps rows only as long as someone else does: its `info` holds them."""
+    named, their positions and bodies) in a query per table, kept by (table, id) in the
+    session's `info`, so that rendering looks each up in a dict instead of asking the
+    database (and the session, which keeps rows only as long as someone else does)."""
     appraisals = _rows(session, Appraisal, {n.appraisal_id for n in notices})
     deadlines = _rows(session, Deadline, {n.deadline_id for n in notices})
     people = {n.recipient_id for n in notices} | {a.servant_id for a in appraisals} | {a.assessor_id for a in appraisals}
     servants = _rows(session, Servant, people | {d.responsible_id for d in deadlines})
     places = [*_rows(session, Position, {s.position_id for s in servants}), *_rows(session, StateBody, {s.state_body_id for s in servants})]
-    session.info["read_ahead"] = [*appraisals, *deadlines, *servants, *places]
+    session.info[READ_AHEAD] = {(type(row), row.id): row for row in [*appraisals, *deadlines, *servants, *places]}
 
 
 def _rows(session: Session, table: type[T], ids: set[int | None]) -> list[T]:
@@ -132,7 +132,7 @@ def _prepare(session: Session, notice: Notice) -> _Work:
     """The notice composed for its recipient; any fault of its data or its template is
     this notice's failed attempt, never the batch's."""
     done = set(filter(None, notice.delivered.split(",")))
-    person = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    person = session.info[READ_AHEAD].get((Servant, notice.recipient_id)) or (session.get(Servant, notice.recipient_id) if notice.recipient_id else None)
     if person is None:
         return _Work(notice.id, done, None, "no recipient: nobody holds the position this notice is for", final=True)  # type: ignore[arg-type]
     try:
