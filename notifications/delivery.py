@@ -27,9 +27,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import or_, update
+from sqlalchemy import Row, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
@@ -104,9 +104,8 @@ def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     claimed = list(session.exec(query))
-    for notice in claimed:
-        notice.next_attempt_at = now + LEASE
-        session.add(notice)
+    if claimed:  # the lease, by one statement (the rows stay as read: rendering reads no lease)
+        session.execute(update(Notice).where(Notice.id.in_([n.id for n in claimed])).values(next_attempt_at=now + LEASE))  # type: ignore[union-attr]
     return claimed
 
 
@@ -200,7 +199,8 @@ def _record_batch(
     counts: Counter[str] = Counter()
     with transaction(engine) as session:
         ids = [item.notice_id for item, _ in outcomes]
-        notices = {n.id: n for n in session.exec(select(Notice).where(Notice.id.in_(ids)))}  # type: ignore[attr-defined]
+        columns = select(Notice.id, Notice.status, Notice.attempts, Notice.sent_at).where(Notice.id.in_(ids))  # type: ignore[attr-defined]
+        notices = {n.id: n for n in session.exec(columns)}  # rows of what _record reads, not whole notices
         posts, changes = [], []
         for item, errors in outcomes:
             notice = notices.get(item.notice_id)
@@ -221,7 +221,7 @@ def _record_batch(
 
 
 def _record(
-    notice: Notice, done: set[str], item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta
+    notice: Row[Any], done: set[str], item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta
 ) -> dict[str, object]:
     """The notice's new columns, by its primary key, for one bulk UPDATE."""
     change: dict[str, object] = {"id": notice.id, "delivered": ",".join(sorted(done))}
