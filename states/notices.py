@@ -5,8 +5,8 @@ Who is told what is a rule of the workflow, kept as data (methodology/data/notic
 shape in methodology/notices.py); this module applies an entry to one appraisal: the
 recipients of its role (states/people.py), the deadline it is about, the action now
 expected of the recipient. Two more sources use the same table: a cycle's opening (`open`,
-which creates its appraisals in bulk, without a transition) and the 360 respondents'
-reminder (`remind`); the delivery use case announces both (`announce_openings`, `remind`).
+which creates its appraisals in bulk, without a transition, and is announced in bulk: the
+same rules as SQL, one INSERT … SELECT) and the 360 respondents' reminder (`remind`); the delivery use case announces both (`announce_openings`, `remind`).
 The weekly compliance report goes to each state body's head of HR as a notice about the
 body (`report_weekly`). Keys and the insert: states/outbox.py. Every function takes the
 moment it stamps (`at`) from its caller: a simulated year records simulated times.
@@ -79,7 +79,7 @@ def _announcement(definition: Methodology, kind: str, entry: Entry, today: date,
     """The rows of one entry of the table for one methodology and kind, as a SELECT; None
     where the entry does not apply to an appraisal in its initial state."""
     initial = _initial(definition.id, kind)
-    resolved = _resolve_initial(definition, kind, initial, entry)
+    resolved = _applies(definition, kind, initial, entry)
     if resolved is None:
         return None
     step, task = resolved
@@ -147,20 +147,6 @@ def _holder(role: str, servant: Any) -> Any:
     if role not in holders:
         raise ValueError(f"notices.yaml: an `{OPEN}` notice goes to {role!r}, whom an opening cannot name in bulk (one of {sorted(holders)})")
     return holders[role]()
-
-
-def _resolve_initial(definition: Methodology, kind: str, initial: str, entry: Entry) -> tuple[str, str | None] | None:
-    """`_resolve` for an appraisal of `kind` in its initial state (all of an opening's)."""
-    if entry.state is not None and entry.state != initial:
-        return None
-    step = next((s for s in entry.step if s in definition.deadlines and kind in definition.deadlines[s].kinds), None)
-    if entry.step and step is None:
-        return None
-    possible = set(machines.machine(definition.id, kind).get_triggers(initial))
-    task = next((t for t in entry.task if t in possible), None)
-    if entry.task and task is None:
-        return None
-    return step or "", task
 
 
 def report_weekly(engine: Engine, day: date, at: datetime) -> int:
@@ -251,16 +237,23 @@ def _rows(session: Session, appraisal: Appraisal, action: str, on: date, stamp: 
 
 def _resolve(session: Session, definition: Methodology, appraisal: Appraisal, entry: Entry) -> tuple[str, str | None] | None:
     """The entry's step ("" for none) and task for this appraisal now; None: it does not apply."""
-    if entry.state is not None and appraisal.state != entry.state:
+    resolved = _applies(definition, appraisal.kind, appraisal.state, entry)
+    if resolved is None or (entry.consequence and not _entails(session, appraisal, entry.consequence)):
         return None
-    step = next((s for s in entry.step if s in definition.deadlines and appraisal.kind in definition.deadlines[s].kinds), None)
+    return resolved
+
+
+def _applies(definition: Methodology, kind: str, state: str, entry: Entry) -> tuple[str, str | None] | None:
+    """The entry's step and task for an appraisal of `kind` in `state`, its consequences
+    aside (the opening's announcement asks this once for all its appraisals)."""
+    if entry.state is not None and state != entry.state:
+        return None
+    step = next((s for s in entry.step if s in definition.deadlines and kind in definition.deadlines[s].kinds), None)
     if entry.step and step is None:
         return None
-    possible = set(machines.machine(definition.id, appraisal.kind).get_triggers(appraisal.state))
+    possible = set(machines.machine(definition.id, kind).get_triggers(state))
     task = next((t for t in entry.task if t in possible), None)
     if entry.task and task is None:
-        return None
-    if entry.consequence and not _entails(session, appraisal, entry.consequence):
         return None
     return step or "", task
 
