@@ -72,7 +72,17 @@ def loadable() -> tuple[list[Methodology], list[DefinitionError]]:
 
 def load(name: str) -> Methodology:
     """The validated definition `name` (an id on the search path, or a file path)."""
-    return _load(str(locate(name).absolute()))  # not resolve(): no system calls on this hot path
+    if Path(name).suffix in (".yaml", ".yml"):
+        return _load(str(locate(name).absolute()))
+    return _load(_located(name, os.environ.get("BAGALAU_DEFINITIONS", "")))
+
+
+@cache
+def _located(name: str, search: str) -> str:
+    """Where the id `name` is found on the search path `search`: looked up once per id and
+    search path, so the lifecycle's thousands of calls per batch touch no file; a changed
+    BAGALAU_DEFINITIONS is a new search path, looked up afresh."""
+    return str(locate(name).absolute())
 
 
 @cache

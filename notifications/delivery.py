@@ -27,9 +27,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import or_, update
+from sqlalchemy import Row, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
@@ -38,7 +38,7 @@ from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Notice, Position, Servant, StateBody
 from models.db import transaction
 from notifications.channels import Channel, ChannelError, Outgoing, configured, inbox
-from notifications.render import language_of, render_notice
+from notifications.render import READ_AHEAD, language_of, render_notice
 
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
@@ -104,23 +104,22 @@ def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     claimed = list(session.exec(query))
-    for notice in claimed:
-        notice.next_attempt_at = now + LEASE
-        session.add(notice)
+    if claimed:  # the lease, by one statement (the rows stay as read: rendering reads no lease)
+        session.execute(update(Notice).where(Notice.id.in_([n.id for n in claimed])).values(next_attempt_at=now + LEASE))  # type: ignore[union-attr]
     return claimed
 
 
 def _read_ahead(session: Session, notices: list[Notice]) -> None:
     """Load the rows the notices' templates read (appraisals, their deadlines, the people
-    named, their positions and bodies) in a query per table, so that each `session.get`
-    while rendering finds its row in the session instead of asking the database. The
-    session keeps rows only as long as someone else does: its `info` holds them."""
+    named, their positions and bodies) in a query per table, kept by (table, id) in the
+    session's `info`, so that rendering looks each up in a dict instead of asking the
+    database (and the session, which keeps rows only as long as someone else does)."""
     appraisals = _rows(session, Appraisal, {n.appraisal_id for n in notices})
     deadlines = _rows(session, Deadline, {n.deadline_id for n in notices})
     people = {n.recipient_id for n in notices} | {a.servant_id for a in appraisals} | {a.assessor_id for a in appraisals}
     servants = _rows(session, Servant, people | {d.responsible_id for d in deadlines})
     places = [*_rows(session, Position, {s.position_id for s in servants}), *_rows(session, StateBody, {s.state_body_id for s in servants})]
-    session.info["read_ahead"] = [*appraisals, *deadlines, *servants, *places]
+    session.info[READ_AHEAD] = {(type(row), row.id): row for row in [*appraisals, *deadlines, *servants, *places]}
 
 
 def _rows(session: Session, table: type[T], ids: set[int | None]) -> list[T]:
@@ -132,7 +131,7 @@ def _prepare(session: Session, notice: Notice) -> _Work:
     """The notice composed for its recipient; any fault of its data or its template is
     this notice's failed attempt, never the batch's."""
     done = set(filter(None, notice.delivered.split(",")))
-    person = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    person = session.info[READ_AHEAD].get((Servant, notice.recipient_id)) or (session.get(Servant, notice.recipient_id) if notice.recipient_id else None)
     if person is None:
         return _Work(notice.id, done, None, "no recipient: nobody holds the position this notice is for", final=True)  # type: ignore[arg-type]
     try:
@@ -200,7 +199,8 @@ def _record_batch(
     counts: Counter[str] = Counter()
     with transaction(engine) as session:
         ids = [item.notice_id for item, _ in outcomes]
-        notices = {n.id: n for n in session.exec(select(Notice).where(Notice.id.in_(ids)))}  # type: ignore[attr-defined]
+        columns = select(Notice.id, Notice.status, Notice.attempts, Notice.sent_at).where(Notice.id.in_(ids))  # type: ignore[attr-defined]
+        notices = {n.id: n for n in session.exec(columns)}  # rows of what _record reads, not whole notices
         posts, changes = [], []
         for item, errors in outcomes:
             notice = notices.get(item.notice_id)
@@ -215,13 +215,29 @@ def _record_batch(
             counts[change["status"] if change["status"] != "pending" else "retried"] += 1
             changes.append(change)
         inbox.post(session, posts, now)
-        if changes:
-            session.execute(update(Notice), changes)
+        _update(session, changes)
     return counts
 
 
+def _update(session: Session, changes: list[dict[str, object]]) -> None:
+    """Write the notices' new columns: the sent ones (nearly all) by one UPDATE per set of
+    channels done, the others by primary key."""
+    sent: dict[tuple[object, object], list[object]] = {}
+    others = []
+    for change in changes:
+        if change["status"] == "sent":
+            sent.setdefault((change["delivered"], change["sent_at"]), []).append(change["id"])
+        else:
+            others.append(change)
+    for (delivered, sent_at), ids in sent.items():
+        values = {"status": "sent", "delivered": delivered, "sent_at": sent_at, "next_attempt_at": None, "last_error": None}
+        session.execute(update(Notice).where(Notice.id.in_(ids)).values(values))  # type: ignore[union-attr]
+    if others:
+        session.execute(update(Notice), others)
+
+
 def _record(
-    notice: Notice, done: set[str], item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta
+    notice: Row[Any], done: set[str], item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta
 ) -> dict[str, object]:
     """The notice's new columns, by its primary key, for one bulk UPDATE."""
     change: dict[str, object] = {"id": notice.id, "delivered": ",".join(sorted(done))}

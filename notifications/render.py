@@ -22,7 +22,7 @@ from decimal import Decimal
 from functools import cache
 from itertools import groupby
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
@@ -55,6 +55,8 @@ from states import compliance
 from states.confidentiality import may_read_result
 from states.timeline import events_of, period_of, rows_of
 
+T = TypeVar("T")
+READ_AHEAD = "read_ahead"  # session.info's key of the rows read ahead, by (table, id)
 TEMPLATES = Path(__file__).with_name("templates") / "notices"
 
 
@@ -69,10 +71,46 @@ def render(kind: str, lang: Lang, context: Mapping[str, Any]) -> Rendered:
     """One notice in one language; raises on a missing template or variable."""
     plain, marked, frame = _templates(kind, lang)
     subject = " ".join(_block(plain, "subject", context).split())  # one line: it is a header
-    text = re.sub(r"\n{3,}", "\n\n", _block(plain, "text", context)).strip() + "\n"  # optional paragraphs leave gaps
-    body = Markup(_block(marked, "html", context))
-    html = frame.render(lang=lang, subject=subject, body=body)
-    return Rendered(subject, text, html)
+    if _html_is_the_text(kind, lang):
+        # The text block rendered once, its values escaped: unescaped, it is the plain
+        # text; as paragraphs, the HTML, exactly as the html block would render it.
+        marked_text = Markup(_block(marked, "text", context))
+        raw_text, body = marked_text.unescape(), paragraphs(marked_text)
+    else:
+        raw_text, body = _block(plain, "text", context), Markup(_block(marked, "html", context))
+    text = re.sub(r"\n{3,}", "\n\n", raw_text).strip() + "\n"  # optional paragraphs leave gaps
+    head, middle, tail = _frame(lang)
+    html = head + escape(subject) + middle + body + tail if middle is not None else frame.render(lang=lang, subject=subject, body=body)
+    return Rendered(subject, text, str(html))
+
+
+HTML_FROM_TEXT = "{% block html %}{{ self.text()|paragraphs }}{% endblock %}"
+
+
+@cache
+def _html_is_the_text(kind: str, lang: Lang) -> bool:
+    """Whether the kind's html block is its text block as paragraphs and its wording (and
+    that of what it includes) has no "&": the text rendered escaped and then unescaped is
+    then exactly the text rendered plain (escaping touches only the values, and unescaping
+    undoes it), so one rendering serves both."""
+    environment = _environment(True)
+    source = environment.loader.get_source(environment, f"{kind}.{lang}.j2")[0]  # type: ignore[union-attr]
+    included = re.findall(r'{%\s*include\s+"([^"]+)"', source)
+    sources = [source, *(environment.loader.get_source(environment, name)[0] for name in included)]  # type: ignore[union-attr]
+    return HTML_FROM_TEXT in source and not any("&" in re.sub(r"{[{%#].*?[}%#]}", "", s, flags=re.S) for s in sources)
+
+
+@cache
+def _frame(lang: Lang) -> tuple[Markup, Markup | None, Markup]:
+    """The HTML frame around a notice, cut where its subject and body go (each once), so a
+    batch fills it in instead of rendering it per notice; (frame, None, "") if it is not so."""
+    subject, body = "\x00subject\x00", "\x00body\x00"
+    whole = _environment(True).get_template("_frame.j2").render(lang=lang, subject=Markup(subject), body=Markup(body))
+    if whole.count(subject) != 1 or whole.count(body) != 1 or whole.index(subject) > whole.index(body):
+        return Markup(whole), None, Markup("")
+    head, rest = whole.split(subject)
+    middle, tail = rest.split(body)
+    return Markup(head), Markup(middle), Markup(tail)
 
 
 @cache
@@ -89,8 +127,15 @@ def render_notice(session: Session, notice: Notice, lang: Lang | None = None) ->
     return render(notice.kind, lang, context_of(session, notice, lang))
 
 
+def _get(session: Session, table: type[T], id: int | None) -> T | None:
+    """A row by id: from the rows a batch read ahead (notifications/delivery.py), which
+    costs a dict look-up instead of the session's identity-map machinery, else the session."""
+    found = session.info.get(READ_AHEAD, {}).get((table, id))
+    return found if found is not None else session.get(table, id)
+
+
 def language_of(session: Session, notice: Notice) -> Lang:
-    person = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    person = _get(session, Servant, notice.recipient_id) if notice.recipient_id else None
     return person.lang if person and person.lang in LANGS else DEFAULT_LANG  # type: ignore[return-value]
 
 
@@ -188,14 +233,14 @@ def context_of(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
     """Everything the notice's templates show, read from the stored data."""
     if notice.appraisal_id is None:
         return _report_context(session, notice, lang)
-    appraisal = session.get(Appraisal, notice.appraisal_id)
+    appraisal = _get(session, Appraisal, notice.appraisal_id)
     assert appraisal is not None
     definition = loader.load(appraisal.methodology)
     flow = definition.flow(appraisal.kind)  # type: ignore[arg-type]
     servant = _person(session, appraisal.servant_id)
-    recipient = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
-    position = session.get(Position, servant.position_id) if servant.position_id else None
-    body = session.get(StateBody, servant.state_body_id)
+    recipient = _get(session, Servant, notice.recipient_id) if notice.recipient_id else None
+    position = _get(session, Position, servant.position_id) if servant.position_id else None
+    body = _get(session, StateBody, servant.state_body_id)
     readable = recipient is not None and appraisal.score is not None and may_read_result(session, recipient, appraisal)
     transitions = {row.action: row for row in flow.transitions}
     context: dict[str, Any] = {
@@ -232,14 +277,14 @@ def _report_context(session: Session, notice: Notice, lang: Lang) -> dict[str, A
     """The weekly compliance report of a state body for its head of HR: the steps overdue on
     the day and those done late in the week before, as the report's files list them (steps,
     never results: typical2023 п.16)."""
-    body = session.get(StateBody, notice.state_body_id)
+    body = _get(session, StateBody, notice.state_body_id)
     assert body is not None
     since = notice.due - timedelta(days=7)
     found = compliance.rows_of(session, notice.due, lang, since, body.id)
     names = compliance_labels()
     return {
         "lang": lang,
-        "recipient": _reader(session.get(Servant, notice.recipient_id) if notice.recipient_id else None, is_servant=False),
+        "recipient": _reader(_get(session, Servant, notice.recipient_id) if notice.recipient_id else None, is_servant=False),
         "body": body.name, "on": day(notice.due, lang), "since": day(since, lang),
         "overdue": sum(row.status == "overdue" for row in found), "late": sum(row.status == "late" for row in found),
         "rows": [
@@ -251,7 +296,7 @@ def _report_context(session: Session, notice: Notice, lang: Lang) -> dict[str, A
 
 
 def _person(session: Session, person_id: int) -> Servant:
-    person = session.get(Servant, person_id)
+    person = _get(session, Servant, person_id)
     assert person is not None
     return person
 
@@ -290,9 +335,9 @@ Extra = Callable[[Session, Methodology, Appraisal, Notice, Lang], dict[str, Any]
 
 def _lateness(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
     """Who is late on what, since when, and on which rung of the ladder the reader stands."""
-    row = session.get(Deadline, notice.deadline_id) if notice.deadline_id else None
-    late = session.get(Servant, row.responsible_id) if row and row.responsible_id else None
-    reader = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    row = _get(session, Deadline, notice.deadline_id) if notice.deadline_id else None
+    late = _get(session, Servant, row.responsible_id) if row and row.responsible_id else None
+    reader = _get(session, Servant, notice.recipient_id) if notice.recipient_id else None
     ladder = definition.escalation.ladder if definition.escalation else []
     recorded = notice.created_at.astimezone(ALMATY).date() if notice.created_at.tzinfo else notice.created_at.date()
     index = notice.level - 2  # level 2 is the ladder's first rung (states/escalation.py)
@@ -313,7 +358,7 @@ def _lateness(session: Session, definition: Methodology, appraisal: Appraisal, n
 
 def _schedule(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
     rows = sorted((r for r in rows_of(session, appraisal) if r.status != "cancelled"), key=lambda r: (r.due, r.step))
-    assessor = session.get(Servant, appraisal.assessor_id) if appraisal.assessor_id else None
+    assessor = _get(session, Servant, appraisal.assessor_id) if appraisal.assessor_id else None
     return {
         "deadlines": [
             {"label": definition.deadlines[r.step].label(lang), "due": day(r.due, lang), "paragraph": cite(definition.id, r.paragraph, lang)}

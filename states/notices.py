@@ -5,8 +5,8 @@ Who is told what is a rule of the workflow, kept as data (methodology/data/notic
 shape in methodology/notices.py); this module applies an entry to one appraisal: the
 recipients of its role (states/people.py), the deadline it is about, the action now
 expected of the recipient. Two more sources use the same table: a cycle's opening (`open`,
-which creates its appraisals in bulk, without a transition) and the 360 respondents'
-reminder (`remind`); the delivery use case announces both (`announce_openings`, `remind`).
+which creates its appraisals in bulk, without a transition, and is announced in bulk: the
+same rules as SQL, one INSERT … SELECT) and the 360 respondents' reminder (`remind`); the delivery use case announces both (`announce_openings`, `remind`).
 The weekly compliance report goes to each state body's head of HR as a notice about the
 body (`report_weekly`). Keys and the insert: states/outbox.py. Every function takes the
 moment it stamps (`at`) from its caller: a simulated year records simulated times.
@@ -18,16 +18,18 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import exists
+from sqlalchemy import Select, String, cast, exists, func, literal, or_, union_all
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.notices import Entry, table
 from methodology.schema import Methodology
 from methodology.workdays import WorkCalendar, default_calendar
-from models import Appraisal, Consequence, Cycle, Deadline, Notice
-from models.db import transaction
+from models import Appraisal, Consequence, Cycle, Deadline, Notice, Servant
+from models.db import insert_ignoring, transaction
 from states import machines, outbox
 from states.people import People, offices_of
 
@@ -44,36 +46,107 @@ def enqueue_for_transition(session: Session, appraisal: Appraisal, action: str, 
     return len(outbox.record(session, _rows(session, appraisal, action, on, on, at, People(session))))
 
 
-def announce_openings(engine: Engine, today: date, at: datetime, *, batch: int = 1000) -> int:
+def announce_openings(engine: Engine, today: date, at: datetime) -> int:
     """The `open` notices of appraisals created by cycles opened lately and still where they
-    started (an appraisal acted on meanwhile needs no "please start"), once each."""
-    recorded, after = 0, 0
+    started (an appraisal acted on meanwhile needs no "please start"), once each.
+
+    Written inside the database like the opening itself: one INSERT … SELECT of every
+    entry of the table for every methodology and kind opened, a SELECT per entry joined in
+    one statement (so "not announced yet" is judged before any of it is written), with the
+    keys, recipients and columns that `_rows` gives an appraisal one at a time."""
+    with transaction(engine) as session:
+        opened = (
+            select(Appraisal.methodology, Appraisal.kind)
+            .distinct()
+            .join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
+            .where(col(Cycle.opened_on) >= today - ANNOUNCE_WITHIN, col(Cycle.opened_on) <= today)
+        )
+        selects = [
+            query
+            for methodology, kind in sorted(session.exec(opened))
+            for entry in table().entries(kind, OPEN)
+            if (query := _announcement(loader.load(methodology), kind, entry, today, at)) is not None
+        ]
+        if not selects:
+            return 0
+        columns = ["key", "appraisal_id", "recipient_id", "kind", "level", "step", "due", "created_at", "status", "attempts", "event", "task", "delivered"]
+        rows = union_all(*selects) if len(selects) > 1 else selects[0]
+        statement = insert_ignoring(session, Notice, "key").from_select(columns, rows).returning(col(Notice.id))
+        return len(session.connection().execute(statement).all())
+
+
+def _announcement(definition: Methodology, kind: str, entry: Entry, today: date, at: datetime) -> Select[Any] | None:
+    """The rows of one entry of the table for one methodology and kind, as a SELECT; None
+    where the entry does not apply to an appraisal in its initial state."""
+    initial = _initial(definition.id, kind)
+    resolved = _applies(definition, kind, initial, entry)
+    if resolved is None:
+        return None
+    step, task = resolved
+    servant, recipient = aliased(Servant), aliased(Servant)
     announced = exists().where(col(Notice.appraisal_id) == Appraisal.id, col(Notice.event) == OPEN)
-    while True:
-        with transaction(engine) as session:
-            query = (
-                select(Appraisal, col(Cycle.opened_on))
-                .join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
-                .where(
-                    col(Cycle.opened_on) >= today - ANNOUNCE_WITHIN,
-                    col(Cycle.opened_on) <= today,
-                    col(Appraisal.id) > after,
-                    Appraisal.participation == "full",
-                    ~announced,
-                )
-                .order_by(col(Appraisal.id))
-                .limit(batch)
-            )
-            found = list(session.exec(query))
-            if not found:
-                return recorded
-            people, rows = People(session), []
-            people.read(person for appraisal, _ in found for person in (appraisal.servant_id, appraisal.assessor_id))
-            for appraisal, opened_on in found:
-                if appraisal.state == _initial(appraisal.methodology, appraisal.kind):
-                    rows += _rows(session, appraisal, OPEN, opened_on, opened_on, at, people)
-            recorded += len(outbox.record(session, rows))
-            after = found[-1][0].id or after  # read rows have ids; `or` keeps the type an int
+    key = (
+        literal("a")
+        + cast(Appraisal.id, String)
+        + literal(f":{OPEN}:{entry.notice}:")
+        + cast(recipient.id, String)
+        + literal(":")
+        + cast(Cycle.opened_on, String)
+    )
+    created = literal(at, Notice.__table__.c.created_at.type)  # type: ignore[attr-defined]  # a table's column, typed as a SQLModel's
+    query = (
+        sa_select(  # type: ignore[call-overload]  # thirteen columns: beyond the overloads' typing
+            key,
+            Appraisal.id,
+            recipient.id,
+            literal(entry.notice),
+            literal(0),
+            literal(step),
+            Cycle.opened_on,
+            created,
+            literal("pending"),
+            literal(0),
+            literal(OPEN),
+            literal(task, String),
+            literal(""),
+        )
+        .join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
+        .join(servant, col(servant.id) == Appraisal.servant_id)
+        .join(recipient, col(recipient.id) == _holder(entry.to, servant))
+        .where(
+            col(Cycle.opened_on) >= today - ANNOUNCE_WITHIN,
+            col(Cycle.opened_on) <= today,
+            Appraisal.methodology == definition.id,
+            Appraisal.kind == kind,
+            Appraisal.state == initial,
+            Appraisal.participation == "full",
+            ~announced,
+            or_(col(recipient.dismissed_on).is_(None), col(recipient.dismissed_on) > Cycle.opened_on),
+        )
+    )
+    if entry.consequence:
+        query = query.where(exists().where(col(Consequence.appraisal_id) == Appraisal.id, col(Consequence.kind).in_(entry.consequence)))
+    return query
+
+
+def _holder(role: str, servant: Any) -> Any:
+    """The column of who holds `role` on an appraisal of `servant` (an alias of Servant), as
+    states/people.py Offices names them: HR is the head of HR of the lowest id, else the HR
+    officer of the lowest id, of the servant's body."""
+
+    def lowest(flag: Any) -> Any:
+        return select(func.min(Servant.id)).where(Servant.state_body_id == servant.state_body_id, flag).scalar_subquery()
+
+    holders = {
+        "servant": lambda: Appraisal.servant_id,
+        "direct_manager": lambda: Appraisal.assessor_id,
+        "hr": lambda: func.coalesce(lowest(col(Servant.is_head_of_hr)), lowest(col(Servant.is_hr))),
+        "appointing_official": lambda: lowest(col(Servant.is_appointing_official)),
+    }
+    holders["head_of_hr"] = holders["hr"]
+    if role not in holders:
+        raise ValueError(f"notices.yaml: an `{OPEN}` notice goes to {role!r}, whom an opening cannot name in bulk (one of {sorted(holders)})")
+    return holders[role]()
 
 
 def report_weekly(engine: Engine, day: date, at: datetime) -> int:
@@ -164,16 +237,23 @@ def _rows(session: Session, appraisal: Appraisal, action: str, on: date, stamp: 
 
 def _resolve(session: Session, definition: Methodology, appraisal: Appraisal, entry: Entry) -> tuple[str, str | None] | None:
     """The entry's step ("" for none) and task for this appraisal now; None: it does not apply."""
-    if entry.state is not None and appraisal.state != entry.state:
+    resolved = _applies(definition, appraisal.kind, appraisal.state, entry)
+    if resolved is None or (entry.consequence and not _entails(session, appraisal, entry.consequence)):
         return None
-    step = next((s for s in entry.step if s in definition.deadlines and appraisal.kind in definition.deadlines[s].kinds), None)
+    return resolved
+
+
+def _applies(definition: Methodology, kind: str, state: str, entry: Entry) -> tuple[str, str | None] | None:
+    """The entry's step and task for an appraisal of `kind` in `state`, its consequences
+    aside (the opening's announcement asks this once for all its appraisals)."""
+    if entry.state is not None and state != entry.state:
+        return None
+    step = next((s for s in entry.step if s in definition.deadlines and kind in definition.deadlines[s].kinds), None)
     if entry.step and step is None:
         return None
-    possible = set(machines.machine(definition.id, appraisal.kind).get_triggers(appraisal.state))
+    possible = set(machines.machine(definition.id, kind).get_triggers(state))
     task = next((t for t in entry.task if t in possible), None)
     if entry.task and task is None:
-        return None
-    if entry.consequence and not _entails(session, appraisal, entry.consequence):
         return None
     return step or "", task
 

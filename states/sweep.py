@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from methodology import loader
+from methodology.schema import Escalation
 from methodology.workdays import WorkCalendar, default_calendar
 from models import Appraisal, Deadline, Servant
 from models.db import transaction
@@ -84,15 +85,20 @@ def _claim(session: Session, today: date, batch: int) -> list[Any]:
 
 def _decide(
     session: Session, rows: list[Any], today: date, at: datetime, calendar: WorkCalendar
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[dict[str, Any]], dict[tuple[int, date | None], list[int]]]:
     offices = people.offices_of(session, {row.state_body_id for row in rows})
     managers = people.managers_of(session, {row.responsible_id for row in rows if row.responsible_id})
-    notices, advances = [], []
+    ladders = {name: loader.load(name).escalation for name in {row.methodology for row in rows}}
+    # A batch holds thousands of rows but a few dozen (methodology, due day, level): what
+    # fires today and where the row goes next is decided once for each, on the calendar.
+    plans: dict[tuple[str, date, int], _Plan] = {}
+    notices: list[dict[str, Any]] = []
+    advances: dict[tuple[int, date | None], list[int]] = {}
     for row in rows:
-        ladder = loader.load(row.methodology).escalation
-        assert ladder is not None, "a deadline with next_fire has a ladder"
-        all_stages = escalation.stages(row.due, ladder, calendar)
-        for stage in escalation.due_now(row.level, row.due, all_stages, today):
+        plan = plans.get((row.methodology, row.due, row.level))
+        if plan is None:
+            plan = plans[row.methodology, row.due, row.level] = _plan(ladders[row.methodology], row.due, row.level, today, calendar)
+        for stage in plan.fire:
             notices.append({
                 "key": outbox.stage_key(row.id, row.due, stage.kind, stage.level),
                 "deadline_id": row.id, "appraisal_id": row.appraisal_id, "step": row.step, "due": row.due,
@@ -100,15 +106,26 @@ def _decide(
                 "kind": stage.kind, "level": stage.level,
                 "created_at": at, "status": "pending", "attempts": 0,
             })
-        level = escalation.level_after(row.level, all_stages, today)
-        advances.append({"row": row.id, "new_level": level, "new_next": escalation.next_fire(level, all_stages)})
+        advances.setdefault((plan.level, plan.next_fire), []).append(row.id)
     return notices, advances
 
 
-def _advance(session: Session, advances: list[dict[str, Any]]) -> None:
-    statement = (
-        update(Deadline)
-        .where(col(Deadline.id) == bindparam("row"))
-        .values(level=bindparam("new_level"), next_fire=bindparam("new_next"))
-    )
-    session.connection().execute(statement, advances)
+@dataclass(frozen=True)
+class _Plan:
+    fire: list[escalation.Stage]  # the stages due today
+    level: int  # the row's level after them
+    next_fire: date | None
+
+
+def _plan(ladder: Escalation | None, due: date, level: int, today: date, calendar: WorkCalendar) -> _Plan:
+    assert ladder is not None, "a deadline with next_fire has a ladder"
+    all_stages = escalation.stages(due, ladder, calendar)
+    after = escalation.level_after(level, all_stages, today)
+    return _Plan(escalation.due_now(level, due, all_stages, today), after, escalation.next_fire(after, all_stages))
+
+
+def _advance(session: Session, advances: dict[tuple[int, date | None], list[int]]) -> None:
+    """Move the rows on: one UPDATE per (new level, next fire day), a handful per batch."""
+    for (level, next_fire), ids in advances.items():
+        statement = update(Deadline).where(col(Deadline.id).in_(ids)).values(level=level, next_fire=next_fire)
+        session.connection().execute(statement)

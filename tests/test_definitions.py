@@ -173,3 +173,14 @@ def test_not_yaml_and_self_extension_are_reported(tmp_path: Path) -> None:
 )
 def test_citations_are_rendered_in_the_readers_language(lang: str, expected: str) -> None:
     assert cite("typical2023", "п.28, Annex 3", lang) == expected  # type: ignore[arg-type]
+
+
+def test_a_changed_search_path_finds_the_operators_file_over_a_cached_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BAGALAU_DEFINITIONS", raising=False)
+    shipped = methodology.load("typical2023")  # found among the shipped ones, and remembered
+    (tmp_path / "typical2023.yaml").write_text("extends: " + str(SHIPPED / "typical2023.yaml") + "\ntitle_suffix_for_test: 1\n", "utf-8")
+    monkeypatch.setenv("BAGALAU_DEFINITIONS", str(tmp_path))
+    with pytest.raises(DefinitionError):  # the operator's file now shadows the shipped one: its unknown field is refused
+        methodology.load("typical2023")
+    monkeypatch.delenv("BAGALAU_DEFINITIONS")
+    assert methodology.load("typical2023") is shipped

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 import pytest
 from jinja2 import UndefinedError
-from markupsafe import escape
+from markupsafe import Markup, escape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -34,6 +34,7 @@ from models.migrate import upgrade
 from methodology.notices import table
 from states.notices import REPORT_KIND, announce_openings, remind, report_weekly
 from notifications.render import TEMPLATES, context_of, kinds, number, render, render_notice
+import notifications.render as render_module
 from states.confidentiality import may_read_result
 from states.sweep import sweep
 
@@ -300,3 +301,26 @@ def test_the_360_invitation_and_reminder_name_no_other_respondent(years: dict[st
                     assert name not in rendered.subject + rendered.text + rendered.html, (notice.key, lang, name)
             checked += 1
     assert checked == 33 + 6  # every invitation (incl. self-assessments) and reminder of January 2027
+
+
+def test_one_rendering_of_the_text_gives_what_rendering_every_block_gives(years: dict[str, Year], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text block is rendered once, escaped, for both bodies, and the frame is filled in:
+    for every kind and language, with a name that escaping changes, the notice reads as
+    when each block and the frame are rendered on their own."""
+    typed = "Ә. O'Neil & <Co> \"Ltd\" &amp;"
+    contexts = []
+    for year in years.values():
+        with Session(year.engine) as session:
+            first = {n.kind: n for n in reversed(notices(session))}
+            for notice in first.values():
+                for lang in LANGS:
+                    context = context_of(session, notice, lang)
+                    context["recipient"] = context["recipient"] | {"name": typed}
+                    contexts.append((notice.kind, lang, context))
+    fast = [render(kind, lang, context) for kind, lang, context in contexts]
+    monkeypatch.setattr(render_module, "_html_is_the_text", lambda kind, lang: False)
+    monkeypatch.setattr(render_module, "_frame", lambda lang: (Markup(""), None, Markup("")))
+    slow = [render(kind, lang, context) for kind, lang, context in contexts]
+    assert {kind for kind, _, _ in contexts} == set(kinds())
+    assert fast == slow
+    assert any(typed in r.text and str(escape(typed)) in r.html for r in fast)
