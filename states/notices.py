@@ -23,12 +23,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from methodology import loader
+from methodology.deadlines import due_of
 from methodology.notices import Entry, table
 from methodology.schema import Methodology
 from methodology.workdays import WorkCalendar, default_calendar
 from models import Appraisal, Consequence, Cycle, Deadline, Notice
 from models.db import transaction
 from states import machines, outbox
+from states.timeline import events_of, period_of
 from states.people import People, offices_of
 
 OPEN, REMIND, REPORT = "open", "remind", "report"
@@ -41,7 +43,8 @@ def enqueue_for_transition(session: Session, appraisal: Appraisal, action: str, 
     """Record the notices `action` owes (the appraisal already in its new state), stamped
     `at`; how many were new. Called at the end of states.service.apply, inside the action's
     transaction."""
-    return len(outbox.record(session, _rows(session, appraisal, action, on, on, at, People(session))))
+    rows = _rows(session, appraisal, action, on, on, at, People(session), _dues(session, [appraisal]))
+    return len(outbox.record(session, rows))
 
 
 def announce_openings(engine: Engine, today: date, at: datetime, *, batch: int = 1000) -> int:
@@ -67,11 +70,11 @@ def announce_openings(engine: Engine, today: date, at: datetime, *, batch: int =
             found = list(session.exec(query))
             if not found:
                 return recorded
-            people, rows = People(session), []
+            people, rows, dues = People(session), [], _dues(session, [appraisal for appraisal, _ in found])
             people.read(person for appraisal, _ in found for person in (appraisal.servant_id, appraisal.assessor_id))
             for appraisal, opened_on in found:
                 if appraisal.state == _initial(appraisal.methodology, appraisal.kind):
-                    rows += _rows(session, appraisal, OPEN, opened_on, opened_on, at, people)
+                    rows += _rows(session, appraisal, OPEN, opened_on, opened_on, at, people, dues)
             recorded += len(outbox.record(session, rows))
             after = found[-1][0].id or after  # read rows have ids; `or` keeps the type an int
 
@@ -122,7 +125,7 @@ def remind(engine: Engine, today: date, at: datetime, calendar: WorkCalendar | N
         for appraisal, due in list(session.exec(query)):
             ladder = loader.load(appraisal.methodology).escalation
             if ladder and calendar.add_working_days(due, -ladder.reminder_lead) <= today:
-                rows += _rows(session, appraisal, REMIND, today, due, at, people)
+                rows += _rows(session, appraisal, REMIND, today, due, at, people, _dues(session, [appraisal]))
         return len(outbox.record(session, rows))
 
 
@@ -131,8 +134,34 @@ def _initial(methodology: str, kind: str) -> str:
     return loader.load(methodology).flow(kind).initial  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
 
 
-def _rows(session: Session, appraisal: Appraisal, action: str, on: date, stamp: date, at: datetime, people: People) -> list[dict[str, Any]]:
-    """The notices `action` owes on `on`; `stamp` is the day in their keys (once per it)."""
+def _dues(session: Session, appraisals: list[Appraisal]) -> dict[int, dict[str, date]]:
+    """The due day of each step of each appraisal, its open row first (one query for a batch)."""
+    ids = [appraisal.id for appraisal in appraisals]
+    query = select(Deadline.appraisal_id, Deadline.step, Deadline.due, Deadline.status).where(col(Deadline.appraisal_id).in_(ids))
+    dues: dict[int, dict[str, date]] = {}
+    for appraisal_id, step, due, status in sorted(session.exec(query), key=lambda row: row[3] == "open"):
+        dues.setdefault(appraisal_id, {})[step] = due  # the open row, sorted last, wins
+    return dues
+
+
+def _due(definition: Methodology, appraisal: Appraisal, step: str, on: date, dues: dict[int, dict[str, date]]) -> date:
+    """The deadline a notice about `step` is about: the step's row as it stands, else its rule
+    applied to the events so far; a notice about no step (or a step with no day yet) is due
+    on the day of its action."""
+    if not step:
+        return on
+    row = dues.get(appraisal.id or 0, {}).get(step)
+    if row is not None:
+        return row
+    return due_of(definition, step, period_of(definition, appraisal), events_of(appraisal), default_calendar()).due or on
+
+
+def _rows(
+    session: Session, appraisal: Appraisal, action: str, on: date, stamp: date, at: datetime, people: People,
+    dues: dict[int, dict[str, date]],
+) -> list[dict[str, Any]]:
+    """The notices `action` owes on `on`; `stamp` is the day in their keys (once per it, so
+    the keys stay what they always were), `due` the deadline each is about (`dues`)."""
     definition = loader.load(appraisal.methodology)
     assert appraisal.id is not None
     rows = []
@@ -150,7 +179,7 @@ def _rows(session: Session, appraisal: Appraisal, action: str, on: date, stamp: 
                     "kind": entry.notice,
                     "level": 0,
                     "step": step,
-                    "due": on,
+                    "due": _due(definition, appraisal, step, on, dues),
                     "created_at": at,
                     "status": "pending",
                     "attempts": 0,
