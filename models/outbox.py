@@ -34,7 +34,7 @@ class Notice(SQLModel, table=True):
     kind: str = Field(max_length=20)
     level: int  # the sweep's stage; 0 for a transition's notice
     step: str = Field(max_length=40)  # the deadline the notice is about, else the action
-    due: date  # the deadline's day; for a transition's notice, the day of the action
+    due: date  # the deadline's day it is about; for a notice about no step, the day of its action
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     status: str = Field(default="pending", max_length=10)  # pending, sent, dead
     attempts: int = 0

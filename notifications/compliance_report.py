@@ -1,4 +1,6 @@
-"""The compliance report as files: CSV for scripts, XLSX for HR, HTML for reading.
+"""The compliance report as files: CSV for scripts, XLSX for HR, HTML for reading; the
+XLSX and the HTML give each state body's totals (steps overdue, done late) besides the rows,
+which come sorted by body and unit.
 
 Headers are in the reader's language; the rows are `states.compliance.Row`s. Each file is
 written in one pass over the rows, the cells of a row taken as a tuple (a country's report
@@ -19,6 +21,7 @@ from typing import Any, Iterator
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from methodology.i18n import Lang
 from notifications.spreadsheets import as_text
@@ -57,13 +60,51 @@ def write_csv(rows: list[Row], path: Path, lang: Lang) -> Path:
 
 
 def write_xlsx(rows: list[Row], path: Path, lang: Lang, today: date) -> Path:
+    """The rows on one sheet, HR's to sort and filter (a frozen header, a filter over every
+    column, widths that fit, dates as dates), and each state body's totals on a second.
+    Streamed: the sheet's layout is set before its first row, as write-only mode requires."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=str(today))
-    sheet.append([as_text(header) for header in _headers(lang)])
+    headers = _headers(lang)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    for index, width in enumerate(_widths(rows, headers), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([as_text(header) for header in headers])
     for cells in _cells(rows, lang):
         sheet.append(cells)
+    _write_totals(book, rows, lang)
     book.save(path)
     return path
+
+
+def totals(rows: list[Row]) -> list[tuple[str, int, int]]:
+    """Per state body, in the rows' order: steps overdue, steps done late."""
+    counted: dict[str, list[int]] = {}
+    for row in rows:
+        counted.setdefault(row.state_body, [0, 0])[row.status == "late"] += 1
+    return [(body, overdue, late) for body, (overdue, late) in counted.items()]
+
+
+def _write_totals(book: Workbook, rows: list[Row], lang: Lang) -> None:
+    words = labels()["totals"]
+    sheet = book.create_sheet(title=words["sheet"][lang])
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCD", (40, 16, 16, 16)):
+        sheet.column_dimensions[letter].width = width
+    sheet.append([labels()["columns"]["state_body"][lang], *(words[name][lang] for name in ("overdue", "late", "all"))])
+    for body, overdue, late in totals(rows):
+        sheet.append([as_text(body), overdue, late, overdue + late])
+
+
+def _widths(rows: list[Row], headers: list[str], sample: int = 500) -> list[float]:
+    """Each column as wide as its header or its longest cell among the first rows, capped."""
+    widths = [len(header) for header in headers]
+    for row in rows[:sample]:
+        for index, value in enumerate(_values(row)):
+            text = value.isoformat() if isinstance(value, date) else str(value)
+            widths[index] = max(widths[index], len(text))
+    return [min(width, 50) + 2 for width in widths]
 
 
 @cache
@@ -75,7 +116,7 @@ def _environment() -> Environment:
 
 def write_html(rows: list[Row], path: Path, lang: Lang, today: date) -> Path:
     template = _environment().get_template("compliance.html.j2")
-    path.write_text(template.render(rows=rows, columns=COLUMNS, labels=labels(), lang=lang, today=today), "utf-8")
+    path.write_text(template.render(rows=rows, totals=totals(rows), columns=COLUMNS, labels=labels(), lang=lang, today=today), "utf-8")
     return path
 
 

@@ -29,11 +29,10 @@ from markupsafe import Markup, escape
 from sqlmodel import Session, select
 
 from methodology import loader
-from methodology.deadlines import due_of
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang, cite
 from methodology.notices import table
 from methodology.schema import Methodology, TransitionDef
-from methodology.workdays import ALMATY, default_calendar
+from methodology.workdays import ALMATY
 from models import (
     Appeal,
     Appraisal,
@@ -51,9 +50,9 @@ from models import (
     SurveyInvitation,
 )
 from notifications.compliance_report import labels as compliance_labels
-from states import compliance
+from states import compliance, outbox
 from states.confidentiality import may_read_result
-from states.timeline import events_of, period_of, rows_of
+from states.timeline import rows_of
 
 T = TypeVar("T")
 READ_AHEAD = "read_ahead"  # session.info's key of the rows read ahead, by (table, id)
@@ -252,10 +251,10 @@ def context_of(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
             "id": appraisal.id, "kind": label("kinds", appraisal.kind, lang), "period": period(appraisal.period, lang),
             "methodology": definition.title(lang), "state": flow.states[appraisal.state].label(lang),
         },
-        "on": day(notice.due, lang),
+        "on": day(notice.due if notice.event is None else outbox.day_of(notice.key), lang),
         "event": _action(definition, transitions.get(notice.event or ""), lang),
         "task": _action(definition, transitions.get(notice.task or ""), lang),
-        "step": _step(session, definition, appraisal, notice, lang),
+        "step": _step(definition, notice, lang),
         "result": _result(definition, appraisal, lang) if readable else None,
         "confidential": appraisal.score is not None and not readable,
         "readers": cite(definition.id, definition.scope.result_readers_paragraph, lang) if definition.scope else None,
@@ -305,18 +304,13 @@ def _action(definition: Methodology, row: TransitionDef | None, lang: Lang) -> d
     return {"label": row.label(lang), "paragraph": cite(definition.id, row.paragraph, lang)} if row else None
 
 
-def _step(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any] | None:
+def _step(definition: Methodology, notice: Notice, lang: Lang) -> dict[str, Any] | None:
     """The deadline the notice is about: what, by when, under which paragraph."""
     rule = definition.deadlines.get(notice.step)
     if rule is None:
         return None
-    if notice.event is None:  # the sweep's: the row's day when it fired
-        due: date | None = notice.due
-    else:  # a transition's: the row as it stands, else the rule applied to the events so far
-        row = next((r for r in rows_of(session, appraisal) if r.step == notice.step), None)
-        due = row.due if row else due_of(definition, notice.step, period_of(definition, appraisal), events_of(appraisal), default_calendar()).due
-    return {
-        "label": rule.label(lang), "due": day(due, lang), "paragraph": cite(definition.id, rule.paragraph, lang),
+    return {  # the day recorded with the notice: the sweep's row when it fired, an action's step then
+        "label": rule.label(lang), "due": day(notice.due, lang), "paragraph": cite(definition.id, rule.paragraph, lang),
         "window": rule.window, "responsible": label("roles", rule.responsible, lang),
     }
 

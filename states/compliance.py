@@ -1,5 +1,7 @@
 """The compliance report: every statutory step overdue or done late, by state body, unit,
-responsible person and step, with the days overdue. Auditors ask for it; HR gets it weekly.
+responsible person and step, with the working days overdue (every term is in working days,
+methodology/workdays.py). Auditors ask for it; HR gets it weekly. Ids never reach it: the
+kind and the step are in the reader's words, and a step whose role nobody holds says so.
 
 It lists steps, never results: no score or band leaves through it (typical2023 п.16).
 """
@@ -16,9 +18,12 @@ from sqlmodel import Session, col
 
 from methodology import loader
 from methodology.i18n import Lang
+from methodology.labels import label, message
 from methodology.notices import table
+from methodology.workdays import WorkCalendar, default_calendar
 from models import Appraisal, Deadline, Position, Servant, StateBody, Unit
 from models.db import transaction
+from states.late import working_days_between
 
 
 @dataclass(frozen=True)
@@ -33,19 +38,22 @@ class Row:
     servant: str
     due: date
     done_on: date | None
-    days_overdue: int
+    days_overdue: int  # working days after `due`, to the day done or to the report's day
     status: str  # overdue (still open) or late (done after its day)
 
 
-def compliance_rows(engine: Engine, today: date, lang: Lang, since: date | None = None) -> list[Row]:
+def compliance_rows(engine: Engine, today: date, lang: Lang, since: date | None = None, calendar: WorkCalendar | None = None) -> list[Row]:
     """Steps open past their day on `today`, and steps done late by then (since `since`, if
     given)."""
     with transaction(engine) as session:
-        return rows_of(session, today, lang, since)
+        return rows_of(session, today, lang, since, calendar=calendar)
 
 
-def rows_of(session: Session, today: date, lang: Lang, since: date | None = None, body_id: int | None = None) -> list[Row]:
+def rows_of(
+    session: Session, today: date, lang: Lang, since: date | None = None, body_id: int | None = None, calendar: WorkCalendar | None = None,
+) -> list[Row]:
     """The same, inside a unit of work, of one state body or of all."""
+    calendar = calendar or default_calendar()
     owner = aliased(Servant)
     # As things stood on `today`, so a report of a past day says what it said then: open
     # then means open now or done after it.
@@ -80,9 +88,9 @@ def rows_of(session: Session, today: date, lang: Lang, since: date | None = None
             continue
         done = closed_on if status == "done" and closed_on <= today else None
         rows.append(Row(
-            state_body=body, unit=unit or "—", responsible=person or _role(role, lang), step=about[1],
-            rule=f"{methodology} {paragraph}", kind=kind, period=period, servant=servant, due=due, done_on=done,
-            days_overdue=((done or today) - due).days, status="late" if done else "overdue",
+            state_body=body, unit=unit or "—", responsible=person or _nobody(role, lang), step=about[1],
+            rule=f"{methodology} {paragraph}", kind=label("kind", kind, lang), period=period, servant=servant, due=due, done_on=done,
+            days_overdue=working_days_between(due, done or today, calendar), status="late" if done else "overdue",
         ))
     return sorted(rows, key=lambda r: (r.state_body, r.unit, -r.days_overdue, r.responsible, r.step))
 
@@ -98,6 +106,7 @@ def _label(methodology: str, step: str, lang: Lang) -> str:
     return rule.label(lang) if rule else step
 
 
-def _role(role: str, lang: Lang) -> str:
-    """Who owes a step nobody holds (the head of a body has no direct manager), in words."""
-    return table().labels["roles"].get(role, {}).get(lang, role)
+def _nobody(role: str, lang: Lang) -> str:
+    """A step whose role nobody holds (the head of a body has no direct manager): a finding
+    of its own for HR, the role in words."""
+    return message("report_nobody_holds", lang, role=table().labels["roles"].get(role, {}).get(lang, role))

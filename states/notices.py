@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from methodology import loader
+from methodology.deadlines import due_of
 from methodology.notices import Entry, table
 from methodology.schema import Methodology
 from methodology.workdays import WorkCalendar, default_calendar
@@ -32,6 +33,7 @@ from models import Appraisal, Consequence, Cycle, Deadline, Notice, Servant
 from models.db import insert_ignoring, transaction
 from states import machines, outbox
 from states.people import People, offices_of
+from states.timeline import events_of, period_of
 
 OPEN, REMIND, REPORT = "open", "remind", "report"
 REPORT_KIND = "compliance_report"
@@ -43,7 +45,8 @@ def enqueue_for_transition(session: Session, appraisal: Appraisal, action: str, 
     """Record the notices `action` owes (the appraisal already in its new state), stamped
     `at`; how many were new. Called at the end of states.service.apply, inside the action's
     transaction."""
-    return len(outbox.record(session, _rows(session, appraisal, action, on, on, at, People(session))))
+    rows = _rows(session, appraisal, action, on, on, at, People(session), _dues(session, [appraisal]))
+    return len(outbox.record(session, rows))
 
 
 def announce_openings(engine: Engine, today: date, at: datetime) -> int:
@@ -102,7 +105,7 @@ def _announcement(definition: Methodology, kind: str, entry: Entry, today: date,
             literal(entry.notice),
             literal(0),
             literal(step),
-            Cycle.opened_on,
+            _due(step),
             created,
             literal("pending"),
             literal(0),
@@ -127,6 +130,18 @@ def _announcement(definition: Methodology, kind: str, entry: Entry, today: date,
     if entry.consequence:
         query = query.where(exists().where(col(Consequence.appraisal_id) == Appraisal.id, col(Consequence.kind).in_(entry.consequence)))
     return query
+
+
+def _due(step: str) -> Any:
+    """A notice's due day: the deadline of the step it is about (the opening has just written
+    its row), else the day the cycle opened, as `_rows` stores it."""
+    if not step:
+        return Cycle.opened_on
+    def of(*more: Any) -> Any:
+        rows = select(func.min(Deadline.due)).where(col(Deadline.appraisal_id) == Appraisal.id, col(Deadline.step) == step, *more)
+        return rows.scalar_subquery()
+
+    return func.coalesce(of(col(Deadline.status) == "open"), of(), Cycle.opened_on)  # its open row first, as `_dues`
 
 
 def _holder(role: str, servant: Any) -> Any:
@@ -195,7 +210,7 @@ def remind(engine: Engine, today: date, at: datetime, calendar: WorkCalendar | N
         for appraisal, due in list(session.exec(query)):
             ladder = loader.load(appraisal.methodology).escalation
             if ladder and calendar.add_working_days(due, -ladder.reminder_lead) <= today:
-                rows += _rows(session, appraisal, REMIND, today, due, at, people)
+                rows += _rows(session, appraisal, REMIND, today, due, at, people, _dues(session, [appraisal]))
         return len(outbox.record(session, rows))
 
 
@@ -204,8 +219,34 @@ def _initial(methodology: str, kind: str) -> str:
     return loader.load(methodology).flow(kind).initial  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
 
 
-def _rows(session: Session, appraisal: Appraisal, action: str, on: date, stamp: date, at: datetime, people: People) -> list[dict[str, Any]]:
-    """The notices `action` owes on `on`; `stamp` is the day in their keys (once per it)."""
+def _dues(session: Session, appraisals: list[Appraisal]) -> dict[int, dict[str, date]]:
+    """The due day of each step of each appraisal, its open row first (one query for a batch)."""
+    ids = [appraisal.id for appraisal in appraisals]
+    query = select(Deadline.appraisal_id, Deadline.step, Deadline.due, Deadline.status).where(col(Deadline.appraisal_id).in_(ids))
+    dues: dict[int, dict[str, date]] = {}
+    for appraisal_id, step, due, status in sorted(session.exec(query), key=lambda row: row[3] == "open"):
+        dues.setdefault(appraisal_id, {})[step] = due  # the open row, sorted last, wins
+    return dues
+
+
+def _due(definition: Methodology, appraisal: Appraisal, step: str, on: date, dues: dict[int, dict[str, date]]) -> date:
+    """The deadline a notice about `step` is about: the step's row as it stands, else its rule
+    applied to the events so far; a notice about no step (or a step with no day yet) is due
+    on the day of its action."""
+    if not step:
+        return on
+    row = dues.get(appraisal.id or 0, {}).get(step)
+    if row is not None:
+        return row
+    return due_of(definition, step, period_of(definition, appraisal), events_of(appraisal), default_calendar()).due or on
+
+
+def _rows(
+    session: Session, appraisal: Appraisal, action: str, on: date, stamp: date, at: datetime, people: People,
+    dues: dict[int, dict[str, date]],
+) -> list[dict[str, Any]]:
+    """The notices `action` owes on `on`; `stamp` is the day in their keys (once per it, so
+    the keys stay what they always were), `due` the deadline each is about (`dues`)."""
     definition = loader.load(appraisal.methodology)
     assert appraisal.id is not None
     rows = []
@@ -223,7 +264,7 @@ def _rows(session: Session, appraisal: Appraisal, action: str, on: date, stamp: 
                     "kind": entry.notice,
                     "level": 0,
                     "step": step,
-                    "due": on,
+                    "due": _due(definition, appraisal, step, on, dues),
                     "created_at": at,
                     "status": "pending",
                     "attempts": 0,

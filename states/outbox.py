@@ -12,7 +12,8 @@ One key format per cause (at most 80 characters, `Notice.key`):
                                           `b{body}:report:{kind}:{recipient or 0}:{day}`
 
 The day of an action's key is the day it is about (the action's day, the cycle's opening,
-the reminded step's due day), so a notice is owed once per that day and recipient.
+the reminded step's due day), so a notice is owed once per that day and recipient. The
+notice's `due` is the deadline it is about (states/notices.py), not part of the key.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def action_key(appraisal_id: int, action: str, kind: str, recipient: int, day: d
 
 def body_key(body_id: int, action: str, kind: str, recipient: int | None, day: date) -> str:
     return _checked(f"b{body_id}:{action}:{kind}:{recipient or 0}:{day.isoformat()}")
+
+
+def day_of(key: str) -> date:
+    """The day an action's key is about (its last part): the action's day, the opening's."""
+    return date.fromisoformat(key.rsplit(":", 1)[1])
 
 
 def record(session: Session, rows: list[dict[str, Any]]) -> list[str]:

@@ -18,7 +18,7 @@ from methodology.notices import table
 from models import Appraisal, Cycle, Notice
 from models.db import transaction
 from states.cycles import open_cycle
-from states.notices import ANNOUNCE_WITHIN, OPEN, _initial, _rows, announce_openings
+from states.notices import ANNOUNCE_WITHIN, OPEN, _dues, _initial, _rows, announce_openings
 from states.people import People
 from states.service import act
 from tests.factories import noon, organisation
@@ -36,10 +36,11 @@ def _one_at_a_time(engine: Engine, today: date) -> set[tuple[Any, ...]]:
             .join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
             .where(col(Cycle.opened_on) >= today - ANNOUNCE_WITHIN, col(Cycle.opened_on) <= today, Appraisal.participation == "full")
         )
-        people, rows = People(session), []
-        for appraisal, opened_on in session.exec(query):
+        found = list(session.exec(query))
+        people, rows, dues = People(session), [], _dues(session, [appraisal for appraisal, _ in found])
+        for appraisal, opened_on in found:
             if appraisal.state == _initial(appraisal.methodology, appraisal.kind):
-                rows += _rows(session, appraisal, OPEN, opened_on, opened_on, noon(today), people)
+                rows += _rows(session, appraisal, OPEN, opened_on, opened_on, noon(today), people, dues)
         return {tuple(row[c] for c in COLUMNS) for row in rows}
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -36,6 +36,7 @@ from states.notices import REPORT_KIND, announce_openings, remind, report_weekly
 from notifications.render import TEMPLATES, context_of, kinds, number, render, render_notice
 import notifications.render as render_module
 from states.confidentiality import may_read_result
+from states.outbox import action_key
 from states.sweep import sweep
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
@@ -272,8 +273,10 @@ def test_a_result_notice_shows_the_score_to_its_readers_only(years: dict[str, Ye
         step = {"result": "familiarisation", "familiarisation": "calibration_application", "calibration_received": "calibration_decision"}[kind]
         for appraisal in scored:
             for person in people:
-                notice = Notice(key="-", appraisal_id=appraisal.id, recipient_id=person.id, kind=kind, level=0, step=step,  # type: ignore[arg-type]
-                                due=appraisal.closed_on or appraisal.events["completion"], created_at=datetime.now(ALMATY), event=event)
+                on = appraisal.closed_on or date.fromisoformat(appraisal.events["completion"])
+                key = action_key(appraisal.id, event, kind, person.id, on)  # type: ignore[arg-type]  # the action's day is read from it
+                notice = Notice(key=key, appraisal_id=appraisal.id, recipient_id=person.id, kind=kind, level=0, step=step,  # type: ignore[arg-type]
+                                due=on, created_at=datetime.now(ALMATY), event=event)
                 readable = may_read_result(session, person, appraisal)
                 for lang in LANGS:
                     score, band = _result_in(session, appraisal, lang)

@@ -40,7 +40,7 @@ def test_the_report_s_csv_writes_a_formula_as_text(tmp_path: Path) -> None:
     cells = dict(zip(header, line))
     assert cells["Servant appraised"] == "'" + LINK
     assert (cells["State body"], cells["Unit"], cells["Responsible"]) == ("'-Body", "'@unit", "'+7 701")
-    assert (cells["Due"], cells["Days overdue"], cells["Status"]) == ("2026-04-10", "10", "overdue")
+    assert (cells["Due"], cells["Working days overdue"], cells["Status"]) == ("2026-04-10", "10", "overdue")
 
 
 def test_the_report_s_xlsx_stores_a_formula_as_a_string_cell(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_the_report_s_xlsx_stores_a_formula_as_a_string_cell(tmp_path: Path) -> 
     header = [cell.value for cell in sheet[1]]
     cells = {name: cell for name, cell in zip(header, sheet[2])}
     assert cells["Servant appraised"].data_type == "s" and cells["Servant appraised"].value == "'" + LINK
-    assert cells["Days overdue"].value == 10 and cells["Days overdue"].data_type == "n"
+    assert cells["Working days overdue"].value == 10 and cells["Working days overdue"].data_type == "n"
 
 
 def test_the_report_s_html_puts_each_value_under_its_header(tmp_path: Path) -> None:
@@ -62,10 +62,12 @@ def test_the_report_s_html_puts_each_value_under_its_header(tmp_path: Path) -> N
     from notifications.compliance_report import write_html
 
     html = write_html([_row("<b>Servant</b>")], tmp_path / "report.html", "en", date(2026, 4, 20)).read_text("utf-8")
-    headers = re.findall(r"<th>(.*?)</th>", html)
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    totals, detail = html.split('<table class="totals">', 1)[1].split("<table>", 1)  # the body's totals, then the rows
+    assert re.findall(r"<td[^>]*>(.*?)</td>", totals) == ["-Body", "1", "0", "1"]
+    headers = re.findall(r"<th>(.*?)</th>", detail)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", detail)
     assert dict(zip(headers, cells)) == {
         "State body": "-Body", "Unit": "@unit", "Responsible": "+7 701", "Step": "step", "Rule": "mne2017 п.3.1",
         "Appraisal": "quarterly", "Period": "2026-Q1", "Servant appraised": "&lt;b&gt;Servant&lt;/b&gt;", "Due": "2026-04-10",
-        "Done on": "", "Days overdue": "10", "Status": "overdue",
+        "Done on": "", "Working days overdue": "10", "Status": "overdue",
     }

@@ -4,7 +4,7 @@ body's steps only, once per week, in their language, through the outbox like eve
 and the report as things stood on its day (states/compliance.py).
 
 Three mne2017 bodies open Q1 2026 on 1 April; the quarterly appraisal is due Fri 10 April
-(п.3.1) and nobody acts, so on Mon 20 April every one of them is 10 days overdue.
+(п.3.1) and nobody acts, so on Mon 20 April every one of them is 6 working days overdue.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def test_each_head_of_hr_gets_their_own_body_s_report_once_a_week(db: Engine, bo
     assert set(got) == {bodies["one"].ids["hr"], bodies["two"].ids["hr"]}
     lines = {code: [line for line in message.text.splitlines() if line.startswith("- ") and "п.3.1" in line]
              for code, message in (("one", one), ("two", two))}
-    assert len(lines["one"]) == len(lines["two"]) == 8  # the eight appraisals of each body, 10 days overdue
+    assert len(lines["one"]) == len(lines["two"]) == 8  # the eight appraisals of each body, 6 working days overdue
     assert not any("Two " in line for line in lines["one"]) and all("Two " in line for line in lines["two"])
     assert one.subject == "Мерзімдердің сақталуы туралы есеп, State body one, 2026 жылғы 20 сәуір: мерзімі өткені 8, кешіктірілгені 0"
     assert two.subject.startswith("Отчёт о соблюдении сроков, State body two, 20 апреля 2026 года: просрочено 8")
@@ -93,7 +93,7 @@ def test_a_report_names_steps_and_never_a_result(db: Engine, bodies: dict[str, O
 
 def test_a_report_says_how_things_stood_on_its_day(db: Engine, bodies: dict[str, Org]) -> None:
     """The servant's appraisal of body one, due Fri 10 April, is done on Wed 15 April: on
-    Mon 13 April it was 3 days overdue; on 20 April it was done 5 days late, and a report
+    Mon 13 April it was 1 working day overdue; on 20 April it was done 3 working days late, and a report
     of late steps since 16 April leaves it out."""
     servant = bodies["one"].appraisal("servant", "quarterly", "2026-Q1").id
     with transaction(db) as session:
@@ -104,9 +104,9 @@ def test_a_report_says_how_things_stood_on_its_day(db: Engine, bodies: dict[str,
             found = [r for r in compliance.rows_of(session, today, "en", since, body) if r.servant == "Servant"]
             return (found[0].status, found[0].days_overdue, found[0].done_on) if found else None
 
-        assert row(D(2026, 4, 13)) == ("overdue", 3, None)
-        assert row(D(2026, 4, 14)) == ("overdue", 4, None)
-        assert row(D(2026, 4, 15)) == ("late", 5, D(2026, 4, 15))
-        assert row(MONDAY, since=D(2026, 4, 15)) == ("late", 5, D(2026, 4, 15))
+        assert row(D(2026, 4, 13)) == ("overdue", 1, None)  # the weekend is no working day
+        assert row(D(2026, 4, 14)) == ("overdue", 2, None)
+        assert row(D(2026, 4, 15)) == ("late", 3, D(2026, 4, 15))
+        assert row(MONDAY, since=D(2026, 4, 15)) == ("late", 3, D(2026, 4, 15))
         assert row(MONDAY, since=D(2026, 4, 16)) is None
         assert row(D(2026, 4, 10)) is None  # due that day: not overdue yet
