@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Mapping
+from typing import Mapping, cast
 
 from methodology.errors import InvalidInput
 from methodology.inputs import EARLIEST, LATEST
@@ -109,7 +109,7 @@ class _NoRules:
     deadlines: dict[str, DeadlineRule] = {}
 
 
-_NO_RULES: Methodology = _NoRules()  # type: ignore[assignment]
+_NO_RULES = cast(Methodology, _NoRules())  # a stand-in: only its deadlines are read
 
 
 class _Resolver:
@@ -149,7 +149,9 @@ class _Resolver:
 
     def anchor_date(self, anchor: str) -> date:
         if anchor.startswith("step:"):
-            return self.due(anchor[5:]).due  # type: ignore[return-value]
+            day = self.due(anchor[5:]).due
+            assert day is not None, "asked only once missing_anchor found every anchor"
+            return day
         return self.anchors[anchor]
 
     def apply(self, term: Term) -> date:
