@@ -138,7 +138,7 @@ class _Resolver:
 
     def term_of(self, rule: DeadlineRule) -> Term:
         quarter = f"Q{self.period.quarter}" if self.period.quarter else None
-        return rule.quarter_overrides.get(quarter, rule.term)  # type: ignore[call-overload]  # keys are Literal Q1–Q4; a str or None just misses
+        return next((term for key, term in rule.quarter_overrides.items() if key == quarter), rule.term)
 
     def missing_anchor(self, term: Term) -> str | None:
         if not isinstance(term, Counted):
