@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Mapping
+from typing import Mapping, cast
 
 from methodology.errors import InvalidInput
 from methodology.inputs import EARLIEST, LATEST
@@ -109,7 +109,7 @@ class _NoRules:
     deadlines: dict[str, DeadlineRule] = {}
 
 
-_NO_RULES: Methodology = _NoRules()  # type: ignore[assignment]
+_NO_RULES = cast(Methodology, _NoRules())  # a stand-in: only its deadlines are read
 
 
 class _Resolver:
@@ -138,7 +138,7 @@ class _Resolver:
 
     def term_of(self, rule: DeadlineRule) -> Term:
         quarter = f"Q{self.period.quarter}" if self.period.quarter else None
-        return rule.quarter_overrides.get(quarter, rule.term)  # type: ignore[call-overload]  # keys are Literal Q1–Q4; a str or None just misses
+        return next((term for key, term in rule.quarter_overrides.items() if key == quarter), rule.term)
 
     def missing_anchor(self, term: Term) -> str | None:
         if not isinstance(term, Counted):
@@ -149,7 +149,9 @@ class _Resolver:
 
     def anchor_date(self, anchor: str) -> date:
         if anchor.startswith("step:"):
-            return self.due(anchor[5:]).due  # type: ignore[return-value]
+            day = self.due(anchor[5:]).due
+            assert day is not None, "asked only once missing_anchor found every anchor"
+            return day
         return self.anchors[anchor]
 
     def apply(self, term: Term) -> date:

@@ -19,6 +19,7 @@ import yaml
 from methodology import loader
 from methodology.errors import catalog
 from methodology.i18n import Lang, Text
+from methodology.schema import as_kind
 
 Group = Literal["state", "band", "kind", "step", "consequence", "role", "participation", "column"]
 _CATALOGUED = {"kind": "kinds", "role": "roles", "participation": "participation", "column": "columns"}
@@ -45,7 +46,7 @@ def _definition_text(group: str, name: str, methodology: str, kind: str | None) 
     if group == "state":
         if kind is None:
             raise KeyError(f"state {name!r}: which kind?")
-        return definition.flow(kind).states[name].label  # type: ignore[arg-type]
+        return definition.flow(as_kind(kind)).states[name].label
     if group == "step":
         return definition.deadlines[name].label
     if group == "consequence":
@@ -53,7 +54,8 @@ def _definition_text(group: str, name: str, methodology: str, kind: str | None) 
             if rule.consequence == name:
                 return rule.label
     if group == "band":
-        sets = [definition.rules(kind).bands] if kind and definition.rules(kind) else list(definition.band_sets)  # type: ignore[arg-type, union-attr]
+        rules = definition.rules(as_kind(kind)) if kind else None
+        sets = [rules.bands] if rules else list(definition.band_sets)
         for band_set in sets:
             for band in definition.band_sets[band_set].bands:
                 if band.id == name:

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from methodology.i18n import Text
 
 Kind = Literal["quarterly", "plan", "annual", "kpi", "differentiation", "360"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+
+
+def as_kind(value: str) -> Kind:
+    """`value` (a str column, such as Appraisal.kind) as the Kind a definition takes."""
+    if value not in KINDS:
+        raise ValueError(f"no appraisal kind {value!r}")
+    return cast(Kind, value)
+
+
 Granularity = Literal["quarter", "year"]
 Role = Literal[
     "servant",
@@ -102,10 +112,10 @@ class BandSet(Strict):
         first, rest = self.bands[0], self.bands[1:]
         if first.bound is not None:
             raise ValueError(f"the lowest band {first.id} takes no bound")
-        bounds = [band.bound for band in rest]
-        if any(bound is None for bound in bounds):
+        bounds = [band.bound for band in rest if band.bound is not None]
+        if len(bounds) != len(rest):
             raise ValueError("every band above the lowest needs min or over")
-        if bounds != sorted(set(bounds)):  # type: ignore[type-var]
+        if bounds != sorted(set(bounds)):
             raise ValueError("bands must be listed from the lowest, with rising bounds")
         ids = [band.id for band in self.bands]
         if len(ids) != len(set(ids)):
@@ -307,7 +317,7 @@ class Counted(Strict):
 
     @property
     def anchor(self) -> str:
-        return self.after or self.before  # type: ignore[return-value]
+        return cast(str, self.after or self.before)  # _one_anchor: exactly one is given
 
 
 class WorkingDays(Counted):

@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from functools import cache
-from typing import Iterator
+from typing import Any, Iterator, Protocol, cast
 
 from sqlalchemy import event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -99,3 +99,20 @@ def insert_ignoring(session: Session, table: type[SQLModel], *keys: str) -> Inse
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched: Session.execute is typed as returning a Result,
+    but a statement that returns no rows gives a CursorResult, which has the count."""
+    return cast("CursorResult[Any]", result).rowcount
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def id_of(row: _Row) -> int:
+    """The id of a row read from the database or flushed to it: a table model types it
+    Optional only because a row has none before."""
+    assert row.id is not None, f"{type(row).__name__} has no id yet: flush it first"
+    return row.id

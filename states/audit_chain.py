@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
@@ -81,13 +81,13 @@ def seal(session: Session) -> None:
             sealed.append({"key": row.id, "op": fields["operator"], "dd": digest, "ph": prev, "h": event_hash(prev, fields, digest)})
             prev = sealed[-1]["h"]
         connection.execute(
-            update(AuditEvent).where(AuditEvent.id == bindparam("key"))  # type: ignore[arg-type]
+            update(AuditEvent).where(col(AuditEvent.id) == bindparam("key"))
             .values(operator=bindparam("op"), data_digest=bindparam("dd"), prev_hash=bindparam("ph"), hash=bindparam("h"))
             .execution_options(synchronize_session=False),
             sealed,
         )
         connection.execute(
-            update(AuditChain).where(AuditChain.state_body_id == body_id)  # type: ignore[arg-type]
+            update(AuditChain).where(col(AuditChain.state_body_id) == body_id)
             .values(last_event_id=events[-1].id, last_hash=prev)
         )
 
@@ -162,15 +162,15 @@ def _of_body(body_id: int) -> Any:
 
 
 def _lock_head(connection: Connection, body_id: int) -> Any:
-    query = select(AuditChain).where(AuditChain.state_body_id == body_id)  # type: ignore[arg-type]
+    query = select(AuditChain).where(col(AuditChain.state_body_id) == body_id)
     if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as upsert
 
-        connection.execute(insert(AuditChain).values(state_body_id=body_id, last_event_id=0, last_hash="").on_conflict_do_nothing())
+        connection.execute(upsert(AuditChain).values(state_body_id=body_id, last_event_id=0, last_hash="").on_conflict_do_nothing())
         return connection.execute(query.with_for_update()).one()
     head = connection.execute(query).first()
     if head is None:
-        connection.execute(AuditChain.__table__.insert().values(state_body_id=body_id, last_event_id=0, last_hash=""))  # type: ignore[attr-defined]
+        connection.execute(insert(AuditChain).values(state_body_id=body_id, last_event_id=0, last_hash=""))
         head = connection.execute(query).one()
     return head
 

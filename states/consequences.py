@@ -73,7 +73,8 @@ def _due(appraisal: Appraisal, rule: ConsequenceRule, on: date) -> date | None:
 def _data(session: Session, appraisal: Appraisal, rule: ConsequenceRule) -> dict:
     if rule.consequence != "training_topics":
         return {"band": appraisal.band}
-    sums = pooled_answers(session, appraisal.id)  # type: ignore[arg-type]
+    assert appraisal.id is not None, "a row read from the database"
+    sums = pooled_answers(session, appraisal.id)
     means = {c: sum(v) / len(v) for c, v in sums.items()}
     lowest = min(means.values(), default=None)
     return {"competencies": sorted(c for c, m in means.items() if m == lowest)}

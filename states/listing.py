@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from methodology import loader
 from models import Appraisal, Cycle, Deadline, Position, Servant, StateBody, Unit
+from models.db import id_of
 
 Row = TypeVar("Row")
 LIMIT = 100
@@ -108,14 +109,14 @@ def cycles(session: Session, body: Optional[str] = None, limit: int = LIMIT, off
     counted = select(col(Appraisal.cycle_id), func.count().label("n")).group_by(col(Appraisal.cycle_id)).subquery()
     query = (
         select(Cycle, StateBody.code, func.coalesce(counted.c.n, 0))
-        .join(StateBody, StateBody.id == Cycle.state_body_id)  # type: ignore[arg-type]
+        .join(StateBody, col(StateBody.id) == Cycle.state_body_id)
         .outerjoin(counted, counted.c.cycle_id == Cycle.id)
     )
     if body is not None:
         query = query.where(StateBody.code == body)
     total = _count(session, query)
-    found = session.exec(query.order_by(Cycle.id).offset(offset).limit(limit)).all()  # type: ignore[arg-type]
-    return Page([CycleRow(c.id, code, c.methodology, c.kind, c.period, c.opened_on, n) for c, code, n in found], total)  # type: ignore[arg-type]
+    found = session.exec(query.order_by(col(Cycle.id)).offset(offset).limit(limit)).all()
+    return Page([CycleRow(id_of(c), code, c.methodology, c.kind, c.period, c.opened_on, n) for c, code, n in found], total)
 
 
 def people(session: Session, filters: Filters, limit: int = LIMIT, offset: int = 0) -> Page[PersonRow]:
@@ -154,16 +155,17 @@ def _people_query(query: Any, filters: Filters, session: Session) -> Any:
     if filters.unit is not None:
         query = query.where(Unit.code == filters.unit)
     if filters.name:
-        query = query.where(Servant.id.in_(_named(session, filters)))  # type: ignore[union-attr]
+        query = query.where(col(Servant.id).in_(_named(session, filters)))
     return query
 
 
 def _named(session: Session, filters: Filters) -> list[int]:
-    wanted = " ".join(filters.name.split()).casefold()  # type: ignore[union-attr]
+    assert filters.name, "asked only when a name is given"
+    wanted = " ".join(filters.name.split()).casefold()
     names = select(Servant.id, Servant.full_name)
     if filters.body is not None:
-        names = names.join(StateBody, StateBody.id == Servant.state_body_id).where(StateBody.code == filters.body)  # type: ignore[arg-type]
-    return [id_ for id_, name in session.exec(names) if wanted in " ".join(name.split()).casefold()]  # type: ignore[misc]
+        names = names.join(StateBody, col(StateBody.id) == Servant.state_body_id).where(StateBody.code == filters.body)
+    return [id_ for id_, name in session.exec(names) if id_ is not None and wanted in " ".join(name.split()).casefold()]
 
 
 def _overdue(on: date) -> tuple[Any, ...]:

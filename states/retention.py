@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from methodology import loader
 from models import (
@@ -41,7 +42,7 @@ from models import (
     Violation,
     Vote,
 )
-from models.db import transaction
+from models.db import rowcount, transaction
 
 _BY_APPRAISAL = [
     Indicator, BonusItem, Violation, ParameterScore, RefusalAct, SurveyTally, SelfAnswer, SurveyInvitation,
@@ -62,15 +63,17 @@ def purge(engine: Engine, today: date, *, at: datetime, dry_run: bool = False) -
     report = PurgeReport()
     with transaction(engine) as session:
         for appraisal in _expired(session, today):
-            if appraisal.legal_hold or _under_appeal(session, appraisal.id):  # type: ignore[arg-type]
-                report.kept_on_hold.append(appraisal.id)  # type: ignore[arg-type]
+            appraisal_id = appraisal.id
+            assert appraisal_id is not None, "a row read from the database"
+            if appraisal.legal_hold or _under_appeal(session, appraisal_id):
+                report.kept_on_hold.append(appraisal_id)
                 continue
             if dry_run:
-                report.purged.append(appraisal.id)  # type: ignore[arg-type]
+                report.purged.append(appraisal_id)
                 continue
-            removed = _purge_one(session, appraisal.id)  # type: ignore[arg-type]
+            removed = _purge_one(session, appraisal_id)
             session.execute(
-                update(Appraisal).where(Appraisal.id == appraisal.id)  # type: ignore[arg-type]
+                update(Appraisal).where(col(Appraisal.id) == appraisal_id)
                 .values(score=None, band=None, reason=None, events={}, purged_on=today)
             )
             session.add(AuditEvent(
@@ -78,7 +81,7 @@ def purge(engine: Engine, today: date, *, at: datetime, dry_run: bool = False) -
                 action="purge", from_state=appraisal.state, to_state=appraisal.state,
                 reason=_retention_rule(appraisal), data={"rows": removed},
             ))
-            report.purged.append(appraisal.id)  # type: ignore[arg-type]
+            report.purged.append(appraisal_id)
             report.rows += sum(removed.values())
         if not dry_run:
             report.reports = _purge_reports(session, today)
@@ -90,7 +93,7 @@ def _expired(session: Session, today: date) -> list[Appraisal]:
     out: list[Appraisal] = []
     for name, cutoff in _cutoffs(today):
         query = select(Appraisal).where(
-            Appraisal.methodology == name, Appraisal.closed_on < cutoff, Appraisal.purged_on == None  # type: ignore[operator]  # noqa: E711
+            Appraisal.methodology == name, col(Appraisal.closed_on) < cutoff, col(Appraisal.purged_on).is_(None)
         )
         out.extend(session.execute(query).scalars())
     return out
@@ -100,8 +103,8 @@ def _purge_reports(session: Session, today: date) -> int:
     removed = 0
     for name, cutoff in _cutoffs(today):
         bodies = select(StateBody.id).where(StateBody.methodology == name)
-        result = session.execute(delete(Notice).where(Notice.state_body_id.in_(bodies), Notice.due < cutoff))  # type: ignore[union-attr, operator]
-        removed += result.rowcount  # type: ignore[attr-defined]
+        result = session.execute(delete(Notice).where(col(Notice.state_body_id).in_(bodies), col(Notice.due) < cutoff))
+        removed += rowcount(result)
     return removed
 
 
@@ -120,15 +123,20 @@ def _purge_one(session: Session, appraisal_id: int) -> dict[str, int]:
     removed: dict[str, int] = {}
     sessions = select(CalibrationSession.id).where(CalibrationSession.appraisal_id == appraisal_id)
     for table in (CalibrationVote, CalibrationParticipant):
-        result = session.execute(delete(table).where(table.session_id.in_(sessions)))  # type: ignore[attr-defined]
-        removed[table.__tablename__] = result.rowcount  # type: ignore[attr-defined]
-    result = session.execute(delete(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal_id))  # type: ignore[arg-type]
-    removed["calibration_session"] = result.rowcount  # type: ignore[attr-defined]
+        rows = _table(table)
+        removed[rows.name] = rowcount(session.execute(delete(table).where(rows.c.session_id.in_(sessions))))
+    result = session.execute(delete(CalibrationSession).where(col(CalibrationSession.appraisal_id) == appraisal_id))
+    removed["calibration_session"] = rowcount(result)
     for table in _BY_APPRAISAL:
-        result = session.execute(delete(table).where(table.appraisal_id == appraisal_id))  # type: ignore[attr-defined]
-        removed[table.__tablename__] = result.rowcount  # type: ignore[attr-defined]
-    session.execute(update(AuditEvent).where(AuditEvent.appraisal_id == appraisal_id).values(data={}, reason=None))  # type: ignore[arg-type]
+        rows = _table(table)
+        removed[rows.name] = rowcount(session.execute(delete(table).where(rows.c.appraisal_id == appraisal_id)))
+    session.execute(update(AuditEvent).where(col(AuditEvent.appraisal_id) == appraisal_id).values(data={}, reason=None))
     return {name: count for name, count in removed.items() if count}
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The table of a table model: SQLModel sets __table__ on it but does not declare it."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]  # set on table models, not declared
 
 
 def _retention_rule(appraisal: Appraisal) -> str:

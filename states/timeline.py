@@ -14,15 +14,16 @@ from typing import Iterable
 from sqlmodel import Session, select
 
 from methodology.deadlines import Period, due_of
-from methodology.schema import Methodology
+from methodology.schema import Methodology, as_kind
 from methodology.workdays import WorkCalendar
 from models import Appraisal, Deadline
 from states import escalation, people
 
 
 def period_of(definition: Methodology, appraisal: Appraisal) -> Period:
-    granularity = definition.rules(appraisal.kind).period  # type: ignore[arg-type, union-attr]  # Appraisal.kind is a str column; the definition takes the same names as a Literal; every kind has rules
-    return Period.parse(appraisal.period, granularity)
+    rules = definition.rules(as_kind(appraisal.kind))
+    assert rules is not None, f"{definition.id} has no {appraisal.kind} rules"  # an appraisal's kind always has them
+    return Period.parse(appraisal.period, rules.period)
 
 
 def events_of(appraisal: Appraisal) -> dict[str, date]:

@@ -9,13 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, Sequence
+from typing import Literal, Sequence, cast, get_args
 
 from methodology.schema import Methodology
 from methodology.scoring.common import Checks, Result, mean, result, round_score
 
 HUNDRED = Fraction(100)
 Direction = Literal["increase", "decrease"]
+
+
+def as_direction(value: str) -> Direction:
+    """`value` (the str column Indicator.direction) as the Direction the method takes."""
+    if value not in get_args(Direction):
+        raise ValueError(f"no KPI direction {value!r}")
+    return cast(Direction, value)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,8 @@ def _number(value: Any) -> Decimal:
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite() or number.copy_abs() >= LIMIT:
         raise ValueError("number")
-    if number and number.normalize(_WIDE).as_tuple().exponent < -PLACES:  # type: ignore[operator]
+    exponent = number.normalize(_WIDE).as_tuple().exponent  # an int: the number is finite
+    if number and isinstance(exponent, int) and exponent < -PLACES:
         raise ValueError("number")
     return number
 

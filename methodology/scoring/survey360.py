@@ -52,7 +52,9 @@ def pooled_score(
 ) -> Result:
     """The result from every respondent's answers pooled per competency: what is stored,
     since stored answers carry no respondent (п.34)."""
-    competencies = [item.id for item in methodology.survey360.competencies[assessee]]  # type: ignore[union-attr]
+    rules = methodology.survey360
+    assert rules is not None, f"{methodology.id} defines no 360 survey"
+    competencies = [item.id for item in rules.competencies[assessee]]
     means = {c: mean(list(pooled[c])) for c in competencies}
     lowest = min(round_score(value) for value in means.values())
     return result(

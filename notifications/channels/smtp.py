@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Literal, Mapping
+from typing import Literal, Mapping, cast
 
 from notifications.channels import ChannelError, Outgoing
 
@@ -46,7 +46,8 @@ class SmtpSettings:
         if not sender:
             raise ValueError("BAGALAU_SMTP_FROM is required with BAGALAU_SMTP_HOST")
         port = int(env.get("BAGALAU_SMTP_PORT") or PORTS[tls])
-        return cls(host, port, tls, sender, env.get("BAGALAU_SMTP_USER") or None, env.get("BAGALAU_SMTP_PASSWORD") or None)  # type: ignore[arg-type]
+        user, password = env.get("BAGALAU_SMTP_USER") or None, env.get("BAGALAU_SMTP_PASSWORD") or None
+        return cls(host, port, cast(Tls, tls), sender, user, password)  # tls: checked against PORTS above
 
 
 class EmailChannel:

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from methodology import loader
 from methodology.errors import InvalidInput
 from methodology.i18n import Lang, Text, cite
-from methodology.schema import Methodology
+from methodology.schema import Methodology, as_kind
 from models import Appraisal, AuditEvent, Position, Servant, StateBody, Unit
 from models.organisation import name_surname_first
 
@@ -146,7 +146,7 @@ def definition_of(appraisal: Appraisal) -> Methodology:
 
 
 def band_label(definition: Methodology, kind: str, band: str | None, lang: Lang) -> str:
-    rules = definition.rules(kind)  # type: ignore[arg-type]
+    rules = definition.rules(as_kind(kind))
     assert rules is not None
     found = [b for b in definition.bands(rules.bands).bands if b.id == band]
     return found[0].label(lang) if found else ""

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from methodology.errors import InvalidInput
 from methodology.i18n import Lang
 from models import Appraisal, Position, Servant, StateBody, Unit
-from models.db import transaction
+from models.db import id_of, transaction
 from notifications.forms import FORMS, prepare
 from notifications.forms.base import RULE, stored
 from notifications.forms.examples import stem_of, unique
@@ -73,7 +73,7 @@ def gather(
     servants = {s.id: s for s in session.exec(select(Servant).where(Servant.state_body_id == found.id))}
     names = {i: s.personnel_no for i, s in servants.items() if i is not None}  # a protocol may name the whole body
     if unit is not None:
-        units = _units_under(session, found.id, unit)  # type: ignore[arg-type]
+        units = _units_under(session, id_of(found), unit)
         positions = set(session.exec(select(Position.id).where(col(Position.unit_id).in_(units))))
         servants = {i: s for i, s in servants.items() if s.position_id in positions}
     appraisals = session.exec(
@@ -115,13 +115,13 @@ def _units_under(session: Session, body_id: int, code: str) -> set[int]:
     top = next((u for u in units if u.code == code), None)
     if top is None:
         raise InvalidInput("not_found", field="--unit", value=code, rule=RULE)
-    wanted = {top.id}
+    wanted = {id_of(top)}
     grew = True
     while grew:
-        more = {u.id for u in units if u.parent_id in wanted} - wanted
+        more = {id_of(u) for u in units if u.parent_id in wanted} - wanted
         wanted |= more
         grew = bool(more)
-    return wanted  # type: ignore[return-value]
+    return wanted
 
 
 def _zip(pdfs: list[tuple[str, bytes]]) -> bytes:

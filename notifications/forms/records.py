@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from methodology.i18n import Lang
-from methodology.schema import Methodology
+from methodology.schema import Methodology, as_kind
 from models import (
     Appraisal,
     Attendance,
@@ -36,6 +36,7 @@ from models import (
     StateBody,
     Vote,
 )
+from models.db import id_of
 from notifications.forms.base import (
     Heading,
     Signature,
@@ -231,8 +232,8 @@ def calibration_protocol(session: Session, appraisal: Appraisal, lang: Lang) -> 
     query = select(CalibrationParticipant).where(CalibrationParticipant.session_id == held.id).order_by(col(CalibrationParticipant.id))
     for row in session.exec(query):
         who = person(session, row.servant_id)
-        people.append(Participant(who.name, who.position, votes.get(row.id)))  # type: ignore[arg-type]
-    rules = definition.rules(appraisal.kind)  # type: ignore[arg-type]
+        people.append(Participant(who.name, who.position, votes.get(id_of(row))))
+    rules = definition.rules(as_kind(appraisal.kind))
     assert rules is not None
     after = held.score_after
     return CalibrationProtocol(
@@ -292,7 +293,7 @@ class RefusalActs:
 
 def _paragraph(definition: Methodology, kind: str, refused: str) -> str:
     """The rule of the refusal, from the workflow row that drew the act up."""
-    for row in definition.flow(kind).transitions:  # type: ignore[arg-type]
+    for row in definition.flow(as_kind(kind)).transitions:
         if row.action.startswith("refuse_") and row.action.removeprefix("refuse_").removeprefix("to_") == refused:
             return row.paragraph
     return ""

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from methodology.i18n import Lang
 from methodology.schema import Methodology
 from methodology.scoring.common import mean, round_score
-from methodology.scoring.kpi import realisation
+from methodology.scoring.kpi import as_direction, realisation
 from models import Appraisal, BonusItem, ParameterScore, Violation
 from notifications.forms.base import (
     Heading,
@@ -236,7 +236,7 @@ def kpi_sheet(session: Session, appraisal: Appraisal, lang: Lang) -> KpiSheet:
     for kpi in indicators(session, stored(appraisal)):
         percent = None
         if kpi.planned is not None and kpi.actual is not None:
-            percent = realisation(kpi.planned, kpi.actual, kpi.direction)  # type: ignore[arg-type]  # increase or decrease
+            percent = realisation(kpi.planned, kpi.actual, as_direction(kpi.direction))
         row = rules.row_for(percent) if percent is not None else None
         lines.append(KpiLine(
             kpi.position + 1, kpi.text, kpi.unit or "", words[f"direction_{kpi.direction}"], kpi.planned, kpi.actual,

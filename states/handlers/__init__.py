@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from methodology.errors import InvalidInput
-from methodology.schema import Methodology, TransitionDef
+from methodology.schema import Kind, Methodology, TransitionDef, as_kind
 from methodology.scoring.common import Result
 from methodology.scoring.requests import from_validation
 from methodology.workdays import WorkCalendar
@@ -34,6 +34,11 @@ class Context:
     payload: dict[str, Any]
     on: date
     calendar: WorkCalendar
+
+    @property
+    def kind(self) -> Kind:
+        """The appraisal's kind, as the definition's methods take it."""
+        return as_kind(self.appraisal.kind)
 
     def parse(self, model: type[Model]) -> Model:
         try:

@@ -74,7 +74,7 @@ def calibration_session(ctx: Context) -> dict[str, Any]:
     for person in votes:
         if person not in participants:
             raise ctx.fail("not_member", f"votes.{person}", votes[person])
-    scale = ctx.definition.score_span(ctx.appraisal.kind)  # type: ignore[arg-type]
+    scale = ctx.definition.score_span(ctx.kind)
     for person, score in votes.items():
         if not scale.min <= score <= scale.max:
             raise ctx.fail("range", f"votes.{person}", score, low=scale.min, high=scale.max)

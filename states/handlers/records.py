@@ -73,7 +73,7 @@ def without_participation(ctx: Context) -> dict[str, Any]:
     """typical2023 п.6–7: dismissed, or absent for differentiation and 360: appraised
     without the servant, on the normal deadlines."""
     line = ctx.parse(WithoutParticipation)
-    flow = ctx.definition.flow(ctx.appraisal.kind)  # type: ignore[arg-type]
+    flow = ctx.definition.flow(ctx.kind)
     if line.reason == "absent" and flow.when_absent != "without_participation":
         scope = ctx.definition.scope
         raise ctx.fail("unknown", "reason", line.reason, scope.absences_paragraph if scope else None, expected="dismissed")
@@ -127,10 +127,10 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
 def set_score(ctx: Context, score: Any, field: str = "score") -> dict[str, Any]:
     """A score decided by people (commission, appeal, calibration), on the kind's scale
     and bands."""
-    kind = ctx.appraisal.kind
-    rules = ctx.definition.rules(kind)  # type: ignore[arg-type]
+    kind = ctx.kind
+    rules = ctx.definition.rules(kind)
     assert rules is not None
-    span = ctx.definition.score_span(kind)  # type: ignore[arg-type]
+    span = ctx.definition.score_span(kind)
     if not span.min <= score <= span.max:
         raise ctx.fail("range", field, score, rules.paragraph, low=span.min, high=span.max)
     rounded = round_score(score)

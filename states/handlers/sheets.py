@@ -13,7 +13,7 @@ from sqlmodel import col, delete, select
 from methodology.scoring.annual import annual_score as annual_result
 from methodology.scoring.differentiation import ParameterScore as ParameterInput
 from methodology.scoring.differentiation import differentiation_score
-from methodology.scoring.kpi import KpiInput, kpi_score
+from methodology.scoring.kpi import KpiInput, as_direction, kpi_score
 from methodology.scoring.plan import plan_score as plan_result
 from methodology.scoring.quarterly import quarterly_score as quarterly_result
 from methodology.scoring.requests import Number
@@ -179,7 +179,7 @@ def kpi_scores(ctx: Context) -> dict[str, Any]:
     """typical2023 п.28, Annex 3: each score inside the range its realisation allows."""
     scores = ctx.parse(Scores).scores
     indicators = _matching(ctx, scores, "scores")
-    inputs = [KpiInput(i.planned or Decimal(0), i.actual or Decimal(0), i.direction, s) for i, s in zip(indicators, scores)]  # type: ignore[arg-type]
+    inputs = [KpiInput(i.planned or Decimal(0), i.actual or Decimal(0), as_direction(i.direction), s) for i, s in zip(indicators, scores)]
     result = kpi_score(ctx.definition, inputs)
     _put(ctx, indicators, "score", scores)
     return ctx.record(result)

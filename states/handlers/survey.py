@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import case, insert, tuple_, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from methodology.scoring.requests import Number
 from methodology.scoring.survey360 import check_answers, check_roles, pooled_score
@@ -42,9 +42,9 @@ def survey_invite(ctx: Context) -> dict[str, Any]:
     seen: set[int] = set()
     for index, person in enumerate(people):
         other = respondent(ctx, assessee, person.servant)
-        if other is None or other.id == assessee.id or other.id in seen or (other.dismissed_on is not None and other.dismissed_on <= ctx.on):
+        if other is None or other.id is None or other.id == assessee.id or other.id in seen or (other.dismissed_on is not None and other.dismissed_on <= ctx.on):
             raise ctx.fail("not_respondent", f"respondents[{index}].servant", person.servant, rules.respondents_paragraph)
-        seen.add(other.id)  # type: ignore[arg-type]
+        seen.add(other.id)
         ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=other.id, role=person.role))
     ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=assessee.id, role="self"))
     _open_tally(ctx)
@@ -97,7 +97,7 @@ def survey_answer(ctx: Context) -> dict[str, Any]:
         cell = tuple_(SurveyTally.competency, SurveyTally.question, SurveyTally.value)
         ctx.session.execute(
             update(SurveyTally)
-            .where(SurveyTally.appraisal_id == ctx.appraisal.id)  # type: ignore[arg-type]
+            .where(col(SurveyTally.appraisal_id) == ctx.appraisal.id)
             .values(count=SurveyTally.count + case((cell.in_(chosen), 1), else_=0))
         )
     invitation.answered = True

@@ -22,7 +22,7 @@ from methodology.errors import BagalauError
 from methodology.i18n import Lang
 from methodology.workdays import default_calendar
 from models import Appraisal, Cycle, Servant, Unit
-from models.db import transaction
+from models.db import id_of, transaction
 from notifications import compliance_report, dead_letters
 from notifications.render import label, period
 from states.compliance import rows_of
@@ -63,7 +63,7 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
     chosen = _filters(request)
     with transaction(app.engine) as session:
         seat = desk(session, who, code)
-        body_id: int = seat.body.id  # type: ignore[assignment]
+        body_id = id_of(seat.body)
         context = {
             "seat": seat, "today": today, "filters": chosen, "choices": (choices := _choices(session, seat, lang)),
             "step_labels": dict(choices["step"]),
@@ -145,7 +145,7 @@ async def resend(code: str, notice_id: int, request: Request) -> Response:
     try:
         await _posted(request, who)
         with transaction(app.engine) as session:
-            dead_letters.resend(session, seat.body.id, notice_id, who.person, app.settings.moment())  # type: ignore[arg-type]
+            dead_letters.resend(session, id_of(seat.body), notice_id, who.person, app.settings.moment())
     except BagalauError as error:
         return _console(request, code, body_of(error, lang), status_of(error))
     return RedirectResponse(f"/hr/{code}?done=resend#dead", 303)

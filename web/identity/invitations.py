@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from methodology.errors import InvalidInput
 from models import Account, Invitation, Servant
+from models.db import id_of
 from web.identity.passwords import RULE, set_password
 from web.identity.sessions import digest
 
@@ -20,7 +21,7 @@ TTL = timedelta(days=7)
 def issue(session: Session, servant: Servant, now: datetime, by: Servant | None = None, ttl: timedelta = TTL) -> str:
     """A new invitation for `servant`; returns the token (the link's last part)."""
     token = secrets.token_urlsafe(32)
-    session.add(Invitation(token_hash=digest(token), servant_id=servant.id, created_by=by.id if by else None,  # type: ignore[arg-type]
+    session.add(Invitation(token_hash=digest(token), servant_id=id_of(servant), created_by=id_of(by) if by else None,
                            created_at=now, expires_at=now + ttl))
     return token
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from methodology.errors import InvalidInput
 from models import Account, Servant, WebSession
+from models.db import id_of
 
 RULE = "docs/api.md#accounts"
 MIN_LENGTH = 8
@@ -36,7 +37,7 @@ def account_of(session: Session, servant: Servant) -> Account:
     if account is None:
         if session.exec(select(Account).where(Account.login == servant.personnel_no)).first():
             raise InvalidInput("login_taken", field="PERSONNEL_NO", value=servant.personnel_no, rule=RULE)
-        account = Account(servant_id=servant.id, login=servant.personnel_no, lang=servant.lang,  # type: ignore[arg-type]
+        account = Account(servant_id=id_of(servant), login=servant.personnel_no, lang=servant.lang,
                           created_at=datetime.now(timezone.utc))
         session.add(account)
         session.flush()
@@ -50,7 +51,7 @@ def set_password(session: Session, servant: Servant, password: str) -> Account:
     account = account_of(session, servant)
     account.password_hash = hash_password(password)
     session.add(account)
-    end_all(session, account.id)  # type: ignore[arg-type]
+    end_all(session, id_of(account))
     return account
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import Session, select
 
 from models import Account, Servant, WebSession
+from models.db import id_of
 
 COOKIE = "bagalau_session"
 
@@ -34,7 +35,7 @@ def open_session(session: Session, account: Account) -> tuple[str, str]:
     """A new session; returns the cookie token and the CSRF token."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
-    session.add(WebSession(token_hash=digest(token), account_id=account.id, csrf=csrf, created_at=now, last_seen=now))  # type: ignore[arg-type]
+    session.add(WebSession(token_hash=digest(token), account_id=id_of(account), csrf=csrf, created_at=now, last_seen=now))
     return token, csrf
 
 
@@ -56,7 +57,7 @@ def resolve(session: Session, token: str | None, idle: timedelta) -> Signed | No
         return None
     row.last_seen = now
     session.add(row)
-    return Signed(row.id, account, person, row.csrf)  # type: ignore[arg-type]
+    return Signed(id_of(row), account, person, row.csrf)
 
 
 def end(session: Session, session_id: int) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import SignInFailure
 from web.settings import Settings
@@ -31,7 +31,7 @@ def failed(session: Session, login: str, client: str) -> None:
 
 
 def succeeded(session: Session, login: str) -> None:
-    session.execute(delete(SignInFailure).where(SignInFailure.key == keys(login, "")[0]))  # type: ignore[arg-type]
+    session.execute(delete(SignInFailure).where(col(SignInFailure.key) == keys(login, "")[0]))
 
 
 def _count(session: Session, key: str, since: datetime) -> int:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from methodology.errors import BagalauError
 from models import Appraisal, CalibrationApplication, CalibrationParticipant, CalibrationSession, Servant
-from models.db import transaction
+from models.db import id_of, transaction
 from states import service
 from web import views
 from web.app import console, lang_of
@@ -58,7 +58,7 @@ def _page(request: Request, who: Signed, appraisal_id: int, refusal: dict[str, A
             raise HTTPException(404)
         convened, people = participants(session, appraisal_id)
         applied = session.exec(select(CalibrationApplication).where(CalibrationApplication.appraisal_id == appraisal_id)
-                               .order_by(CalibrationApplication.filed_on.desc())).first()  # type: ignore[attr-defined]
+                               .order_by(col(CalibrationApplication.filed_on).desc())).first()
         sheet = views.summary(session, who.person, appraisal, lang)
     return HTMLResponse(page("meetings/calibration.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/meetings/calibration/{appraisal_id}",
                              sheet=sheet, people=people, convened=convened, application=applied, refusal=refusal,
@@ -77,7 +77,7 @@ async def hold(appraisal_id: int, request: Request) -> Response:
                 raise HTTPException(404)
             version = appraisal.version
         votes = {key.removeprefix("vote."): number(value) for key, value in posted.items() if key.startswith("vote.") and value.strip()}
-        service.act(app.engine, appraisal_id, who.person.id, HOLD, {"votes": votes},  # type: ignore[arg-type]
+        service.act(app.engine, appraisal_id, id_of(who.person), HOLD, {"votes": votes},
                     on=app.settings.day(), at=app.settings.moment(), expected_version=version)
     except BagalauError as error:
         return _page(request, who, appraisal_id, body_of(error, lang), status_of(error), posted)

@@ -21,8 +21,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from methodology.errors import BagalauError
+from methodology.i18n import Lang
 from models import Appraisal, Commission, CommissionMember, Servant
-from models.db import transaction
+from models.db import id_of, transaction
 from states import service
 from web import views
 from web.app import console, lang_of
@@ -39,9 +40,9 @@ def _decides(session: Session, person: Servant, appraisal: Appraisal) -> bool:
     return any(row.action == DECIDE for row in service.allowed(session, appraisal, person))
 
 
-def agenda(session: Session, person: Servant, lang: str) -> list[dict[str, Any]]:
+def agenda(session: Session, person: Servant, lang: Lang) -> list[dict[str, Any]]:
     """The sheets before the commission now, for this member."""
-    return [views.summary(session, person, a, lang) for a in views.candidates(session, person)  # type: ignore[arg-type]
+    return [views.summary(session, person, a, lang) for a in views.candidates(session, person)
             if _decides(session, person, a)]
 
 
@@ -97,7 +98,7 @@ async def decide(appraisal_id: int, request: Request) -> Response:
             if appraisal is None or not _decides(session, who.person, appraisal):
                 raise HTTPException(404)
             version = appraisal.version
-        service.act(app.engine, appraisal_id, who.person.id, DECIDE, decision(fields, multi),  # type: ignore[arg-type]
+        service.act(app.engine, appraisal_id, id_of(who.person), DECIDE, decision(fields, multi),
                     on=app.settings.day(), at=app.settings.moment(), expected_version=version)
     except BagalauError as error:
         return _meeting(request, who, appraisal_id, body_of(error, lang), status_of(error), multi)

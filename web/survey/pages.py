@@ -21,7 +21,7 @@ from methodology import loader
 from methodology.errors import BagalauError
 from methodology.i18n import Lang
 from models import Appraisal, Servant, SurveyInvitation
-from models.db import transaction
+from models.db import id_of, transaction
 from notifications.forms.survey import group_of
 from notifications.render import period
 from states import service
@@ -95,7 +95,7 @@ async def answer(appraisal_id: int, request: Request) -> Response:
     posted: dict[str, str] = {}
     try:
         posted, _ = await _posted(request, who)
-        service.act(app.engine, appraisal_id, who.person.id, "answer", {"answers": _answers(competencies, posted)},  # type: ignore[arg-type]
+        service.act(app.engine, appraisal_id, id_of(who.person), "answer", {"answers": _answers(competencies, posted)},
                     on=app.settings.day(), at=app.settings.moment())
     except BagalauError as error:
         return _page(request, appraisal_id, body_of(error, lang), status_of(error), posted)
