@@ -18,16 +18,16 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, String, cast, exists, func, literal, or_, union_all
+from sqlalchemy import Select, String, and_, case, cast, exists, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from methodology import loader
-from methodology.deadlines import due_of
+from methodology.deadlines import Period, due_of
 from methodology.notices import Entry, table
-from methodology.schema import Methodology
+from methodology.schema import Methodology, as_kind
 from methodology.workdays import WorkCalendar, default_calendar
 from models import Appraisal, Consequence, Cycle, Deadline, Notice, Servant
 from models.db import insert_ignoring, transaction
@@ -59,16 +59,19 @@ def announce_openings(engine: Engine, today: date, at: datetime) -> int:
     keys, recipients and columns that `_rows` gives an appraisal one at a time."""
     with transaction(engine) as session:
         opened = (
-            select(Appraisal.methodology, Appraisal.kind)
+            select(Appraisal.methodology, Appraisal.kind, Cycle.period)
             .distinct()
             .join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
             .where(col(Cycle.opened_on) >= today - ANNOUNCE_WITHIN, col(Cycle.opened_on) <= today)
         )
+        periods: dict[tuple[str, str], list[str]] = {}
+        for methodology, kind, period in sorted(session.exec(opened)):
+            periods.setdefault((methodology, kind), []).append(period)
         selects = [
             query
-            for methodology, kind in sorted(session.exec(opened))
+            for (methodology, kind), held in periods.items()
             for entry in table().entries(kind, OPEN)
-            if (query := _announcement(loader.load(methodology), kind, entry, today, at)) is not None
+            if (query := _announcement(loader.load(methodology), kind, held, entry, today, at)) is not None
         ]
         if not selects:
             return 0
@@ -78,7 +81,7 @@ def announce_openings(engine: Engine, today: date, at: datetime) -> int:
         return len(session.connection().execute(statement).all())
 
 
-def _announcement(definition: Methodology, kind: str, entry: Entry, today: date, at: datetime) -> Select[Any] | None:
+def _announcement(definition: Methodology, kind: str, periods: list[str], entry: Entry, today: date, at: datetime) -> Select[Any] | None:
     """The rows of one entry of the table for one methodology and kind, as a SELECT; None
     where the entry does not apply to an appraisal in its initial state."""
     initial = _initial(definition.id, kind)
@@ -105,7 +108,7 @@ def _announcement(definition: Methodology, kind: str, entry: Entry, today: date,
             literal(entry.notice),
             literal(0),
             literal(step),
-            _due(step),
+            _due_column(definition, kind, periods, step),
             created,
             literal("pending"),
             literal(0),
@@ -132,33 +135,46 @@ def _announcement(definition: Methodology, kind: str, entry: Entry, today: date,
     return query
 
 
-def _due(step: str) -> Any:
-    """A notice's due day: the deadline of the step it is about (the opening has just written
-    its row), else the day the cycle opened, as `_rows` stores it."""
+def _due_column(definition: Methodology, kind: str, periods: list[str], step: str) -> Any:
+    """A notice's due day, as `_due` stores it one at a time: the deadline of the step it is
+    about (its row, the open one first), else the step's rule for the cycle's period, else
+    the day the cycle opened."""
     if not step:
         return Cycle.opened_on
+    granularity = definition.rules(as_kind(kind)).period
+    by_rule = {p: due_of(definition, step, Period.parse(p, granularity), {}, default_calendar()).due for p in periods}
+    known = {p: day for p, day in by_rule.items() if day is not None}
+    fallback = case(known, value=Cycle.period, else_=Cycle.opened_on) if known else Cycle.opened_on
     def of(*more: Any) -> Any:
         rows = select(func.min(Deadline.due)).where(col(Deadline.appraisal_id) == Appraisal.id, col(Deadline.step) == step, *more)
         return rows.scalar_subquery()
 
-    return func.coalesce(of(col(Deadline.status) == "open"), of(), Cycle.opened_on)  # its open row first, as `_dues`
+    return func.coalesce(of(col(Deadline.status) == "open"), of(), fallback)
 
 
 def _holder(role: str, servant: Any) -> Any:
     """The column of who holds `role` on an appraisal of `servant` (an alias of Servant), as
-    states/people.py Offices names them: HR is the head of HR of the lowest id, else the HR
-    officer of the lowest id, of the servant's body."""
+    states/people.py Offices names them: HR is the head of HR, else the HR officer of the
+    lowest id, of the servant's body, and never the servant (Offices.hr_for): the head of
+    HR's own appraisal goes to the appointing official, an HR officer's own to another one."""
 
-    def lowest(flag: Any) -> Any:
-        return select(func.min(Servant.id)).where(Servant.state_body_id == servant.state_body_id, flag).scalar_subquery()
+    def lowest(*flags: Any) -> Any:
+        return select(func.min(Servant.id)).where(Servant.state_body_id == servant.state_body_id, *flags).scalar_subquery()
+
+    def hr() -> Any:
+        official = lowest(col(Servant.is_appointing_official))
+        other = Servant.id != servant.id
+        others = func.coalesce(lowest(col(Servant.is_head_of_hr), other), lowest(or_(col(Servant.is_hr), col(Servant.is_head_of_hr)), other))
+        own_head = and_(servant.id == lowest(col(Servant.is_head_of_hr)), official.is_not(None), official != servant.id)
+        return case((own_head, official), else_=others)
 
     holders = {
         "servant": lambda: Appraisal.servant_id,
         "direct_manager": lambda: Appraisal.assessor_id,
-        "hr": lambda: func.coalesce(lowest(col(Servant.is_head_of_hr)), lowest(col(Servant.is_hr))),
+        "hr": hr,
+        "head_of_hr": hr,
         "appointing_official": lambda: lowest(col(Servant.is_appointing_official)),
     }
-    holders["head_of_hr"] = holders["hr"]
     if role not in holders:
         raise ValueError(f"notices.yaml: an `{OPEN}` notice goes to {role!r}, whom an opening cannot name in bulk (one of {sorted(holders)})")
     return holders[role]()
@@ -224,7 +240,7 @@ def _dues(session: Session, appraisals: list[Appraisal]) -> dict[int, dict[str, 
     ids = [appraisal.id for appraisal in appraisals]
     query = select(Deadline.appraisal_id, Deadline.step, Deadline.due, Deadline.status).where(col(Deadline.appraisal_id).in_(ids))
     dues: dict[int, dict[str, date]] = {}
-    for appraisal_id, step, due, status in sorted(session.exec(query), key=lambda row: row[3] == "open"):
+    for appraisal_id, step, due, _status in sorted(session.exec(query), key=lambda row: row[3] == "open"):
         dues.setdefault(appraisal_id, {})[step] = due  # the open row, sorted last, wins
     return dues
 
