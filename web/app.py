@@ -1,8 +1,10 @@
 """The application: FastAPI, with the pages (web/pages.py) and the JSON API
 (web/api.py) over one engine, one clock setting and one authenticator.
 
-Every request finds its person from the session cookie (web/identity/sessions.py); one
-set of exception handlers turns a refusal into its page or JSON and anything unexpected
+Every request finds its person from the session cookie (web/identity/sessions.py), and
+the audit trail's operator is set to them for the request ("web:<personnel no>"), so an
+event records who really acted and through which channel, whichever page or endpoint
+acted; one set of exception handlers turns a refusal into its page or JSON and anything unexpected
 into a plain "something went wrong", never a traceback.
 """
 
@@ -13,17 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from contextvars import Token
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from methodology.errors import BagalauError
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang
 from models.db import engine as default_engine
 from models.db import transaction
+from states.audit_chain import OPERATOR
 from web.identity.authenticator import Authenticator, LocalAuthenticator
 from web.identity.sessions import COOKIE, Signed, resolve
 from web.labels import word
@@ -60,6 +66,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.include_router(survey_pages.router)
     app.include_router(meeting_pages.router)
     app.include_router(calibration_pages.router)
+    app.add_middleware(_Operator)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(BagalauError, _refused)  # type: ignore[arg-type]
@@ -83,6 +90,28 @@ def signed(request: Request) -> Signed | None:
         found = resolve(session, request.cookies.get(COOKIE), console(request).settings.idle)
     request.state.signed = found
     return found
+
+
+def operator(who: Signed | None) -> str:
+    """The audit trail's operator of a request: the signed-in person, on the web channel."""
+    return f"web:{who.person.personnel_no}" if who is not None else "web"
+
+
+class _Operator:
+    """Sets the audit trail's operator to the request's signed-in person for the request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token: Token[str | None] = OPERATOR.set(operator(signed(Request(scope))))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            OPERATOR.reset(token)
 
 
 def lang_of(request: Request) -> Lang:
