@@ -23,13 +23,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from methodology.errors import BagalauError
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang
 from models.db import engine as default_engine
 from models.db import transaction
 from states.audit_chain import OPERATOR
+from services.failures import one_line
 from web.identity.authenticator import Authenticator, LocalAuthenticator
 from web.identity.sessions import COOKIE, Signed, resolve
 from web.labels import word
@@ -98,7 +99,9 @@ def operator(who: Signed | None) -> str:
 
 
 class _Operator:
-    """Sets the audit trail's operator to the request's signed-in person for the request."""
+    """Sets the audit trail's operator to the request's signed-in person for the request,
+    and is the console's last door: whatever still fails becomes its one-line page (even a
+    session that cannot be read), never a traceback in the page or the server's log."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -107,11 +110,24 @@ class _Operator:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token: Token[str | None] = OPERATOR.set(operator(signed(Request(scope))))
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        token: Token[str | None] | None = None
         try:
-            await self.app(scope, receive, send)
+            token = OPERATOR.set(operator(signed(Request(scope))))
+            await self.app(scope, receive, sending)
+        except Exception as error:
+            if started:
+                raise
+            await (await _unexpected(Request(scope), error))(scope, receive, send)
         finally:
-            OPERATOR.reset(token)
+            if token is not None:
+                OPERATOR.reset(token)
 
 
 def lang_of(request: Request) -> Lang:
@@ -156,11 +172,26 @@ async def _refused(request: Request, error: BagalauError) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
-    lang = lang_of(request)
+    """One line in the reader's language (services.failures): a database that cannot be
+    reached is a 503 saying so; a fault of the product a plain 500; never a traceback."""
+    lang = _safe_lang(request)
+    line, code = one_line(error, lang)
+    status = 503 if code == 2 else 500
+    log.error("%s on %s %s: %s", type(error).__name__, request.method, request.url.path, one_line(error, "en")[0])
+    text = line if code == 2 else word("error_text", lang)
     if is_api(request):
-        return JSONResponse({"message": word("error_text", lang)}, 500)
-    return HTMLResponse(page("error.html.j2", lang, title=word("error", lang), text=word("error_text", lang)), 500)
+        return JSONResponse({"message": text}, status)
+    return HTMLResponse(page("error.html.j2", lang, title=word("error", lang), text=text), status)
+
+
+def _safe_lang(request: Request) -> Lang:
+    """The reader's language even when their session cannot be read (the database is down)."""
+    try:
+        return lang_of(request)
+    except Exception:  # the failure being reported is this one: fall back to what the request says
+        request.state.signed = None
+        chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+        return chosen if chosen in LANGS else DEFAULT_LANG
 
 
 def _chrome(request: Request) -> dict[str, object]:
