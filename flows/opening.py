@@ -9,7 +9,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import OpeningInput
-from flows.runs import database, run_name, tag_run, today
+from flows.runs import database, plainly, run_name, tag_run, today
 from services import cycles
 
 
@@ -18,7 +18,7 @@ def open_due_cycles(opening: OpeningInput) -> dict[str, Any]:
     return cycles.open_due_cycles(database(), today(opening.on), opening.granularity, opening.kinds)
 
 
-open_task = task(name="open-due-cycles")(open_due_cycles)
+open_task = task(name="open-due-cycles")(plainly(open_due_cycles))
 
 
 def _run(opening: OpeningInput) -> dict[str, Any]:
@@ -39,15 +39,18 @@ def request_for(granularity: str, on: Any = None) -> OpeningInput:
 
 
 @flow(name="open-quarterly-cycle", flow_run_name=run_name("open quarterly cycles", "on"))
+@plainly
 def open_quarterly_cycle(opening: OpeningInput = request_for("quarter")) -> dict[str, Any]:
     return _run(opening)
 
 
 @flow(name="open-annual-cycle", flow_run_name=run_name("open annual cycles", "on"))
+@plainly
 def open_annual_cycle(opening: OpeningInput = request_for("year")) -> dict[str, Any]:
     return _run(opening)
 
 
 @flow(name="open-360-cycle", flow_run_name=run_name("open 360 cycles", "on"))
+@plainly
 def open_360_cycle(opening: OpeningInput = request_for("360")) -> dict[str, Any]:
     return _run(opening)

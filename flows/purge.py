@@ -8,7 +8,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import PurgeInput
-from flows.runs import database, now, run_name, today
+from flows.runs import database, now, plainly, run_name, today
 from services import retention
 
 
@@ -17,10 +17,11 @@ def purge_expired(request: PurgeInput) -> dict[str, Any]:
     return retention.purge_expired(database(), today(request.on), now(None))
 
 
-purge_expired_task = task(name="purge-expired")(purge_expired)
+purge_expired_task = task(name="purge-expired")(plainly(purge_expired))
 
 
 @flow(name="retention-purge", flow_run_name=run_name("purge", "on"))
+@plainly
 def retention_purge(request: PurgeInput = PurgeInput()) -> dict[str, Any]:
     result = purge_expired_task(request)
     get_run_logger().info(

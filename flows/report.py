@@ -11,7 +11,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import ReportInput
-from flows.runs import database, now, run_name, today
+from flows.runs import database, now, plainly, run_name, today
 from services import report
 
 
@@ -20,10 +20,11 @@ def build_report(request: ReportInput) -> dict[str, Any]:
     return report.build_report(database(), today(request.on), now(None), request.lang, Path(request.folder), request.since)
 
 
-build_report_task = task(name="build-compliance-report")(build_report)
+build_report_task = task(name="build-compliance-report")(plainly(build_report))
 
 
 @flow(name="compliance-report", flow_run_name=run_name("compliance report", "on"))
+@plainly
 def compliance_report(request: ReportInput = ReportInput()) -> dict[str, Any]:
     result = build_report_task(request)
     get_run_logger().info(

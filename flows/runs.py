@@ -1,19 +1,32 @@
-"""What every flow shares: the product's database, the day in Asia/Almaty, and tags on
-the running flow run so HR finds it in the Prefect UI by state body, period and kind."""
+"""What every flow shares: the product's database, the day in Asia/Almaty, tags on the
+running flow run so HR finds it in the Prefect UI by state body, period and kind, and the
+flows' error boundary: a failure the person can fix (a database that cannot be reached, a
+setting, a refusal of the rules) ends the task and the flow run Failed with one line in
+the log, in BAGALAU_LANG, never a traceback (services/failures.py tells what it means)."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
+import os
 from datetime import date, datetime
-from typing import Callable
+from typing import Any, Callable, TypeVar, get_type_hints
 from uuid import UUID
 
 from prefect import get_run_logger
 from prefect.client.orchestration import get_client
+from prefect.exceptions import FailedRun, MissingContextError
 from prefect.runtime import flow_run
+from prefect.states import Failed
 from sqlalchemy.engine import Engine
 
+from methodology.i18n import DEFAULT_LANG, LANGS, Lang
 from methodology.workdays import ALMATY
 from models.db import engine
+from services.failures import one_line
+
+Work = TypeVar("Work", bound=Callable[..., Any])
 
 
 def database() -> Engine:
@@ -50,3 +63,38 @@ def tag_run(*tags: str) -> None:
         current = client.read_flow_run(UUID(run_id)).tags
         client.update_flow_run(UUID(run_id), tags=sorted(set(current) | set(tags)))
     get_run_logger().info("tagged %s", ", ".join(tags))
+
+
+def plainly(work: Work) -> Work:
+    """A task's work or a flow's body whose user-facing failure is one logged line and a
+    Failed state (no traceback); a fault of the product still raises, as it should."""
+
+    @functools.wraps(work)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return work(*args, **kwargs)
+        except FailedRun as failed:  # a task of this flow already said it in one line
+            return Failed(message=str(failed))
+        except Exception as error:
+            line, code = one_line(error, _lang())
+            if code != 2:
+                raise
+            _logger().error(line)
+            return Failed(message=line)
+
+    # the parameters resolved where they were written: Prefect reads them as the flow's signature
+    run.__signature__ = inspect.signature(work, eval_str=True)  # type: ignore[attr-defined]
+    run.__annotations__ = get_type_hints(work)
+    return run  # type: ignore[return-value]
+
+
+def _lang() -> Lang:
+    chosen = os.environ.get("BAGALAU_LANG", "")
+    return chosen if chosen in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    try:
+        return get_run_logger()
+    except MissingContextError:  # called as plain code, outside a run
+        return logging.getLogger("bagalau.flows")

@@ -16,7 +16,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import SweepInput
-from flows.runs import database, now, run_name, tag_run
+from flows.runs import database, now, plainly, run_name, tag_run
 from services import sweep
 
 
@@ -30,11 +30,12 @@ def deliver_notices(request: SweepInput) -> dict[str, Any]:
     return sweep.deliver_notices(database(), now(request.now))
 
 
-sweep_deadlines_task = task(name="sweep-deadlines")(sweep_deadlines)
-deliver_notices_task = task(name="deliver-notices")(deliver_notices)
+sweep_deadlines_task = task(name="sweep-deadlines")(plainly(sweep_deadlines))
+deliver_notices_task = task(name="deliver-notices")(plainly(deliver_notices))
 
 
 @flow(name="deadline-sweep", flow_run_name=run_name("sweep", "now"))
+@plainly
 def deadline_sweep(request: SweepInput = SweepInput()) -> dict[str, Any]:
     result = sweep_deadlines_task(request)
     logger = get_run_logger()

@@ -1,8 +1,10 @@
 """The application: FastAPI, with the pages (web/pages.py) and the JSON API
 (web/api.py) over one engine, one clock setting and one authenticator.
 
-Every request finds its person from the session cookie (web/identity/sessions.py); one
-set of exception handlers turns a refusal into its page or JSON and anything unexpected
+Every request finds its person from the session cookie (web/identity/sessions.py), and
+the audit trail's operator is set to them for the request ("web:<personnel no>"), so an
+event records who really acted and through which channel, whichever page or endpoint
+acted; one set of exception handlers turns a refusal into its page or JSON and anything unexpected
 into a plain "something went wrong", never a traceback.
 """
 
@@ -13,17 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from contextvars import Token
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from methodology.errors import BagalauError
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang
 from models.db import engine as default_engine
 from models.db import transaction
+from states.audit_chain import OPERATOR
+from services.failures import one_line
 from web.identity.authenticator import Authenticator, LocalAuthenticator
 from web.identity.sessions import COOKIE, Signed, resolve
 from web.labels import word
@@ -60,6 +67,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.include_router(survey_pages.router)
     app.include_router(meeting_pages.router)
     app.include_router(calibration_pages.router)
+    app.add_middleware(_Operator)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(BagalauError, _refused)  # type: ignore[arg-type]
@@ -83,6 +91,43 @@ def signed(request: Request) -> Signed | None:
         found = resolve(session, request.cookies.get(COOKIE), console(request).settings.idle)
     request.state.signed = found
     return found
+
+
+def operator(who: Signed | None) -> str:
+    """The audit trail's operator of a request: the signed-in person, on the web channel."""
+    return f"web:{who.person.personnel_no}" if who is not None else "web"
+
+
+class _Operator:
+    """Sets the audit trail's operator to the request's signed-in person for the request,
+    and is the console's last door: whatever still fails becomes its one-line page (even a
+    session that cannot be read), never a traceback in the page or the server's log."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        token: Token[str | None] | None = None
+        try:
+            token = OPERATOR.set(operator(signed(Request(scope))))
+            await self.app(scope, receive, sending)
+        except Exception as error:
+            if started:
+                raise
+            await (await _unexpected(Request(scope), error))(scope, receive, send)
+        finally:
+            if token is not None:
+                OPERATOR.reset(token)
 
 
 def lang_of(request: Request) -> Lang:
@@ -127,11 +172,26 @@ async def _refused(request: Request, error: BagalauError) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
-    lang = lang_of(request)
+    """One line in the reader's language (services.failures): a database that cannot be
+    reached is a 503 saying so; a fault of the product a plain 500; never a traceback."""
+    lang = _safe_lang(request)
+    line, code = one_line(error, lang)
+    status = 503 if code == 2 else 500
+    log.error("%s on %s %s: %s", type(error).__name__, request.method, request.url.path, one_line(error, "en")[0])
+    text = line if code == 2 else word("error_text", lang)
     if is_api(request):
-        return JSONResponse({"message": word("error_text", lang)}, 500)
-    return HTMLResponse(page("error.html.j2", lang, title=word("error", lang), text=word("error_text", lang)), 500)
+        return JSONResponse({"message": text}, status)
+    return HTMLResponse(page("error.html.j2", lang, title=word("error", lang), text=text), status)
+
+
+def _safe_lang(request: Request) -> Lang:
+    """The reader's language even when their session cannot be read (the database is down)."""
+    try:
+        return lang_of(request)
+    except Exception:  # the failure being reported is this one: fall back to what the request says
+        request.state.signed = None
+        chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+        return chosen if chosen in LANGS else DEFAULT_LANG
 
 
 def _chrome(request: Request) -> dict[str, object]:

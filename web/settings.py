@@ -11,7 +11,20 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from methodology.errors import BagalauError, catalog
+from methodology.i18n import Lang
 from methodology.workdays import ALMATY
+
+
+class SettingError(BagalauError):
+    """A console setting is malformed: names the variable and what it takes, never a traceback."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(detail)
+
+    def render(self, lang: Lang) -> str:
+        return catalog()["setting"][lang].format(detail=self.detail)
 
 
 @dataclass(frozen=True)
@@ -33,9 +46,23 @@ class Settings:
 
 
 def from_environment() -> Settings:
+    """The settings, each checked before the console starts (docs/api.md)."""
     today = os.environ.get("BAGALAU_WEB_TODAY")
-    return Settings(
-        today=date.fromisoformat(today) if today else None,
-        secure_cookies=os.environ.get("BAGALAU_WEB_SECURE_COOKIES", "auto"),
-        idle=timedelta(minutes=int(os.environ.get("BAGALAU_WEB_IDLE_MINUTES", "30"))),
-    )
+    secure = os.environ.get("BAGALAU_WEB_SECURE_COOKIES", "auto")
+    if secure not in ("auto", "1", "0", "true", "false", "yes", "no"):
+        raise SettingError("BAGALAU_WEB_SECURE_COOKIES: auto, 1 or 0")
+    return Settings(today=_day(today) if today else None, secure_cookies=secure, idle=_minutes())
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SettingError("BAGALAU_WEB_TODAY: an ISO date, YYYY-MM-DD") from None
+
+
+def _minutes() -> timedelta:
+    text = os.environ.get("BAGALAU_WEB_IDLE_MINUTES", "30")
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= 24 * 60):
+        raise SettingError("BAGALAU_WEB_IDLE_MINUTES: a whole number of minutes, 1 to 1440")
+    return timedelta(minutes=int(text))
