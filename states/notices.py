@@ -145,6 +145,7 @@ def _due_column(definition: Methodology, kind: str, periods: list[str], step: st
     by_rule = {p: due_of(definition, step, Period.parse(p, granularity), {}, default_calendar()).due for p in periods}
     known = {p: day for p, day in by_rule.items() if day is not None}
     fallback = case(known, value=Cycle.period, else_=Cycle.opened_on) if known else Cycle.opened_on
+
     def of(*more: Any) -> Any:
         rows = select(func.min(Deadline.due)).where(col(Deadline.appraisal_id) == Appraisal.id, col(Deadline.step) == step, *more)
         return rows.scalar_subquery()
@@ -258,7 +259,13 @@ def _due(definition: Methodology, appraisal: Appraisal, step: str, on: date, due
 
 
 def _rows(
-    session: Session, appraisal: Appraisal, action: str, on: date, stamp: date, at: datetime, people: People,
+    session: Session,
+    appraisal: Appraisal,
+    action: str,
+    on: date,
+    stamp: date,
+    at: datetime,
+    people: People,
     dues: dict[int, dict[str, date]],
 ) -> list[dict[str, Any]]:
     """The notices `action` owes on `on`; `stamp` is the day in their keys (once per it, so

@@ -11,11 +11,10 @@ into a plain "something went wrong", never a traceback.
 from __future__ import annotations
 
 import logging
+from contextvars import Token
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
-
-from contextvars import Token
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,8 +28,8 @@ from methodology.errors import BagalauError
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang
 from models.db import engine as default_engine
 from models.db import transaction
-from states.audit_chain import OPERATOR
 from services.failures import one_line
+from states.audit_chain import OPERATOR
 from web.identity.authenticator import Authenticator, LocalAuthenticator
 from web.identity.sessions import COOKIE, Signed, resolve
 from web.labels import word
