@@ -90,7 +90,7 @@ def plainly(work: Work) -> Work:
 
 def _lang() -> Lang:
     chosen = os.environ.get("BAGALAU_LANG", "")
-    return chosen if chosen in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+    return chosen if chosen in LANGS else DEFAULT_LANG
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

@@ -141,7 +141,9 @@ def _due_column(definition: Methodology, kind: str, periods: list[str], step: st
     the day the cycle opened."""
     if not step:
         return Cycle.opened_on
-    granularity = definition.rules(as_kind(kind)).period
+    rules = definition.rules(as_kind(kind))
+    assert rules is not None, kind  # a kind with a cycle to announce has its rules
+    granularity = rules.period
     by_rule = {p: due_of(definition, step, Period.parse(p, granularity), {}, default_calendar()).due for p in periods}
     known = {p: day for p, day in by_rule.items() if day is not None}
     fallback = case(known, value=Cycle.period, else_=Cycle.opened_on) if known else Cycle.opened_on
@@ -239,7 +241,7 @@ def _initial(methodology: str, kind: str) -> str:
 def _dues(session: Session, appraisals: list[Appraisal]) -> dict[int, dict[str, date]]:
     """The due day of each step of each appraisal, its open row first (one query for a batch)."""
     ids = [appraisal.id for appraisal in appraisals]
-    query = select(Deadline.appraisal_id, Deadline.step, Deadline.due, Deadline.status).where(col(Deadline.appraisal_id).in_(ids))
+    query = select(col(Deadline.appraisal_id), col(Deadline.step), col(Deadline.due), col(Deadline.status)).where(col(Deadline.appraisal_id).in_(ids))
     dues: dict[int, dict[str, date]] = {}
     for appraisal_id, step, due, _status in sorted(session.exec(query), key=lambda row: row[3] == "open"):
         dues.setdefault(appraisal_id, {})[step] = due  # the open row, sorted last, wins
