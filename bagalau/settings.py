@@ -16,21 +16,9 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from methodology.errors import BagalauError, DefinitionError, catalog
-from methodology.i18n import Lang
+from methodology.errors import DefinitionError, SettingError
 
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
-
-
-class SettingError(BagalauError):
-    """A setting is missing or malformed: names the variable and the rule, never its value."""
-
-    def __init__(self, detail: str) -> None:
-        self.detail = detail
-        super().__init__(detail)
-
-    def render(self, lang: Lang) -> str:
-        return catalog()["setting"][lang].format(detail=self.detail)
 
 
 class Settings(BaseModel):

@@ -41,6 +41,17 @@ class BagalauError(Exception):
         raise NotImplementedError
 
 
+class SettingError(BagalauError):
+    """A setting is missing or malformed: names the variable and the rule, never its value."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(detail)
+
+    def render(self, lang: Lang) -> str:
+        return catalog()["setting"][lang].format(detail=self.detail)
+
+
 class InvalidInput(BagalauError):
     """Input broke a rule.
 

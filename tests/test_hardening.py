@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from checks import snapshot
+from factories import organisation
+from inprocess import cli
 from sqlalchemy.engine import Engine
 
-from factories import organisation
-from checks import snapshot
-from inprocess import cli
 from methodology import inputs
 from methodology.errors import InvalidInput
 from models.db import transaction
 from states import audit_chain
 from states.cycles import open_cycle
+from states.outbox import action_key
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCORE = '{{"methodology": "typical2023", "kind": "annual", "quarterly_scores": [{}]}}'
@@ -356,7 +357,8 @@ def test_notices_show_checks_the_reader_of_a_notice_carrying_a_score(db: Engine)
         assert row is not None
         row.score, row.band = 4.57, "effective"  # type: ignore[assignment]
         session.add(row)
-        notice = Notice(key="result:test", appraisal_id=appraisal, recipient_id=row.servant_id, kind="result", level=0,
+        key = action_key(appraisal, "familiarise", "result", row.servant_id, date(2026, 4, 8))  # the day is read back from the key
+        notice = Notice(key=key, appraisal_id=appraisal, recipient_id=row.servant_id, kind="result", level=0,
                         step="familiarise", due=date(2026, 4, 8), created_at=datetime(2026, 4, 8, 9, 0), event="familiarise")
         session.add(notice)
         session.flush()
@@ -413,8 +415,9 @@ def test_a_second_run_waits_for_the_write_lock_instead_of_crashing(tmp_path: Pat
 
 def test_invite_takes_personnel_numbers_and_refuses_a_dismissed_respondent(db: Engine) -> None:
     from checks import refuse
-    from models import Servant, SurveyInvitation
     from sqlmodel import select
+
+    from models import Servant, SurveyInvitation
     from states.service import act
 
     org = organisation(db, "typical2023")

@@ -11,20 +11,8 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from methodology.errors import BagalauError, catalog
-from methodology.i18n import Lang
+from methodology.errors import SettingError
 from methodology.workdays import ALMATY
-
-
-class SettingError(BagalauError):
-    """A console setting is malformed: names the variable and what it takes, never a traceback."""
-
-    def __init__(self, detail: str) -> None:
-        self.detail = detail
-        super().__init__(detail)
-
-    def render(self, lang: Lang) -> str:
-        return catalog()["setting"][lang].format(detail=self.detail)
 
 
 @dataclass(frozen=True)
