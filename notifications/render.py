@@ -251,7 +251,7 @@ def context_of(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
             "id": appraisal.id, "kind": label("kinds", appraisal.kind, lang), "period": period(appraisal.period, lang),
             "methodology": definition.title(lang), "state": flow.states[appraisal.state].label(lang),
         },
-        "on": day(notice.due if notice.event is None else outbox.day_of(notice.key), lang),
+        "on": day((outbox.day_of(notice.key) if notice.event else None) or notice.due, lang),
         "event": _action(definition, transitions.get(notice.event or ""), lang),
         "task": _action(definition, transitions.get(notice.task or ""), lang),
         "step": _step(definition, notice, lang),

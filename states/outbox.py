@@ -43,9 +43,13 @@ def body_key(body_id: int, action: str, kind: str, recipient: int | None, day: d
     return _checked(f"b{body_id}:{action}:{kind}:{recipient or 0}:{day.isoformat()}")
 
 
-def day_of(key: str) -> date:
-    """The day an action's key is about (its last part): the action's day, the opening's."""
-    return date.fromisoformat(key.rsplit(":", 1)[1])
+def day_of(key: str) -> date | None:
+    """The day an action's key is about (its last part): the action's day, the opening's;
+    None for a key written some other way (by hand, or before keys carried the day)."""
+    try:
+        return date.fromisoformat(key.rsplit(":", 1)[-1])
+    except ValueError:
+        return None
 
 
 def record(session: Session, rows: list[dict[str, Any]]) -> list[str]:
