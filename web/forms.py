@@ -245,10 +245,19 @@ def _typed(spec: Input, value: Any) -> Any:
     value = value.strip() if isinstance(value, str) else value
     if spec.type == "bool":
         return value in ("on", "true", "1", True)
-    if spec.type in ("number", "select", "int") and isinstance(value, str) and _NUMBER.match(value):
-        text = value.replace(",", ".")
-        return int(text) if "." not in text else Decimal(text)
+    if spec.type in ("number", "select", "int") and isinstance(value, str):
+        return number(value)
     return value
+
+
+def number(text: str) -> Any:
+    """A number typed in a form (a comma or a point before the decimals) as the number the
+    handler reads; anything else as typed, so the handler refuses it by its field."""
+    text = text.strip()
+    if not _NUMBER.match(text):
+        return text
+    text = text.replace(",", ".")
+    return int(text) if "." not in text else Decimal(text)
 
 
 def _json(text: str) -> dict[str, Any]:

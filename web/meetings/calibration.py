@@ -20,8 +20,8 @@ from models.db import id_of, transaction
 from states import service
 from web import views
 from web.app import console, lang_of
+from web.forms import number
 from web.identity.sessions import Signed
-from web.meetings.pages import number
 from web.pages import _posted, _who
 from web.refusals import body_of, status_of
 from web.rendering import page

@@ -10,9 +10,7 @@ anyone else gets 404. The protocol is the appraisal's `commission-protocol` form
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal
 from math import ceil
 from typing import Any
 
@@ -27,6 +25,7 @@ from models.db import id_of, transaction
 from states import service
 from web import views
 from web.app import console, lang_of
+from web.forms import number
 from web.identity.sessions import Signed
 from web.pages import _posted, _who
 from web.refusals import body_of, status_of
@@ -103,19 +102,6 @@ async def decide(appraisal_id: int, request: Request) -> Response:
     except BagalauError as error:
         return _meeting(request, who, appraisal_id, body_of(error, lang), status_of(error), multi)
     return RedirectResponse(f"/appraisals/{appraisal_id}?done={DECIDE}", 303)
-
-
-NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
-
-
-def number(text: str) -> Any:
-    """A score typed in a form as the number the handler reads; anything else as typed, so
-    the handler refuses it by its field (part 1's forms do the same for their inputs)."""
-    text = text.strip()
-    if not NUMBER.match(text):
-        return text
-    text = text.replace(",", ".")
-    return int(text) if "." not in text else Decimal(text)
 
 
 def decision(fields: dict[str, str], multi: dict[str, list[str]]) -> dict[str, Any]:
