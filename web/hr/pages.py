@@ -29,6 +29,7 @@ from states.compliance import rows_of
 from states.cycle_summary import cycles_of
 from states.late import Filters, late_now
 from states.meetings_ahead import meetings_ahead
+from states.protocols import protocols_of
 from web import views
 from web.app import console, lang_of
 from web.hr.access import Desk, desk, home_body
@@ -72,6 +73,7 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
             "done_late": [r for r in rows_of(session, today, lang, body_id=body_id) if r.status == "late"],
             "cycles": cycles_of(session, body_id, lang),
             "meetings": meetings_ahead(session, body_id, lang) if seat.hr else [],
+            "protocols": protocols_of(session, body_id),
             "dead": dead_letters.dead_of(session, body_id) if seat.hr else [],
             "results": _results(session, who.person, body_id, lang) if seat.head_of_hr else [],
         }
