@@ -91,11 +91,12 @@ def _filters(request: Request) -> Filters:
 def _choices(session: Session, seat: Desk, lang: Lang) -> dict[str, list[tuple[str, str]]]:
     """What each filter offers: the body's units, the kinds and periods of its cycles,
     the steps of its methodology."""
-    units = session.exec(select(Unit).where(Unit.state_body_id == seat.body.id).order_by(Unit.name))
+    units = list(session.exec(select(Unit).where(Unit.state_body_id == seat.body.id).order_by(Unit.name)))
     cycles = list(session.exec(select(Cycle).where(Cycle.state_body_id == seat.body.id)))
     steps = loader.load(seat.body.methodology).deadlines
     return {
         "unit": [(str(u.id), u.name) for u in units],
+        "unit_code": [(u.code, u.name) for u in units],
         "kind": [(k, label("kinds", k, lang)) for k in sorted({c.kind for c in cycles})],
         "period": [(p, period(p, lang)) for p in sorted({c.period for c in cycles}, reverse=True)],
         "step": [(name, rule.label(lang)) for name, rule in steps.items() if not rule.window],
