@@ -387,6 +387,9 @@ class TransitionDef(Strict):
     opens: list[str] = []
     closes: list[str] = []  # done: met on time or late
     cancels: list[str] = []  # no longer owed
+    # Taken when something happens to the servant (an absence, a return, a dismissal), not
+    # owed by the cycle: the appraisal's page offers it, My work does not list it.
+    on_event: bool = False
 
 
 class WorkflowPart(Strict):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, false, or_
 from sqlmodel import Session, col, select
 
 from methodology import loader
@@ -41,35 +42,62 @@ class Task:
     visible: bool  # whether the appraisal page is open to them (a 360 respondent's is not)
 
 
-def candidates(session: Session, person: Servant) -> list[Appraisal]:
+def candidates(session: Session, person: Servant, workable: bool = False) -> list[Appraisal]:
     """Open appraisals this person may have a part in: theirs, those they assess, and
-    those of their body when they are HR, the appointing official or on the commission."""
+    those of their body when they are HR, the appointing official or on the commission.
+    `workable`: of the body's, only those in a state where one of these offices has a
+    step to take now (a body's HR would otherwise read every draft of the body)."""
     mine = or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)
     conditions = [mine]
-    if person.is_hr or person.is_head_of_hr or person.is_appointing_official or on_commission(session, person):
-        body = select(Servant.id).where(Servant.state_body_id == person.state_body_id)
-        conditions.append(col(Appraisal.servant_id).in_(body))
+    offices = {role for role, holds in (("hr", person.is_hr or person.is_appointing_official),
+                                        ("appointing_official", person.is_appointing_official)) if holds}
+    if on_commission(session, person):
+        offices.add("commission")
+    if offices or person.is_head_of_hr:
+        body = col(Appraisal.servant_id).in_(select(Servant.id).where(Servant.state_body_id == person.state_body_id))
+        conditions.append(and_(body, _in_states(_workable(frozenset(offices)))) if workable else body)
     invited = select(SurveyInvitation.appraisal_id).where(SurveyInvitation.respondent_id == person.id)
     conditions.append(col(Appraisal.id).in_(invited))
     query = select(Appraisal).where(col(Appraisal.closed_on).is_(None), or_(*conditions)).order_by(col(Appraisal.id))
     return list(session.exec(query))
 
 
+@cache
+def _workable(roles: frozenset[str]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(methodology, kind, states) where the workflow table gives one of `roles` a step
+    owed now (not one taken on an event)."""
+    found = []
+    for definition in loader.loadable()[0]:
+        for kind in definition.workflow:
+            rows = [row for row in definition.flow(kind).transitions if not row.on_event and roles & set(row.roles)]
+            if rows:
+                found.append((definition.id, kind, tuple(sorted({state for row in rows for state in row.source}))))
+    return tuple(found)
+
+
+def _in_states(workable: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
+    return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Appraisal.kind) == k, col(Appraisal.state).in_(states))
+                          for m, k, states in workable))
+
+
 def tasks(session: Session, person: Servant, on: date, lang: Lang) -> list[Task]:
-    """What I must do now, and by when: the workflow table's rows open to me, with the
-    open deadline I owe (the working-day due date, overdue, the rung reached). In a fixed
+    """What I must do now, and by when: the workflow table's rows open to me (but those
+    taken when something happens, `on_event`: a deferral, a withdrawal), with the open
+    deadline I owe (the working-day due date, overdue, the rung reached). In a fixed
     number of queries however many appraisals I have a part in (HR: the whole body)."""
     standing = Standing.of(session, person)
-    appraisals = candidates(session, person)
+    appraisals = candidates(session, person, workable=True)
     servants = _servants_of(session, appraisals)
-    owed = _open_deadlines(session, appraisals)
-    seen = seen_among(session, standing, appraisals, servants)
-    out = []
+    open_to_me = []
     for appraisal in appraisals:
         roles = standing.roles(appraisal, servants.get(appraisal.servant_id))
-        rows = service.allowed_for(roles, appraisal)
-        if not rows:
-            continue
+        rows = [row for row in service.allowed_for(roles, appraisal) if not row.on_event]
+        if rows:
+            open_to_me.append((appraisal, roles, rows))
+    owed = _open_deadlines(session, [a for a, _, _ in open_to_me])
+    seen = seen_among(session, standing, [a for a, _, _ in open_to_me], servants)
+    out = []
+    for appraisal, roles, rows in open_to_me:
         mine = _owed(owed.get(id_of(appraisal), []), roles)
         servant = servants.get(appraisal.servant_id)
         for row in rows:
