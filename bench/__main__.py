@@ -19,6 +19,9 @@ offers (raw.py), so that product / raw is a true distance to the limit:
   bare query and the csv module writing its rows;
 - `announce`: the notices announcing the opening to every appraised servant and their
   manager; raw, those rows inserted again like the opening's;
+- `web.my_work`, `web.late` (PostgreSQL): the console's *My work* and HR's *who is late
+  now* asked by 20 concurrent signed-in clients over HTTP, p50/p95 and errors; raw, the
+  pages' data by bare SQL over as many connections (bench/console.py);
 - `forms.pdf`: official forms drawn as PDFs on one core, per second;
 - `flow.sweep.1k`, `flow.sweep.100k`: the deadline-sweep flow as a real Prefect flow run
   at 1,000 and at 100,000 servants, to show that Prefect's overhead does not grow with
@@ -44,6 +47,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bench import raw
+from bench.console import CLIENTS, console_figures
 from bench.country import Country, build
 from bench.databases import Database, postgres_database, sqlite_database
 from bench.figures import figure, timed
@@ -108,6 +112,8 @@ def measure(db: Database, country: Country, steps: Steps) -> list[dict[str, Any]
         seconds, found = steps.run(f"{db.name}: the compliance report", lambda: timed(lambda: write_report(db, Path(folder))))
         raw_seconds = raw.report(db, REPORT_ON, Path(folder) / "raw.csv")
     rows.append(figure(f"report.{db.key}", db, "compliance report, 10% overdue", found, seconds, raw_seconds, TARGETS["report"]))
+    if db.is_postgres:  # the console as deployed for a country (issue #12); SQLite is the one-user default
+        rows += steps.run(f"{db.name}: the console, {CLIENTS} clients", lambda: console_figures(db, REPORT_ON))
 
     before = raw.high_water(db)
     seconds, announced = steps.run(f"{db.name}: announcing the opening", lambda: timed(lambda: announce_openings(db.engine, OPEN_ON, datetime.combine(OPEN_ON, datetime.min.time(), ALMATY))))
@@ -194,7 +200,7 @@ def main() -> None:
 
 def show(console: Console, results: list[dict[str, Any]]) -> None:
     table = Table(title=f"bagalau bench: a country of {COUNTRY.servants:,} servants")
-    numbers = ("items", "seconds", "raw seconds", "product / raw", "per second")
+    numbers = ("items", "seconds", "raw seconds", "product / raw", "per second", "p50 / p95 ms")
     for column in ("id", "operation", *numbers, "target"):
         table.add_column(column, justify="right" if column in numbers else "left")
     for row in results:
@@ -202,7 +208,8 @@ def show(console: Console, results: list[dict[str, Any]]) -> None:
             row["id"], row["operation"], f"{row['items']:,}", f"{row['seconds']:.2f}",
             "" if row["raw_seconds"] is None else f"{row['raw_seconds']:.2f}",
             "" if row["ratio"] is None else f"{row['ratio']:.1f}×",
-            "" if row.get("per_second") is None else f"{row['per_second']:,.0f}", row["target"],
+            "" if row.get("per_second") is None else f"{row['per_second']:,.0f}",
+            f"{row['p50_ms']:,.0f} / {row['p95_ms']:,.0f} ({row['errors']} errors)" if "p95_ms" in row else "", row["target"],
         )
     console.print(table)
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Union, cast, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from methodology.i18n import Text
 
@@ -387,6 +387,9 @@ class TransitionDef(Strict):
     opens: list[str] = []
     closes: list[str] = []  # done: met on time or late
     cancels: list[str] = []  # no longer owed
+    # Taken when something happens to the servant (an absence, a return, a dismissal), not
+    # owed by the cycle: the appraisal's page offers it, My work does not list it.
+    on_event: bool = False
 
 
 class WorkflowPart(Strict):
@@ -484,6 +487,7 @@ class Methodology(Strict):
     workflow_parts: dict[str, WorkflowPart] = {}
     workflow: dict[Kind, Workflow] = {}
     consequences: list[ConsequenceRule] = []
+    _flows: dict[str, Workflow] = PrivateAttr(default_factory=dict)  # flow(kind), merged once
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -548,7 +552,13 @@ class Methodology(Strict):
         return self
 
     def flow(self, kind: Kind) -> Workflow:
-        """The workflow of `kind` with its included parts appended."""
+        """The workflow of `kind` with its included parts appended; merged once per loaded
+        definition (a page of many appraisals asks it for each)."""
+        if kind not in self._flows:
+            self._flows[kind] = self._merged(kind)
+        return self._flows[kind]
+
+    def _merged(self, kind: Kind) -> Workflow:
         flow = self.workflow[kind]
         states, transitions = dict(flow.states), list(flow.transitions)
         for name in flow.include:

@@ -23,35 +23,60 @@ from sqlmodel import Session, col, select
 
 from methodology import loader
 from models import Appraisal, AuditEvent, Servant
-from states.people import reader_roles
+from models.db import id_of
+from states.people import Standing
 
 HIDDEN = "hidden"
 
 
 def may_see(session: Session, person: Servant, appraisal: Appraisal) -> bool:
     """Whether this person may see the appraisal at all (its state, history, deadlines)."""
-    roles = reader_roles(session, person, appraisal)
+    servant = session.get(Servant, appraisal.servant_id)
+    return bool(seen_among(session, Standing.of(session, person), [appraisal], {appraisal.servant_id: servant}))
+
+
+def seen_among(session: Session, standing: Standing, appraisals: list[Appraisal], servants: dict[int, Servant | None]) -> set[int]:
+    """The ids of those appraisals the person of `standing` may see; `servants` holds each
+    appraisal's servant. A page of many appraisals asks this once: at most one query, for
+    the commission's history."""
+    seen, pending = set(), {}
+    for appraisal in appraisals:
+        rows = loader.load(appraisal.methodology).flow(appraisal.kind).transitions  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
+        verdict = _verdict(standing.reader_roles(appraisal, servants.get(appraisal.servant_id)), appraisal, rows)
+        if verdict is None:
+            pending[id_of(appraisal)] = {row.action for row in rows if "commission" in row.roles}
+        elif verdict:
+            seen.add(id_of(appraisal))
+    if pending:
+        acted = select(AuditEvent.appraisal_id, AuditEvent.action).where(
+            col(AuditEvent.appraisal_id).in_(pending), col(AuditEvent.action).in_(set().union(*pending.values()))
+        )
+        seen.update(appraisal for appraisal, action in session.exec(acted) if appraisal is not None and action in pending[appraisal])
+    return seen
+
+
+def _verdict(roles: set[str], appraisal: Appraisal, rows: list[Any]) -> bool | None:
+    """Seen, not seen, or None: as a commission member, seen if the commission has acted on it."""
     if roles & {"servant", "direct_manager", "hr", "head_of_hr", "calibration"}:
         return True
-    flow = loader.load(appraisal.methodology).flow(appraisal.kind)  # type: ignore[arg-type]
-    if "appointing_official" in roles and any("appointing_official" in row.roles for row in flow.transitions):
+    if "appointing_official" in roles and any("appointing_official" in row.roles for row in rows):
         return True
-    return "commission" in roles and _before_the_commission(session, appraisal, flow.transitions)
-
-
-def _before_the_commission(session: Session, appraisal: Appraisal, rows: list[Any]) -> bool:
-    """The appraisal waits for the commission now, or the commission has acted on it."""
-    actions = [row.action for row in rows if "commission" in row.roles]
+    if "commission" not in roles:
+        return False
     if any(appraisal.state in row.source for row in rows if "commission" in row.roles):
-        return True
-    acted = select(AuditEvent.id).where(AuditEvent.appraisal_id == appraisal.id, col(AuditEvent.action).in_(actions))
-    return bool(actions) and session.exec(acted).first() is not None
+        return True  # it waits for the commission now
+    return None
 
 
 def may_read_result(session: Session, person: Servant, appraisal: Appraisal) -> bool:
+    return reads_result(Standing.of(session, person), appraisal, session.get(Servant, appraisal.servant_id))
+
+
+def reads_result(standing: Standing, appraisal: Appraisal, servant: Servant | None) -> bool:
+    """Whether the person of `standing` is among the definition's result readers here."""
     scope = loader.load(appraisal.methodology).scope
     readers = set(scope.result_readers) if scope else set()
-    return bool(readers & reader_roles(session, person, appraisal))
+    return bool(readers & standing.reader_roles(appraisal, servant))
 
 
 def result_view(session: Session, person: Servant, appraisal: Appraisal) -> dict[str, Any]:

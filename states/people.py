@@ -195,40 +195,74 @@ class People:
         return self.offices[body]
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What a person's roles depend on beyond the appraisal itself, read once: whether they
+    sit on their body's commission, the 360s they were asked to answer and have not, the
+    calibration sessions they take part in. A page of many appraisals (My work, HR's whole
+    body) asks these three questions once instead of once per appraisal; every answer about
+    roles, for one appraisal or many, comes from here."""
+
+    person: Servant
+    on_commission: bool
+    invited: frozenset[int]  # appraisals with an unanswered invitation to this person
+    calibrates: frozenset[int]  # appraisals whose calibration session they take part in
+
+    @classmethod
+    def of(cls, session: Session, person: Servant) -> Standing:
+        invited = select(SurveyInvitation.appraisal_id).where(
+            SurveyInvitation.respondent_id == person.id, col(SurveyInvitation.answered).is_(False)
+        )
+        calibrates = (
+            select(CalibrationSession.appraisal_id)
+            .join(CalibrationParticipant, col(CalibrationParticipant.session_id) == CalibrationSession.id)
+            .where(CalibrationParticipant.servant_id == person.id)
+        )
+        return cls(person, on_commission(session, person), frozenset(session.exec(invited)), frozenset(session.exec(calibrates)))
+
+    def roles(self, appraisal: Appraisal, servant: Servant | None) -> set[str]:
+        """The roles of the workflow table this person holds on this appraisal, whose
+        servant is `servant`."""
+        person, invited = self.person, appraisal.id in self.invited
+        if person.id == appraisal.servant_id:  # no other role on one's own (conflict of interest)
+            return {"servant", "respondent"} if invited else {"servant"}
+        same_body = servant is not None and person.state_body_id == servant.state_body_id
+        roles = set()
+        if person.id == appraisal.assessor_id:
+            roles.add("direct_manager")
+        if same_body and person.is_hr:
+            roles.add("hr")
+        if same_body and person.is_appointing_official:
+            roles.add("appointing_official")
+            if servant is not None and servant.is_head_of_hr:  # the head of HR's own HR steps
+                roles.add("hr")
+        if same_body and self.on_commission:
+            roles.add("commission")
+        if invited:
+            roles.add("respondent")
+        return roles
+
+    def reader_roles(self, appraisal: Appraisal, servant: Servant | None) -> set[str]:
+        """`roles`, and the roles that only read a result: the body's head of HR, the
+        participants of the appraisal's calibration session."""
+        roles = self.roles(appraisal, servant)
+        if self.person.id == appraisal.servant_id:
+            return roles
+        if self.person.is_head_of_hr and servant is not None and servant.state_body_id == self.person.state_body_id:
+            roles.add("head_of_hr")
+        if appraisal.id in self.calibrates:
+            roles.add("calibration")
+        return roles
+
+
 def roles_of(session: Session, person: Servant, appraisal: Appraisal) -> set[str]:
     """The roles of the workflow table this person holds on this appraisal."""
-    servant = session.get(Servant, appraisal.servant_id)
-    same_body = servant is not None and person.state_body_id == servant.state_body_id
-    roles = set()
-    if person.id == appraisal.servant_id:  # no other role on one's own (conflict of interest)
-        return {"servant", "respondent"} if _invited(session, person, appraisal) else {"servant"}
-    if person.id == appraisal.assessor_id:
-        roles.add("direct_manager")
-    if same_body and person.is_hr:
-        roles.add("hr")
-    if same_body and person.is_appointing_official:
-        roles.add("appointing_official")
-        if servant is not None and servant.is_head_of_hr:  # the head of HR's own HR steps
-            roles.add("hr")
-    if same_body and on_commission(session, person):
-        roles.add("commission")
-    if _invited(session, person, appraisal):
-        roles.add("respondent")
-    return roles
+    return Standing.of(session, person).roles(appraisal, session.get(Servant, appraisal.servant_id))
 
 
 def reader_roles(session: Session, person: Servant, appraisal: Appraisal) -> set[str]:
-    """`roles_of`, and the roles that only read a result: the body's head of HR, the
-    participants of the appraisal's calibration session."""
-    roles = roles_of(session, person, appraisal)
-    servant = session.get(Servant, appraisal.servant_id)
-    if person.id == appraisal.servant_id:
-        return roles
-    if person.is_head_of_hr and servant is not None and servant.state_body_id == person.state_body_id:
-        roles.add("head_of_hr")
-    if _calibrates(session, person, appraisal):
-        roles.add("calibration")
-    return roles
+    """`roles_of`, and the roles that only read a result (`Standing.reader_roles`)."""
+    return Standing.of(session, person).reader_roles(appraisal, session.get(Servant, appraisal.servant_id))
 
 
 def on_commission(session: Session, person: Servant) -> bool:
@@ -237,24 +271,6 @@ def on_commission(session: Session, person: Servant) -> bool:
         select(CommissionMember.id)
         .join(Commission, col(Commission.id) == CommissionMember.commission_id)
         .where(CommissionMember.servant_id == person.id, Commission.state_body_id == person.state_body_id)
-    )
-    return session.exec(query).first() is not None
-
-
-def _invited(session: Session, person: Servant, appraisal: Appraisal) -> bool:
-    query = select(SurveyInvitation.id).where(
-        SurveyInvitation.appraisal_id == appraisal.id,
-        SurveyInvitation.respondent_id == person.id,
-        col(SurveyInvitation.answered).is_(False),
-    )
-    return session.exec(query).first() is not None
-
-
-def _calibrates(session: Session, person: Servant, appraisal: Appraisal) -> bool:
-    query = (
-        select(CalibrationParticipant.id)
-        .join(CalibrationSession, col(CalibrationSession.id) == CalibrationParticipant.session_id)
-        .where(CalibrationSession.appraisal_id == appraisal.id, CalibrationParticipant.servant_id == person.id)
     )
     return session.exec(query).first() is not None
 

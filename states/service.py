@@ -134,7 +134,11 @@ def audit(
 
 def allowed(session: Session, appraisal: Appraisal, person: Servant) -> list[TransitionDef]:
     """What this person may do now on this appraisal: one lookup in the workflow table."""
-    roles = roles_of(session, person, appraisal)
+    return allowed_for(roles_of(session, person, appraisal), appraisal)
+
+
+def allowed_for(roles: set[str], appraisal: Appraisal) -> list[TransitionDef]:
+    """The workflow table's rows open now to someone holding `roles` on this appraisal."""
     rows = machines.transitions_from(appraisal.methodology, appraisal.kind, appraisal.state)  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
     return [row for row in rows if roles & set(row.roles)]
 

@@ -69,3 +69,13 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         names = [t for t in sa.inspect(connection).get_table_names() if t != "alembic_version"]
         connection.execute(sa.text("truncate " + ", ".join(f'"{n}"' for n in names) + " restart identity cascade"))
     yield bound
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One Prefect test server for the whole run (it takes 30–50 s to start): a subprocess on
+    a temporary database of its own, named by PREFECT_API_URL while it lives."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

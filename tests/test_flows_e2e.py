@@ -33,14 +33,6 @@ from tests.factories import organisation
 D = date
 
 
-@pytest.fixture(scope="session")
-def prefect_server() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Engine]:
     path = tmp_path_factory.mktemp("e2e") / "bagalau.sqlite3"

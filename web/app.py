@@ -50,8 +50,10 @@ class Console:
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None, authenticator: Authenticator | None = None) -> FastAPI:
     from web import api, pages
-    from web.hr import org_upload
+    from web.hr import bulk_print, org_upload
     from web.hr import pages as hr_pages
+    from web.hr import protocols as hr_protocols
+    from web.hr import runs as hr_runs
     from web.meetings import calibration as calibration_pages
     from web.meetings import pages as meeting_pages
     from web.survey import pages as survey_pages
@@ -63,6 +65,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.include_router(pages.router)
     app.include_router(hr_pages.router)
     app.include_router(org_upload.router)
+    app.include_router(hr_runs.router)
+    app.include_router(hr_protocols.router)
+    app.include_router(bulk_print.router)
     app.include_router(survey_pages.router)
     app.include_router(meeting_pages.router)
     app.include_router(calibration_pages.router)

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, false, or_
 from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.i18n import Lang, cite
 from methodology.notices import table
 from models import Appraisal, Deadline, Servant, SurveyInvitation
+from models.db import id_of
 from notifications.forms import FORMS
 from notifications.render import day, label, period
 from states import service
-from states.confidentiality import may_read_result, may_see
-from states.people import on_commission, roles_of
+from states.confidentiality import may_read_result, may_see, reads_result, seen_among
+from states.people import Standing, on_commission
 from web.labels import word
 
 
@@ -40,60 +42,111 @@ class Task:
     visible: bool  # whether the appraisal page is open to them (a 360 respondent's is not)
 
 
-def candidates(session: Session, person: Servant) -> list[Appraisal]:
+def candidates(session: Session, person: Servant, workable: bool = False) -> list[Appraisal]:
     """Open appraisals this person may have a part in: theirs, those they assess, and
-    those of their body when they are HR, the appointing official or on the commission."""
+    those of their body when they are HR, the appointing official or on the commission.
+    `workable`: of the body's, only those in a state where one of these offices has a
+    step to take now (a body's HR would otherwise read every draft of the body)."""
     mine = or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)
     conditions = [mine]
-    if person.is_hr or person.is_head_of_hr or person.is_appointing_official or on_commission(session, person):
-        body = select(Servant.id).where(Servant.state_body_id == person.state_body_id)
-        conditions.append(col(Appraisal.servant_id).in_(body))
+    offices = {role for role, holds in (("hr", person.is_hr or person.is_appointing_official),
+                                        ("appointing_official", person.is_appointing_official)) if holds}
+    if on_commission(session, person):
+        offices.add("commission")
+    if offices or person.is_head_of_hr:
+        body = col(Appraisal.servant_id).in_(select(Servant.id).where(Servant.state_body_id == person.state_body_id))
+        conditions.append(and_(body, _in_states(_workable(frozenset(offices)))) if workable else body)
     invited = select(SurveyInvitation.appraisal_id).where(SurveyInvitation.respondent_id == person.id)
     conditions.append(col(Appraisal.id).in_(invited))
     query = select(Appraisal).where(col(Appraisal.closed_on).is_(None), or_(*conditions)).order_by(col(Appraisal.id))
     return list(session.exec(query))
 
 
+@cache
+def _workable(roles: frozenset[str]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(methodology, kind, states) where the workflow table gives one of `roles` a step
+    owed now (not one taken on an event)."""
+    found = []
+    for definition in loader.loadable()[0]:
+        for kind in definition.workflow:
+            rows = [row for row in definition.flow(kind).transitions if not row.on_event and roles & set(row.roles)]
+            if rows:
+                found.append((definition.id, kind, tuple(sorted({state for row in rows for state in row.source}))))
+    return tuple(found)
+
+
+def _in_states(workable: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
+    return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Appraisal.kind) == k, col(Appraisal.state).in_(states))
+                          for m, k, states in workable))
+
+
 def tasks(session: Session, person: Servant, on: date, lang: Lang) -> list[Task]:
-    """What I must do now, and by when: the workflow table's rows open to me, with the
-    open deadline I owe (the working-day due date, overdue, the rung reached)."""
+    """What I must do now, and by when: the workflow table's rows open to me (but those
+    taken when something happens, `on_event`: a deferral, a withdrawal), with the open
+    deadline I owe (the working-day due date, overdue, the rung reached). In a fixed
+    number of queries however many appraisals I have a part in (HR: the whole body)."""
+    standing = Standing.of(session, person)
+    appraisals = candidates(session, person, workable=True)
+    servants = _servants_of(session, appraisals)
+    open_to_me = []
+    for appraisal in appraisals:
+        roles = standing.roles(appraisal, servants.get(appraisal.servant_id))
+        rows = [row for row in service.allowed_for(roles, appraisal) if not row.on_event]
+        if rows:
+            open_to_me.append((appraisal, roles, rows))
+    owed = _open_deadlines(session, [a for a, _, _ in open_to_me])
+    seen = seen_among(session, standing, [a for a, _, _ in open_to_me], servants)
     out = []
-    for appraisal in candidates(session, person):
-        rows = service.allowed(session, appraisal, person)
-        if not rows:
-            continue
-        roles = roles_of(session, person, appraisal)
-        owed = _owed(session, appraisal, roles)
-        servant = session.get(Servant, appraisal.servant_id)
-        visible = may_see(session, person, appraisal)
+    for appraisal, roles, rows in open_to_me:
+        mine = _owed(owed.get(id_of(appraisal), []), roles)
+        servant = servants.get(appraisal.servant_id)
         for row in rows:
             out.append(Task(
-                appraisal=appraisal.id, action=row.action, label=row.label(lang),  # type: ignore[arg-type]
+                appraisal=id_of(appraisal), action=row.action, label=row.label(lang),
                 servant=servant.full_name if servant else "—", kind=label("kinds", appraisal.kind, lang),
-                period=period(appraisal.period, lang), due=owed.due if owed else None,
-                overdue=bool(owed and owed.due < on), rung=max(0, owed.level - 2) if owed else 0, visible=visible,
+                period=period(appraisal.period, lang), due=mine.due if mine else None,
+                overdue=bool(mine and mine.due < on), rung=max(0, mine.level - 2) if mine else 0, visible=id_of(appraisal) in seen,
             ))
     return sorted(out, key=lambda t: (t.due or date.max, t.appraisal))
 
 
-def _owed(session: Session, appraisal: Appraisal, roles: set[str]) -> Deadline | None:
-    query = select(Deadline).where(Deadline.appraisal_id == appraisal.id, Deadline.status == "open").order_by(Deadline.due)  # type: ignore[arg-type]
-    rows = list(session.exec(query))
-    return next((row for row in rows if row.responsible_role in roles), rows[0] if rows else None)
+def _servants_of(session: Session, appraisals: list[Appraisal]) -> dict[int, Servant | None]:
+    ids = sorted({a.servant_id for a in appraisals})
+    found: dict[int, Servant | None] = dict.fromkeys(ids)
+    found.update((id_of(s), s) for s in session.exec(select(Servant).where(col(Servant.id).in_(ids))))
+    return found
+
+
+def _open_deadlines(session: Session, appraisals: list[Appraisal]) -> dict[int, list[Deadline]]:
+    """Each appraisal's open deadlines, earliest first, by one query."""
+    query = (select(Deadline).where(col(Deadline.appraisal_id).in_([id_of(a) for a in appraisals]), col(Deadline.status) == "open")
+             .order_by(col(Deadline.appraisal_id), col(Deadline.due), col(Deadline.id)))
+    by_appraisal: dict[int, list[Deadline]] = {}
+    for deadline in session.exec(query):
+        by_appraisal.setdefault(deadline.appraisal_id, []).append(deadline)
+    return by_appraisal
+
+
+def _owed(deadlines: list[Deadline], roles: set[str]) -> Deadline | None:
+    """The first open deadline of one of my roles; else the appraisal's first."""
+    return next((row for row in deadlines if row.responsible_role in roles), deadlines[0] if deadlines else None)
 
 
 def summary(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) -> dict[str, Any]:
     """One line of an appraisal, its result only where the person may read it."""
+    return _line(appraisal, session.get(Servant, appraisal.servant_id), may_read_result(session, person, appraisal), lang)
+
+
+def _line(appraisal: Appraisal, servant: Servant | None, readable: bool, lang: Lang) -> dict[str, Any]:
     definition = loader.load(appraisal.methodology)
     flow = definition.flow(appraisal.kind)  # type: ignore[arg-type]
-    servant = session.get(Servant, appraisal.servant_id)
     line: dict[str, Any] = {
         "id": appraisal.id, "servant": servant.full_name if servant else None,
         "methodology": appraisal.methodology, "kind": appraisal.kind, "kind_label": label("kinds", appraisal.kind, lang),
         "period": appraisal.period, "period_label": period(appraisal.period, lang),
         "state": appraisal.state, "state_label": flow.states[appraisal.state].label(lang), "version": appraisal.version,
     }
-    if may_read_result(session, person, appraisal):
+    if readable:
         bands = {band.id: band for band in _bands(definition, appraisal)}
         line["score"] = None if appraisal.score is None else str(appraisal.score)
         line["band"] = appraisal.band
@@ -107,9 +160,14 @@ def _bands(definition: Any, appraisal: Appraisal) -> list[Any]:
 
 
 def my_appraisals(session: Session, person: Servant, lang: Lang) -> list[dict[str, Any]]:
-    """Appraisals of mine and those I assess, newest first, as I may see them."""
-    query = select(Appraisal).where(or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)).order_by(col(Appraisal.id).desc())
-    return [summary(session, person, a, lang) for a in session.exec(query).all()[:50] if may_see(session, person, a)]
+    """Appraisals of mine and those I assess, newest first, as I may see them (the latest 50)."""
+    query = (select(Appraisal).where(or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id))
+             .order_by(col(Appraisal.id).desc()).limit(50))
+    appraisals = list(session.exec(query))
+    standing, servants = Standing.of(session, person), _servants_of(session, appraisals)
+    seen = seen_among(session, standing, appraisals, servants)
+    return [_line(a, servants.get(a.servant_id), reads_result(standing, a, servants.get(a.servant_id)), lang)
+            for a in appraisals if id_of(a) in seen]
 
 
 def visible(session: Session, person: Servant, appraisal_id: int) -> Appraisal | None:

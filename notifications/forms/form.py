@@ -23,10 +23,14 @@ from states.confidentiality import may_read_result
 
 
 class Document(Protocol):
-    """A form's gathered data; `shows` names the appraisals whose results it prints."""
+    """A form's gathered data; `shows` names the appraisals whose results it prints.
+    Read-only, as the frozen dataclasses that gather it."""
 
-    title: str
-    shows: tuple[int, ...]
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def shows(self) -> tuple[int, ...]: ...
 
 
 @dataclass(frozen=True)

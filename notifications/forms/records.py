@@ -86,6 +86,7 @@ class CommissionProtocol:
     revised: int
     signatures: tuple[Signature, ...]
     shows: tuple[int, ...]
+    redacted: bool = False  # an auditor's copy: the procedure without its results
 
 
 def _decision(session: Session, appraisal_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -167,6 +168,8 @@ def commission_protocol_pdf(sheet: Sheet, form: CommissionProtocol, L: dict[str,
     lang = sheet.lang
     sheet.caption(form.annex, form.methodology, L["form"])
     sheet.title(form.title)
+    if form.redacted:
+        sheet.text(L["audit_copy"], bold=True)
     sheet.field(L["state_body"], form.body)
     sheet.field(L["kind_period"], form.kind_period)
     sheet.field(L["meeting_date"], day(form.held_on, lang))
@@ -176,7 +179,7 @@ def commission_protocol_pdf(sheet: Sheet, form: CommissionProtocol, L: dict[str,
         sheet.field(L["absent"], ", ".join(form.absent))
     sheet.text(L["results_title"], bold=True, align="C")
     rows = [
-        [str(line.number), line.name, f"{number(line.result, lang)} ({line.band})",
+        [str(line.number), line.name, f"{number(line.result, lang)} ({line.band})" if line.result is not None else "",
          f"{number(line.correction, lang)} ({line.correction_band}): {line.explanation}" if line.correction is not None else "",
          "; ".join(line.recommendations)]
         for line in form.lines
@@ -211,6 +214,7 @@ class CalibrationProtocol:
     band: str
     signatures: tuple[Signature, ...]
     shows: tuple[int, ...]
+    redacted: bool = False  # an auditor's copy: the procedure without its results
 
 
 def calibration_protocol(session: Session, appraisal: Appraisal, lang: Lang) -> CalibrationProtocol:
@@ -257,6 +261,8 @@ def calibration_protocol_pdf(sheet: Sheet, form: CalibrationProtocol, L: dict[st
     lang = sheet.lang
     sheet.caption(form.basis)
     sheet.title(form.title)
+    if form.redacted:
+        sheet.text(L["audit_copy"], bold=True)
     top = form.heading
     for label, value in (
         (L["state_body"], top.body), (L["assessee_name"], top.servant.name), (L["position"], top.servant.position),
@@ -268,7 +274,7 @@ def calibration_protocol_pdf(sheet: Sheet, form: CalibrationProtocol, L: dict[st
     rows = [[str(n), p.name, p.position, number(p.proposed, lang)] for n, p in enumerate(form.participants, 1)]
     sheet.table([L["number"], L["cal_participants"], L["position"], L["cal_proposed"]], rows, (8, 60, 80, 32))
     sheet.text(L["cal_rule"], size=7.5)
-    sheet.field(L["cal_after"], f"{number(form.after, lang)} ({form.band})")
+    sheet.field(L["cal_after"], f"{number(form.after, lang)} ({form.band})" if form.after is not None else "")
     sheet.signatures(form.signatures, L["date"], L["signature"])
 
 

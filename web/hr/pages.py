@@ -28,6 +28,8 @@ from notifications.render import label, period
 from states.compliance import rows_of
 from states.cycle_summary import cycles_of
 from states.late import Filters, late_now
+from states.meetings_ahead import meetings_ahead
+from states.protocols import protocols_of
 from web import views
 from web.app import console, lang_of
 from web.hr.access import Desk, desk, home_body
@@ -70,6 +72,8 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
             "late": late_now(session, [body_id], today, default_calendar(), lang, chosen),
             "done_late": [r for r in rows_of(session, today, lang, body_id=body_id) if r.status == "late"],
             "cycles": cycles_of(session, body_id, lang),
+            "meetings": meetings_ahead(session, body_id, lang) if seat.hr else [],
+            "protocols": protocols_of(session, body_id),
             "dead": dead_letters.dead_of(session, body_id) if seat.hr else [],
             "results": _results(session, who.person, body_id, lang) if seat.head_of_hr else [],
         }
@@ -87,11 +91,12 @@ def _filters(request: Request) -> Filters:
 def _choices(session: Session, seat: Desk, lang: Lang) -> dict[str, list[tuple[str, str]]]:
     """What each filter offers: the body's units, the kinds and periods of its cycles,
     the steps of its methodology."""
-    units = session.exec(select(Unit).where(Unit.state_body_id == seat.body.id).order_by(Unit.name))
+    units = list(session.exec(select(Unit).where(Unit.state_body_id == seat.body.id).order_by(Unit.name)))
     cycles = list(session.exec(select(Cycle).where(Cycle.state_body_id == seat.body.id)))
     steps = loader.load(seat.body.methodology).deadlines
     return {
         "unit": [(str(u.id), u.name) for u in units],
+        "unit_code": [(u.code, u.name) for u in units],
         "kind": [(k, label("kinds", k, lang)) for k in sorted({c.kind for c in cycles})],
         "period": [(p, period(p, lang)) for p in sorted({c.period for c in cycles}, reverse=True)],
         "step": [(name, rule.label(lang)) for name, rule in steps.items() if not rule.window],
