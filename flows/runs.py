@@ -70,6 +70,8 @@ def tag_run(*tags: str) -> None:
 def publish(key: str, markdown: str) -> None:
     """The run's one artifact, under `key` so the UI keeps each flow's latest in one place;
     its description is the markdown's title."""
+    if not flow_run.get_id():
+        return  # called as plain code (flow.fn), not as a flow run: nowhere to publish
     create_markdown_artifact(markdown=markdown, key=key, description=markdown.partition("\n")[0].lstrip("# "))
 
 
