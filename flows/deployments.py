@@ -2,6 +2,12 @@
 is idempotent, so a day missed is caught up), the sweep every 15 minutes
 (BAGALAU_SWEEP_CRON), the purge nightly, the compliance report on Monday mornings.
 
+HR supervises them in the Prefect UI: each deployment is named for what it does, says in
+Kazakh, Russian and English what it does, when and why then (methodology/data/
+messages_flows.yaml), and tags its runs from the moment the scheduler creates them (the
+flow's name and what it concerns); a run is named for its day when it starts
+(flows/runs.run_name).
+
 `serve_all` runs them in one process against a Prefect server (`bagalau serve`);
 `deploy_all` registers them with a work pool so several workers share them in production
 (docs/production.md).
@@ -21,6 +27,8 @@ from flows.opening import open_360_cycle, open_annual_cycle, open_quarterly_cycl
 from flows.purge import retention_purge
 from flows.report import compliance_report
 from flows.sweep import deadline_sweep
+from methodology.i18n import LANGS
+from methodology.labels import message
 
 ZONE = "Asia/Almaty"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -29,18 +37,39 @@ PROJECT = Path(__file__).resolve().parent.parent
 def schedules() -> list[tuple[Flow, str, str]]:
     """(flow, deployment name, cron) for every scheduled flow."""
     return [
-        (open_quarterly_cycle, "quarterly", "0 8 1-15 * *"),
-        (open_annual_cycle, "annual", "0 8 1-15 1,12 *"),
-        (open_360_cycle, "360", "0 8 1-15 1 *"),
-        (deadline_sweep, "every-15-minutes", os.environ.get("BAGALAU_SWEEP_CRON", "*/15 * * * *")),
-        (retention_purge, "nightly", "30 2 * * *"),
-        (compliance_report, "weekly", "0 9 * * 1"),
+        (open_quarterly_cycle, "open-quarterly-cycles-days-1-15", "0 8 1-15 * *"),
+        (open_annual_cycle, "open-annual-cycles-and-plans", "0 8 1-15 1,12 *"),
+        (open_360_cycle, "open-360-cycles-in-january", "0 8 1-15 1 *"),
+        (deadline_sweep, "remind-escalate-deliver-every-15-minutes", os.environ.get("BAGALAU_SWEEP_CRON", "*/15 * * * *")),
+        (retention_purge, "purge-past-retention-nightly", "30 2 * * *"),
+        (compliance_report, "weekly-compliance-report", "0 9 * * 1"),
     ]
+
+
+ABOUT = {  # each flow's description in the catalogue, and the tags its scheduled runs carry
+    "open-quarterly-cycle": ("flow_about_open_quarterly", ["opening", "period:quarter"]),
+    "open-annual-cycle": ("flow_about_open_annual", ["opening", "period:year"]),
+    "open-360-cycle": ("flow_about_open_360", ["opening", "period:year", "kind:360"]),
+    "deadline-sweep": ("flow_about_sweep", ["deadlines", "notices"]),
+    "retention-purge": ("flow_about_purge", ["retention", "audit"]),
+    "compliance-report": ("flow_about_report", ["report"]),
+}
+
+
+def description(flow: Flow) -> str:
+    """What the deployment does, when and why, in Kazakh, Russian and English (Kazakh first)."""
+    return "\n\n".join(f"**{lang}**: {message(ABOUT[flow.name][0], lang)}" for lang in LANGS)
+
+
+def tags(flow: Flow) -> list[str]:
+    """The tags of every run of the deployment, set as the scheduler creates it."""
+    return ["bagalau", "scheduled", flow.name, *ABOUT[flow.name][1]]
 
 
 def deployments() -> list[RunnerDeployment]:
     # prefect's sync_compatible types to_deployment as maybe a coroutine; called from sync code it returns the deployment
-    return [flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), tags=["bagalau", flow.name]) for flow, name, cron in schedules()]  # type: ignore[misc]
+    return [flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), description=description(flow), tags=tags(flow))  # type: ignore[misc]
+            for flow, name, cron in schedules()]
 
 
 def serve_all() -> None:
@@ -57,7 +86,8 @@ def deploy_all(work_pool: str) -> list[str]:
             name,
             work_pool_name=work_pool,
             schedule=Cron(cron, timezone=ZONE),
-            tags=["bagalau", flow.name],
+            description=description(flow),
+            tags=tags(flow),
             build=False,
             push=False,
         )

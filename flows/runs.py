@@ -1,5 +1,6 @@
 """What every flow shares: the product's database, the day in Asia/Almaty, tags on the
-running flow run so HR finds it in the Prefect UI by state body, period and kind, and the
+running flow run so HR finds it in the Prefect UI by state body, period and kind, the
+markdown artifact a run publishes for HR to read there (built by services/), and the
 flows' error boundary: a failure the person can fix (a database that cannot be reached, a
 setting, a refusal of the rules) ends the task and the flow run Failed with one line in
 the log, in BAGALAU_LANG, never a traceback (services/failures.py tells what it means)."""
@@ -15,6 +16,7 @@ from typing import Any, Callable, TypeVar, get_type_hints
 from uuid import UUID
 
 from prefect import get_run_logger
+from prefect.artifacts import create_markdown_artifact
 from prefect.client.orchestration import get_client
 from prefect.exceptions import FailedRun, MissingContextError
 from prefect.runtime import flow_run
@@ -65,6 +67,20 @@ def tag_run(*tags: str) -> None:
     get_run_logger().info("tagged %s", ", ".join(tags))
 
 
+def publish(key: str, markdown: str) -> None:
+    """The run's one artifact, under `key` so the UI keeps each flow's latest in one place;
+    its description is the markdown's title."""
+    if not flow_run.get_id():
+        return  # called as plain code (flow.fn), not as a flow run: nowhere to publish
+    create_markdown_artifact(markdown=markdown, key=key, description=markdown.partition("\n")[0].lstrip("# "))
+
+
+def reader_lang() -> Lang:
+    """The language of what a flow says (BAGALAU_LANG, as the CLI; Kazakh by default)."""
+    chosen = os.environ.get("BAGALAU_LANG", "")
+    return chosen if chosen in LANGS else DEFAULT_LANG
+
+
 def plainly(work: Work) -> Work:
     """A task's work or a flow's body whose user-facing failure is one logged line and a
     Failed state (no traceback); a fault of the product still raises, as it should."""
@@ -76,7 +92,7 @@ def plainly(work: Work) -> Work:
         except FailedRun as failed:  # a task of this flow already said it in one line
             return Failed(message=str(failed))
         except Exception as error:
-            line, code = one_line(error, _lang())
+            line, code = one_line(error, reader_lang())
             if code != 2:
                 raise
             _logger().error(line)
@@ -86,11 +102,6 @@ def plainly(work: Work) -> Work:
     run.__signature__ = inspect.signature(work, eval_str=True)  # type: ignore[attr-defined]
     run.__annotations__ = get_type_hints(work)
     return run  # type: ignore[return-value]
-
-
-def _lang() -> Lang:
-    chosen = os.environ.get("BAGALAU_LANG", "")
-    return chosen if chosen in LANGS else DEFAULT_LANG
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

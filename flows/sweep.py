@@ -6,7 +6,8 @@ Delivery runs after the sweep in the same flow run, so a notice the sweep record
 within the same quarter of an hour. Before sending it records what the calendar owes
 besides the deadlines: the notices of cycles opened since (schedule, sheet to fill) and
 the 360 respondents' reminders (states/notices.py). The work is services/sweep.py; this
-module only names the moment (`now`, default: the clock) and runs it as tasks.
+module only names the moment (`now`, default: the clock), runs it as tasks and publishes
+the run's summary for HR (who is late, the notices recorded and delivered) as one artifact.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import SweepInput
-from flows.runs import database, now, plainly, run_name, tag_run
+from flows.runs import database, now, plainly, publish, reader_lang, run_name, tag_run
 from services import sweep
 
 
@@ -37,13 +38,15 @@ deliver_notices_task = task(name="deliver-notices")(plainly(deliver_notices))
 @flow(name="deadline-sweep", flow_run_name=run_name("sweep", "now"))
 @plainly
 def deadline_sweep(request: SweepInput = SweepInput()) -> dict[str, Any]:
+    at = now(request.now)  # one moment for the tasks and the summary: it stamps what the run recorded and sent
+    request = request.model_copy(update={"now": at})
     result = sweep_deadlines_task(request)
     logger = get_run_logger()
     logger.info("%d deadlines, %d notices recorded", result["deadlines"], result["notices"])
-    if not request.deliver:
-        tag_run(*(f"notices:{kind}" for kind in result["kinds"]))
+    delivery = deliver_notices_task(request) if request.deliver else None
+    tag_run(*(f"notices:{kind}" for kind in result["kinds"]), *(["delivery:dead"] if delivery and delivery["dead"] else []))
+    publish("deadline-sweep", sweep.sweep_summary(database(), at, reader_lang()))
+    if delivery is None:
         return result
-    delivery = deliver_notices_task(request)
-    tag_run(*(f"notices:{kind}" for kind in result["kinds"]), *(["delivery:dead"] if delivery["dead"] else []))
     logger.info("%d notices sent, %d to retry, %d dead-lettered", delivery["sent"], delivery["retried"], delivery["dead"])
     return {**result, "delivery": delivery}

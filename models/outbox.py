@@ -21,7 +21,11 @@ from sqlmodel import Field, SQLModel
 
 class Notice(SQLModel, table=True):
     __tablename__ = "notice"
-    __table_args__ = (Index("ix_notice_status_next_attempt", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notice_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_notice_created_at", "created_at"),  # a sweep's summary: what it recorded and sent at its moment
+        Index("ix_notice_sent_at", "sent_at"),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=80)
     deadline_id: Optional[int] = Field(default=None, foreign_key="deadline.id", index=True)

@@ -1,6 +1,7 @@
-"""The compliance report as files: CSV for scripts, XLSX for HR, HTML for reading; the
-XLSX and the HTML give each state body's totals (steps overdue, done late) besides the rows,
-which come sorted by body and unit.
+"""The compliance report as files: CSV for scripts, XLSX for HR, HTML for reading. The
+rows come grouped by state body and unit; the totals (steps overdue, done late) are given
+per unit and per body: a sheet of their own in the XLSX, a table of their own in the HTML,
+a CSV of their own beside the rows' (a script reading the rows meets no total among them).
 
 Headers are in the reader's language; the rows are `states.compliance.Row`s. Each file is
 written in one pass over the rows, the cells of a row taken as a tuple (a country's report
@@ -78,23 +79,41 @@ def write_xlsx(rows: list[Row], path: Path, lang: Lang, today: date) -> Path:
     return path
 
 
-def totals(rows: list[Row]) -> list[tuple[str, int, int]]:
-    """Per state body, in the rows' order: steps overdue, steps done late."""
-    counted: dict[str, list[int]] = {}
+def totals(rows: list[Row]) -> list[tuple[str, str | None, int, int]]:
+    """In the rows' order (by body, then unit), each unit's steps overdue and done late,
+    then its body's (unit None), in one pass."""
+    counted: dict[str, dict[str, list[int]]] = {}
     for row in rows:
-        counted.setdefault(row.state_body, [0, 0])[row.status == "late"] += 1
-    return [(body, overdue, late) for body, (overdue, late) in counted.items()]
+        counted.setdefault(row.state_body, {}).setdefault(row.unit, [0, 0])[row.status == "late"] += 1
+    lines: list[tuple[str, str | None, int, int]] = []
+    for body, units in counted.items():
+        lines += [(body, unit, overdue, late) for unit, (overdue, late) in units.items()]
+        lines.append((body, None, sum(o for o, _ in units.values()), sum(lt for _, lt in units.values())))
+    return lines
+
+
+def _total_lines(rows: list[Row], lang: Lang) -> Iterator[list[Any]]:
+    """The totals' header, then a line per unit and per body: body, unit (the body's own
+    line says so), overdue, late, all."""
+    words, columns = labels()["totals"], labels()["columns"]
+    yield [columns["state_body"][lang], columns["unit"][lang], *(words[name][lang] for name in ("overdue", "late", "all"))]
+    for body, unit, overdue, late in totals(rows):
+        yield [as_text(body), as_text(unit) if unit is not None else words["body_total"][lang], overdue, late, overdue + late]
 
 
 def _write_totals(book: Workbook, rows: list[Row], lang: Lang) -> None:
-    words = labels()["totals"]
-    sheet = book.create_sheet(title=words["sheet"][lang])
+    sheet = book.create_sheet(title=labels()["totals"]["sheet"][lang])
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCD", (40, 16, 16, 16)):
+    for letter, width in zip("ABCDE", (40, 40, 16, 16, 16)):
         sheet.column_dimensions[letter].width = width
-    sheet.append([labels()["columns"]["state_body"][lang], *(words[name][lang] for name in ("overdue", "late", "all"))])
-    for body, overdue, late in totals(rows):
-        sheet.append([as_text(body), overdue, late, overdue + late])
+    for line in _total_lines(rows, lang):
+        sheet.append(line)
+
+
+def write_totals_csv(rows: list[Row], path: Path, lang: Lang) -> Path:
+    with path.open("w", newline="", encoding="utf-8-sig") as out:
+        csv.writer(out).writerows(_total_lines(rows, lang))
+    return path
 
 
 def _widths(rows: list[Row], headers: list[str], sample: int = 500) -> list[float]:
@@ -125,6 +144,7 @@ def write_all(rows: list[Row], folder: Path, lang: Lang, today: date) -> list[Pa
     stem = folder / f"compliance-{today.isoformat()}-{lang}"
     return [
         write_csv(rows, stem.with_suffix(".csv"), lang),
+        write_totals_csv(rows, stem.with_name(stem.name + "-totals.csv"), lang),
         write_xlsx(rows, stem.with_suffix(".xlsx"), lang, today),
         write_html(rows, stem.with_suffix(".html"), lang, today),
     ]

@@ -9,6 +9,7 @@ then PostgreSQL). Also the schedules of flows/deployments.py.
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -28,8 +29,8 @@ from models import Appeal, Appraisal, AuditEvent, Cycle, Deadline, Notice, Serva
 from models.db import transaction
 from models.outbox import InboxMessage
 from notifications.delivery import deliver
-from states.notices import report_weekly
 from states.cycles import open_cycle
+from states.notices import report_weekly
 from states.service import act
 from states.sweep import sweep
 from tests.factories import Org, noon, organisation
@@ -258,7 +259,7 @@ def _trail(db: Engine, appraisal_id: int) -> list[AuditEvent]:
 # --- the compliance report -------------------------------------------------------------------------------
 
 HEADERS = {
-    "kk": ["Мемлекеттік орган", "Бөлімше", "Жауапты", "Саты", "Норма", "Бағалау түрі", "Кезең",
+    "kk": ["Мемлекеттік орган", "Бөлімше", "Жауапты", "Қадам", "Норма", "Бағалау түрі", "Кезең",
            "Бағаланатын қызметші", "Мерзімі", "Орындалды", "Кешіктіру, жұмыс күні", "Жағдайы"],
     "ru": ["Государственный орган", "Подразделение", "Ответственный", "Этап", "Норма", "Вид оценки", "Период",
            "Оцениваемый служащий", "Срок", "Выполнено", "Просрочка, рабочих дней", "Статус"],
@@ -288,7 +289,7 @@ def test_the_compliance_report_lists_steps_overdue_and_done_late(product: Engine
     for lang, result in results.items():
         stem = folder / f"compliance-2026-04-20-{lang}"
         sent = 1 if lang == "kk" else 0  # the head of HR's notice: once for the day, whatever the files' language
-        assert result == {"rows": 7, "overdue": 6, "files": [str(stem.with_suffix(s)) for s in (".csv", ".xlsx", ".html")], "notices": sent,
+        assert result == {"rows": 7, "overdue": 6, "files": [f"{stem}{s}" for s in (".csv", "-totals.csv", ".xlsx", ".html")], "notices": sent,
                           "audit_trail": {"verified": True, "breaks": []}}
         assert all(Path(f).is_file() for f in result["files"])
 
@@ -347,7 +348,7 @@ def test_an_empty_report_says_so(product: Engine, tmp_path: Path) -> None:
     organisation(product, "mne2017", "mne")
     result = build_report(ReportInput(on=D(2026, 4, 20), lang="ru", folder=str(tmp_path)))
     assert (result["rows"], result["overdue"]) == (0, 0)
-    assert "Просроченных или выполненных с опозданием этапов нет." in Path(result["files"][2]).read_text("utf-8")
+    assert "Просроченных или выполненных с опозданием этапов нет." in Path(result["files"][-1]).read_text("utf-8")
     with Path(result["files"][0]).open(encoding="utf-8-sig", newline="") as source:
         assert list(csv.reader(source)) == [HEADERS["ru"]]
 
@@ -362,21 +363,50 @@ def test_every_schedule_is_in_almaty_and_the_sweep_runs_every_15_minutes(monkeyp
     assert ZONE == "Asia/Almaty"
     crons = {flow.name: (name, cron) for flow, name, cron in schedules()}
     assert crons == {
-        "open-quarterly-cycle": ("quarterly", "0 8 1-15 * *"),
-        "open-annual-cycle": ("annual", "0 8 1-15 1,12 *"),  # plans in January, mne2017's year on 1 December
-        "open-360-cycle": ("360", "0 8 1-15 1 *"),
-        "deadline-sweep": ("every-15-minutes", "*/15 * * * *"),
-        "retention-purge": ("nightly", "30 2 * * *"),
-        "compliance-report": ("weekly", "0 9 * * 1"),
+        "open-quarterly-cycle": ("open-quarterly-cycles-days-1-15", "0 8 1-15 * *"),
+        "open-annual-cycle": ("open-annual-cycles-and-plans", "0 8 1-15 1,12 *"),  # plans in January, mne2017's year on 1 December
+        "open-360-cycle": ("open-360-cycles-in-january", "0 8 1-15 1 *"),
+        "deadline-sweep": ("remind-escalate-deliver-every-15-minutes", "*/15 * * * *"),
+        "retention-purge": ("purge-past-retention-nightly", "30 2 * * *"),
+        "compliance-report": ("weekly-compliance-report", "0 9 * * 1"),
     }
     made = deployments()
     assert len(made) == 6
     for deployment in made:
         assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [(crons[deployment.flow_name][1], "Asia/Almaty")]
         assert deployment.name == crons[deployment.flow_name][0]
-        assert deployment.tags == ["bagalau", deployment.flow_name]
+        assert deployment.tags[:3] == ["bagalau", "scheduled", deployment.flow_name] and len(deployment.tags) > 3
 
     monkeypatch.setenv("BAGALAU_SWEEP_CRON", "*/5 7-19 * * 1-5")
     sweep_deployment = next(d for d in deployments() if d.flow_name == "deadline-sweep")
     assert [(s.schedule.cron, s.schedule.timezone) for s in sweep_deployment.schedules] == [("*/5 7-19 * * 1-5", "Asia/Almaty")]
     assert dict((f.name, c) for f, _, c in schedules())["deadline-sweep"] == "*/5 7-19 * * 1-5"
+
+
+def test_each_deployment_says_what_it_does_and_why_in_three_languages_and_names_its_runs() -> None:
+    """HR reads a deployment in the Prefect UI: its name says what it does, its description
+    (Kazakh first, then Russian, English) what, when and why then; every run is tagged from
+    its creation and named for its day as it starts."""
+    from flows.deployments import deployments, schedules
+
+    flows = {flow.name: flow for flow, _, _ in schedules()}
+    for deployment in deployments():
+        text = deployment.description or ""
+        parts = text.split("\n\n")
+        assert [part[:8] for part in parts] == ["**kk**: ", "**ru**: ", "**en**: "], deployment.name
+        assert all(len(part) > 80 for part in parts)  # a sentence, not a word
+        assert re.search("[әғқңөұүһі]", parts[0]) and re.search("[а-я]", parts[1]) and not re.search("[а-яёәғқңөұүһі]", re.sub(r"п\.\d", "", parts[2]))
+        assert "{" not in text
+        assert deployment.tags and deployment.tags[0] == "bagalau"
+        assert callable(flows[deployment.flow_name].flow_run_name)  # flows/runs.run_name: the title and the day
+    quarterly = next(d for d in deployments() if d.flow_name == "open-quarterly-cycle")
+    assert "1–15" in quarterly.description and "1 декабря" in quarterly.description and "п.3.1" in quarterly.description  # why every month
+
+
+def test_run_names_say_what_and_for_which_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import runs
+
+    monkeypatch.setattr(runs.flow_run, "get_parameters", lambda: {"request": {"on": "2026-04-20"}})
+    assert runs.run_name("compliance report", "on")() == "compliance report 2026-04-20"
+    monkeypatch.setattr(runs.flow_run, "get_parameters", lambda: {"request": SweepInput(now=datetime(2026, 4, 13, 9, 0, tzinfo=ALMATY))})
+    assert runs.run_name("sweep", "now")() == "sweep 2026-04-13 09:00:00+05:00"

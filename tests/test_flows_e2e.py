@@ -7,10 +7,12 @@ One mne2017 body and one typical2023 body; three flow runs, each with an explici
 open the quarterly cycles on Wed 1 April 2026, sweep on Mon 13 April 2026 at 09:00 Almaty
 (the first working day after the Q1 deadlines of Fri 10 April: "overdue" for every one),
 report on Mon 20 April 2026. Starting the server takes 30–50 s here; each run ~1.5 s.
+The sweep's and the report's artifacts are read back through the client, as the UI does.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -88,7 +90,7 @@ def test_each_flow_run_completes_with_its_work_done(runs: dict[str, Any], produc
     folder = runs["folder"]
     assert runs["report"].result() == {
         "rows": 16, "overdue": 16,
-        "files": [str(folder / f"compliance-2026-04-20-en{suffix}") for suffix in (".csv", ".xlsx", ".html")],
+        "files": [str(folder / f"compliance-2026-04-20-en{suffix}") for suffix in (".csv", "-totals.csv", ".xlsx", ".html")],
         "notices": 2,  # each body's head of HR, delivered by the next sweep
         "audit_trail": {"verified": True, "breaks": []},
     }
@@ -117,6 +119,7 @@ def test_the_flow_runs_are_named_and_tagged_for_hr(runs: dict[str, Any]) -> None
 
     reported = _flow_run(runs["report"].state_details.flow_run_id)
     assert (reported.name, reported.state_type.value) == ("compliance report 2026-04-20", "COMPLETED")
+    assert set(reported.tags) == {"body:mne", "body:typ"}  # the bodies its notices went to
 
     # each flow ran its tasks: one, and the sweep two (sweep, then deliver)
     from prefect.client.orchestration import get_client
@@ -126,3 +129,68 @@ def test_the_flow_runs_are_named_and_tagged_for_hr(runs: dict[str, Any]) -> None
         for run, names in ((opened, ["open-due-cycles"]), (swept, ["deliver-notices", "sweep-deadlines"]), (reported, ["build-compliance-report"])):
             tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
             assert sorted((t.name.rsplit("-", 1)[0], t.state_type.value) for t in tasks) == [(n, "COMPLETED") for n in names], run.name
+
+
+def _artifacts(run_id: UUID) -> list[Any]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        return client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+
+
+NAMES = ("Official", "Hr", "Member", "Manager", "Servant", "Colleague1", "Colleague2", "Colleague3")
+RESULTS = ("score", "band", "балл", "нәтиже:", "effective", "тиімді", "эффективно", "bonus")  # typical2023 п.16, п.21
+
+
+def test_the_sweep_and_the_report_publish_who_is_late_for_hr_and_no_result(runs: dict[str, Any]) -> None:
+    """One markdown artifact per run, a section per body: the sweep's in BAGALAU_LANG
+    (Kazakh by default), the report's in its own language."""
+    swept = _artifacts(runs["sweep"].state_details.flow_run_id)
+    assert [(a.key, a.type) for a in swept] == [("deadline-sweep", "markdown")]
+    text = swept[0].data
+    assert text.startswith("# Мерзімдерді тексеру, 2026-04-13 09:00: кім кешіктіріп жатыр")
+    assert swept[0].description == "Мерзімдерді тексеру, 2026-04-13 09:00: кім кешіктіріп жатыр"
+    sections = text.split("\n## ")[1:]
+    assert [s.partition("\n")[0] for s in sections] == ["State body mne", "State body typ"]
+    for section in sections:  # the eight of each body, each step one working day overdue (due Fri 10 April)
+        lines = [line for line in section.splitlines() if line.startswith("| ") and "2026-04-10" in line]
+        assert sorted(line.split(" | ")[1] for line in lines) == sorted(NAMES)
+        assert all(line.split(" | ")[5:7] == ["1", "мерзімі өтті |"] for line in lines)
+        assert "| Бөлімше | Бағаланатын қызметші | Қадам | Жауапты | Мерзімі | Кешіктіру, жұмыс күні |" in section
+    counted = [tuple(map(int, m)) for m in re.findall(r"Хабарламалар: (\d+) жазылды, (\d+) жіберілді", text)]
+    assert len(counted) == 2 and tuple(map(sum, zip(*counted))) == (48, 48)  # as the run's result: 16 + 32 recorded, 48 sent
+
+    reported = _artifacts(runs["report"].state_details.flow_run_id)
+    assert [(a.key, a.type) for a in reported] == [("compliance-report", "markdown")]
+    text = reported[0].data
+    assert text.startswith("# Compliance report, 2026-04-20")
+    assert text.count("Notices: 1 recorded, 0 delivered.") == 2  # each body's head of HR; the next sweep delivers
+    for name in NAMES:
+        assert text.count(f"| Department of planning | {name} | ") == 2, name  # in both bodies
+    assert text.count("| 2026-04-10 | 6 | overdue |") == 16  # 13–17 and 20 April
+
+    for artifact in (*swept, *reported):
+        for word in RESULTS:
+            assert word not in artifact.data.casefold(), word
+
+
+def test_a_one_off_run_from_the_command_line_is_named_and_tagged_from_its_creation(
+    runs: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`bagalau purge` with a Prefect server: a flow run HR tells from the scheduled ones."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.settings import PREFECT_API_URL
+
+    from bagalau.cli.orchestration import _once
+    from flows.inputs import PurgeInput
+    from flows.purge import retention_purge
+
+    monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
+    _once("retention-purge", lambda: retention_purge(PurgeInput(on=D(2026, 4, 20))), lambda: pytest.fail("ran without a flow run"))
+    assert '"purged": 0' in capsys.readouterr().out
+    with get_client(sync_client=True) as client:
+        [purged] = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["retention-purge"])))
+    assert (purged.name, purged.state_type.value) == ("purge 2026-04-20", "COMPLETED")
+    assert set(purged.tags) == {"bagalau", "one-off", "retention-purge"}

@@ -62,8 +62,8 @@ def test_the_report_s_html_puts_each_value_under_its_header(tmp_path: Path) -> N
     from notifications.compliance_report import write_html
 
     html = write_html([_row("<b>Servant</b>")], tmp_path / "report.html", "en", date(2026, 4, 20)).read_text("utf-8")
-    totals, detail = html.split('<table class="totals">', 1)[1].split("<table>", 1)  # the body's totals, then the rows
-    assert re.findall(r"<td[^>]*>(.*?)</td>", totals) == ["-Body", "1", "0", "1"]
+    totals, detail = html.split('<table class="totals">', 1)[1].split("<table>", 1)  # the unit's and the body's totals, then the rows
+    assert re.findall(r"<td[^>]*>(.*?)</td>", totals) == ["-Body", "@unit", "1", "0", "1", "-Body", "Body total", "1", "0", "1"]
     headers = re.findall(r"<th>(.*?)</th>", detail)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", detail)
     assert dict(zip(headers, cells)) == {

@@ -3,8 +3,9 @@ pool, for several workers), and one run of a flow for operators and scripts: `sw
 `open-cycles`, `purge`, `report`.
 
 With a Prefect server configured (PREFECT_API_URL), a one-off command is a real flow run,
-visible in the UI; without one it calls the same use case (services/) directly and says
-so. Prefect and the flows are imported only for a flow run, inside the commands: Prefect's
+visible in the UI, tagged as one-off with the flow's name from its creation (so HR tells it
+from the scheduled runs); without one it calls the same use case (services/) directly and
+says so. Prefect and the flows are imported only for a flow run, inside the commands: Prefect's
 import alone takes seconds. The migrations run at `serve` and `deploy`, before any flow.
 """
 
@@ -141,7 +142,10 @@ def report(
 def _once(name: str, flow_run: Callable[[], Any], work: Callable[[], Any]) -> None:
     """A flow run when a Prefect server is configured; the same use case directly otherwise."""
     if os.environ.get("PREFECT_API_URL"):
-        result = flow_run()
+        from prefect import tags
+
+        with tags("bagalau", "one-off", name):
+            result = flow_run()
     else:
         result = work()  # said after the work: a failure is then its one line alone
         print(message("cli_no_prefect", reader(), flow=name), file=sys.stderr)
