@@ -77,7 +77,8 @@ async def _runs(registered: list[RunnerDeployment]) -> dict[str, FlowRun]:
         await deployment.aapply()
     now = datetime.now(timezone.utc)
     async with get_client() as client:
-        sweep = await client.read_deployment_by_name("deadline-sweep/every-15-minutes")
+        [name] = [name for flow, name, _ in schedules() if flow.name == "deadline-sweep"]
+        sweep = await client.read_deployment_by_name(f"deadline-sweep/{name}")
         made = {}
         for name, state in (
             ("old-sweep", Completed()),
