@@ -68,8 +68,10 @@ def tags(flow: Flow) -> list[str]:
 
 def deployments() -> list[RunnerDeployment]:
     # prefect's sync_compatible types to_deployment as maybe a coroutine; called from sync code it returns the deployment
-    return [flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), description=description(flow), tags=tags(flow))  # type: ignore[misc]
-            for flow, name, cron in schedules()]
+    return [
+        flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), description=description(flow), tags=tags(flow))  # type: ignore[misc]
+        for flow, name, cron in schedules()
+    ]
 
 
 def serve_all() -> None:

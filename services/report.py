@@ -45,6 +45,17 @@ def report_summary(engine: Engine, on: date, at: datetime, lang: Lang, since: da
     with transaction(engine) as session:
         notices = notices_of(session, at)
         bodies = sorted(session.exec(select(StateBody.code).join(Cycle, col(Cycle.state_body_id) == StateBody.id).distinct()))
-    steps = [LateStep(state_body=r.state_body, unit=r.unit, servant=r.servant, step=r.step, responsible=r.responsible,
-                      due=r.due, days_overdue=r.days_overdue, status=r.status) for r in rows]
+    steps = [
+        LateStep(
+            state_body=r.state_body,
+            unit=r.unit,
+            servant=r.servant,
+            step=r.step,
+            responsible=r.responsible,
+            due=r.due,
+            days_overdue=r.days_overdue,
+            status=r.status,
+        )
+        for r in rows
+    ]
     return summary(message("flow_report_title", lang, on=on.isoformat()), steps, notices, lang), bodies

@@ -47,6 +47,19 @@ def sweep_summary(engine: Engine, at: datetime, lang: Lang) -> str:
     with transaction(engine) as session:
         late = late_now(session, None, at.date(), default_calendar(), lang)
         notices = notices_of(session, at)
-    steps = sorted((LateStep(state_body=r.state_body, unit=r.unit, servant=r.servant, step=r.step_label, responsible=r.responsible,
-                             due=r.due, days_overdue=r.working_days_overdue) for r in late), key=lambda s: s.state_body)
+    steps = sorted(
+        (
+            LateStep(
+                state_body=r.state_body,
+                unit=r.unit,
+                servant=r.servant,
+                step=r.step_label,
+                responsible=r.responsible,
+                due=r.due,
+                days_overdue=r.working_days_overdue,
+            )
+            for r in late
+        ),
+        key=lambda s: s.state_body,
+    )
     return summary(message("flow_sweep_title", lang, at=at.strftime("%Y-%m-%d %H:%M")), steps, notices, lang)

@@ -210,9 +210,7 @@ class Standing:
 
     @classmethod
     def of(cls, session: Session, person: Servant) -> Standing:
-        invited = select(SurveyInvitation.appraisal_id).where(
-            SurveyInvitation.respondent_id == person.id, col(SurveyInvitation.answered).is_(False)
-        )
+        invited = select(SurveyInvitation.appraisal_id).where(SurveyInvitation.respondent_id == person.id, col(SurveyInvitation.answered).is_(False))
         calibrates = (
             select(CalibrationSession.appraisal_id)
             .join(CalibrationParticipant, col(CalibrationParticipant.session_id) == CalibrationSession.id)
