@@ -13,6 +13,9 @@ HR familiarises the servant (typical2023 п.12) even where HR may not read the r
 (п.21): HR sees the appraisal with its result hidden and takes the `familiarise` action;
 the result reaches the servant in the notice the action causes, which only a result
 reader's copy shows.
+
+`may_read_results_of`: a result imported from before bagalau (states/past_results.py)
+has the readers of a result, with the roles a year outside bagalau can have.
 """
 
 from __future__ import annotations
@@ -60,3 +63,18 @@ def result_view(session: Session, person: Servant, appraisal: Appraisal) -> dict
         return {"score": None if appraisal.score is None else float(appraisal.score), "band": appraisal.band}
     return {"score": HIDDEN, "band": HIDDEN}
 
+
+
+
+def may_read_results_of(session: Session, person: Servant, servant: Servant, methodology: str) -> bool:
+    """Whether the person may read the servant's results from before bagalau: a result
+    is read by the definition's `result_readers`, among the roles a year outside bagalau
+    leaves (the servant, their direct manager, the body's HR and head of HR; no
+    commission or calibration session of that year is in bagalau)."""
+    if person.id == servant.id:
+        return True
+    roles = {"direct_manager"} if person.id == servant.manager_id else set()
+    if person.state_body_id == servant.state_body_id:
+        roles |= {role for role, held in (("hr", person.is_hr), ("head_of_hr", person.is_head_of_hr)) if held}
+    scope = loader.load(methodology).scope
+    return bool(roles & set(scope.result_readers if scope else ()))
