@@ -52,12 +52,10 @@ def past_results_of(engine: Engine, body: str, personnel_no: str, reader_no: str
         if reader is None:
             raise InvalidInput("not_found", field="--as", value=reader_no, rule=RULE)
         if not may_read_results_of(session, reader, servant, found.methodology):  # not even whether there are any
-            raise InvalidInput("past_not_reader", field="--as", value=reader_no, rule=_readers_rule(found.methodology))
+            scope = loader.load(found.methodology).scope
+            raise InvalidInput("past_not_reader", field="--as", value=reader_no,
+                               rule=scope.result_readers_paragraph if scope else RULE, source=found.methodology)
         rows = session.exec(select(PastResult).where(PastResult.servant_id == servant.id).order_by(col(PastResult.year)))
         return [{"year": r.year, "kind": r.kind, "score": float(r.score), "band": r.band,
                  "source": {"number": r.source_no, "date": r.source_date}} for r in rows]
 
-
-def _readers_rule(methodology: str) -> str:
-    scope = loader.load(methodology).scope
-    return f"{methodology} {scope.result_readers_paragraph}" if scope else RULE
