@@ -25,7 +25,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from methodology import loader
-from models import Appraisal, AuditEvent, Servant
+from methodology.errors import InvalidInput
+from models import Appraisal, AuditEvent, Servant, SurveyInvitation
 from states.people import reader_roles
 
 HIDDEN = "hidden"
@@ -40,6 +41,25 @@ def may_see(session: Session, person: Servant, appraisal: Appraisal) -> bool:
     if "appointing_official" in roles and any("appointing_official" in row.roles for row in flow.transitions):
         return True
     return "commission" in roles and _before_the_commission(session, appraisal, flow.transitions)
+
+
+def may_see_document(session: Session, person: Servant, appraisal: Appraisal, *, blank: bool = False) -> bool:
+    """Whether a document of the appraisal (a form, in print or in bulk) reaches the
+    person: only one who may see the appraisal; a blank questionnaire, which shows no
+    result, to the respondents invited to it too, before or after they answer (typical2023
+    п.34)."""
+    if may_see(session, person, appraisal):
+        return True
+    invited = select(SurveyInvitation.id).where(SurveyInvitation.appraisal_id == appraisal.id, SurveyInvitation.respondent_id == person.id)
+    return blank and session.exec(invited).first() is not None
+
+
+def refuse_unseen(person: Servant, appraisal: Appraisal) -> InvalidInput:
+    """The one refusal to a person who may not see the appraisal (`show`, `document`):
+    it names the rule, never the appraisal's state or history."""
+    scope = loader.load(appraisal.methodology).scope
+    return InvalidInput("not_yours_to_see", field="--as", value=person.personnel_no,
+                        rule=scope.result_readers_paragraph if scope else "docs/lifecycle.md", source=appraisal.methodology)
 
 
 def _before_the_commission(session: Session, appraisal: Appraisal, rows: list[Any]) -> bool:

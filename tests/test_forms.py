@@ -29,10 +29,10 @@ from methodology.i18n import LANGS, Lang
 from models import Appraisal, Servant, SurveyInvitation
 from models.db import engine as make_engine
 from models.organisation import name_surname_first
-from notifications.forms import FORMS, prepare
-from notifications.forms.base import labels, number, texts
-from notifications.forms import examples
+from notifications.forms import FORMS, examples, prepare
+from notifications.forms.base import labels, number, stored, texts
 from notifications.forms.examples import write_example_forms
+from states.confidentiality import may_see
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
 BAGALAU = str(Path(sys.executable).with_name("bagalau"))
@@ -238,7 +238,8 @@ def test_the_360_result_names_no_respondent(years: dict[str, str]) -> None:
 def test_the_questionnaire_lists_every_competency_question_and_answer(years: dict[str, str], servant: str, annex: str) -> None:
     rules = loader.load("typical2023").survey360
     assert rules is not None
-    form, document, _, _ = make(years, Case("questionnaire", "typical2023", servant, "360", "2026"), "ru", reader="zhanar")
+    # the servant fills it too, for themself (п.36); a respondent's copy is the same form
+    form, document, _, _ = make(years, Case("questionnaire", "typical2023", servant, "360", "2026"), "ru", reader=servant)
     page = visible(form.html(document, "ru"))  # type: ignore[attr-defined]
     for competency in rules.competencies[annex]:  # type: ignore[index]
         assert competency.name("ru") in page
@@ -248,6 +249,24 @@ def test_the_questionnaire_lists_every_competency_question_and_answer(years: dic
         assert option.label("ru") in page
     text = pdf_text(form.pdf(document, "ru"))  # type: ignore[attr-defined]
     assert all(option.label("ru") in text for option in rules.answer_scale)
+
+
+def test_a_blank_questionnaire_reaches_its_respondents_and_no_one_outside_the_appraisal(years: dict[str, str]) -> None:
+    """typical2023 п.34: a respondent sees their own questionnaire, never the appraisal; a
+    servant of the body with no role on it and no invitation gets not even the blank form."""
+    bound = make_engine(years["typical2023"])
+    with Session(bound) as session:
+        appraisal = appraisal_of(session, "marat", "360", "2026")
+        invited = set(session.exec(select(SurveyInvitation.respondent_id).where(SurveyInvitation.appraisal_id == appraisal.id)))
+        body = list(session.exec(select(Servant).where(Servant.state_body_id == person(session, "marat").state_body_id)))
+        respondent = next(s for s in body if s.id in invited and not may_see(session, s, appraisal))
+        outsider = next(s for s in body if s.id not in invited and not may_see(session, s, appraisal))
+        assert prepare(session, "questionnaire", stored(appraisal), respondent, "en")[0].name == "questionnaire"
+        with pytest.raises(InvalidInput) as refused:
+            prepare(session, "questionnaire", stored(appraisal), outsider, "en")
+        assert (refused.value.code, refused.value.field) == ("not_yours_to_see", "--as")
+        with pytest.raises(InvalidInput):  # the respondent reads no result
+            prepare(session, "360-result", stored(appraisal), respondent, "en")
 
 
 @pytest.mark.parametrize(("case", "reader", "allowed"), [
