@@ -66,6 +66,13 @@ class Period:
     def __str__(self) -> str:
         return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
 
+    @property
+    def previous(self) -> Period:
+        """The period just before: what "consecutive" results follow (mne2017 п.46)."""
+        if self.quarter is None:
+            return Period(self.year - 1)
+        return Period(self.year, self.quarter - 1) if self.quarter > 1 else Period(self.year - 1, 4)
+
 
 @dataclass(frozen=True)
 class Due:

@@ -85,7 +85,9 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_event_unsealed", "id", sqlite_where=text("hash IS NULL"), postgresql_where=text("hash IS NULL")),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
-    appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
+    # What the event is about: an appraisal, or a result from before bagalau (past_result).
+    appraisal_id: Optional[int] = Field(default=None, foreign_key="appraisal.id", index=True)
+    past_result_id: Optional[int] = Field(default=None, foreign_key="past_result.id", index=True)
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     actor_id: Optional[int] = Field(default=None, foreign_key="servant.id")  # None: the system
     actor_role: str = Field(max_length=30)

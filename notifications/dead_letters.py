@@ -56,7 +56,7 @@ def resend(session: Session, body_id: int, notice_id: int, actor: Servant, at: d
     if notice.appraisal_id is not None:
         appraisal = session.get(Appraisal, notice.appraisal_id)
         assert appraisal is not None
-        session.add(AuditEvent(appraisal_id=appraisal.id, at=at, actor_id=actor.id, actor_role="hr", action=RESEND,  # type: ignore[arg-type]
+        session.add(AuditEvent(appraisal_id=appraisal.id, at=at, actor_id=actor.id, actor_role="hr", action=RESEND,
                                from_state=appraisal.state, to_state=appraisal.state, reason=error,
                                data={"notice": notice.id, "kind": notice.kind, "step": notice.step}))
     return notice

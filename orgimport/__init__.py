@@ -16,7 +16,9 @@ the rules of a valid organisation and writes the tables, so it sits beside the l
 anything above (docs/architecture.md). Its steps, one module each: the columns and their
 cells (`columns`), reading the file (`sheets`), a parsed row (`rows`), what the database
 holds already (`existing`), the rules across rows (`checks`), writing (`write`), the whole
-import (`importer`); the problems and the report (`report`).
+import (`importer`); the problems and the report (`report`). Annual results from before a
+body used bagalau come in a file of their own, read and checked by the same means
+(`past`), and are written by the lifecycle with their audit events.
 """
 
 from orgimport.importer import import_organisation

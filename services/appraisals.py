@@ -17,7 +17,7 @@ from methodology.i18n import Lang
 from models import Appraisal, Cycle, Deadline, Servant
 from models.db import transaction
 from states import service
-from states.confidentiality import may_see, result_view
+from states.confidentiality import may_see, refuse_unseen, result_view
 
 
 def person_on(engine: Engine, appraisal_id: int, personnel_no: str, *, appraisal_field: str = "APPRAISAL", person_field: str = "--as") -> int:
@@ -58,14 +58,7 @@ def appraisal_view(engine: Engine, appraisal_id: int, reader_id: int, lang: Lang
         if reader is None:
             raise InvalidInput("not_found", field="--as", value=reader_id, rule="docs/lifecycle.md")
         if not may_see(session, reader, row):  # not even that it exists, its state or history
-            scope = loader.load(row.methodology).scope
-            raise InvalidInput(
-                "not_yours_to_see",
-                field="--as",
-                value=reader.personnel_no,
-                rule=scope.result_readers_paragraph if scope else "docs/lifecycle.md",
-                source=row.methodology,
-            )
+            raise refuse_unseen(reader, row)
         return _view(session, row, reader, lang)
 
 

@@ -27,16 +27,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import bindparam, event, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
-from models import Appraisal, AuditChain, AuditEvent, Cycle, StateBody
+from models import Appraisal, AuditChain, AuditEvent, Cycle, PastResult, Servant, StateBody
 from models.db import transaction
 
 OPERATOR: ContextVar[str | None] = ContextVar("bagalau_operator", default=None)
 _COLUMNS: tuple[Any, ...] = (
-    AuditEvent.id, AuditEvent.appraisal_id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_role,
+    AuditEvent.id, AuditEvent.appraisal_id, AuditEvent.past_result_id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_role,
     AuditEvent.operator, AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.reason,
     AuditEvent.data, AuditEvent.data_digest, AuditEvent.prev_hash, AuditEvent.hash,
 )
@@ -56,12 +56,13 @@ def data_digest(data: Any, reason: str | None) -> str:
 
 
 def event_hash(prev: str, row: dict[str, Any], digest: str) -> str:
-    """The hash of an event: its predecessor's hash and every field but the data itself."""
-    return _sha(json.dumps(
-        [prev, row["id"], row["appraisal_id"], _moment(row["at"]), row["actor_id"], row["actor_role"], row["operator"],
-         row["action"], row["from_state"], row["to_state"], digest],
-        ensure_ascii=False,
-    ))
+    """The hash of an event: its predecessor's hash and every field but the data itself
+    (an event about a past result adds its id, so the trail sealed before them verifies)."""
+    fields = [prev, row["id"], row["appraisal_id"], _moment(row["at"]), row["actor_id"], row["actor_role"], row["operator"],
+              row["action"], row["from_state"], row["to_state"], digest]
+    if row.get("past_result_id") is not None:
+        fields.append(row["past_result_id"])
+    return _sha(json.dumps(fields, ensure_ascii=False))
 
 
 def seal(session: Session) -> None:
@@ -145,20 +146,26 @@ def _digest_of(row: Any) -> str:
     return data_digest(row.data, row.reason)
 
 
-def _unsealed() -> Any:
+def _body() -> Any:
+    """The state body of an event: its appraisal's cycle's, or its past result's servant's."""
+    return func.coalesce(col(Cycle.state_body_id), col(Servant.state_body_id))
+
+
+def _joined(query: Any) -> Any:
     return (
-        select(*_COLUMNS, col(Cycle.state_body_id))
-        .join(Appraisal, col(Appraisal.id) == AuditEvent.appraisal_id).join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
-        .where(col(AuditEvent.hash).is_(None)).order_by(col(AuditEvent.id))
+        query.outerjoin(Appraisal, col(Appraisal.id) == AuditEvent.appraisal_id).outerjoin(Cycle, col(Cycle.id) == Appraisal.cycle_id)
+        .outerjoin(PastResult, col(PastResult.id) == AuditEvent.past_result_id).outerjoin(Servant, col(Servant.id) == PastResult.servant_id)
     )
+
+
+def _unsealed() -> Any:
+    query = _joined(select(*_COLUMNS, _body().label("state_body_id")))
+    return query.where(col(AuditEvent.hash).is_(None)).order_by(col(AuditEvent.id))
 
 
 def _of_body(body_id: int) -> Any:
-    return (
-        select(*_COLUMNS, col(Appraisal.purged_on))
-        .join(Appraisal, col(Appraisal.id) == AuditEvent.appraisal_id).join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
-        .where(col(Cycle.state_body_id) == body_id).order_by(col(AuditEvent.id))
-    )
+    query = _joined(select(*_COLUMNS, col(Appraisal.purged_on)))
+    return query.where(_body() == body_id).order_by(col(AuditEvent.id))
 
 
 def _lock_head(connection: Connection, body_id: int) -> Any:

@@ -13,6 +13,9 @@ HR familiarises the servant (typical2023 п.12) even where HR may not read the r
 (п.21): HR sees the appraisal with its result hidden and takes the `familiarise` action;
 the result reaches the servant in the notice the action causes, which only a result
 reader's copy shows.
+
+`may_read_results_of`: a result imported from before bagalau (states/past_results.py)
+has the readers of a result, with the roles a year outside bagalau can have.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from methodology import loader
-from models import Appraisal, AuditEvent, Servant
+from methodology.errors import InvalidInput
+from models import Appraisal, AuditEvent, Servant, SurveyInvitation
 from models.db import id_of
 from states.people import Standing
 
@@ -68,6 +72,25 @@ def _verdict(roles: set[str], appraisal: Appraisal, rows: list[Any]) -> bool | N
     return None
 
 
+def may_see_document(session: Session, person: Servant, appraisal: Appraisal, *, blank: bool = False) -> bool:
+    """Whether a document of the appraisal (a form, in print or in bulk) reaches the
+    person: only one who may see the appraisal; a blank questionnaire, which shows no
+    result, to the respondents invited to it too, before or after they answer (typical2023
+    п.34)."""
+    if may_see(session, person, appraisal):
+        return True
+    invited = select(SurveyInvitation.id).where(SurveyInvitation.appraisal_id == appraisal.id, SurveyInvitation.respondent_id == person.id)
+    return blank and session.exec(invited).first() is not None
+
+
+def refuse_unseen(person: Servant, appraisal: Appraisal) -> InvalidInput:
+    """The one refusal to a person who may not see the appraisal (`show`, `document`):
+    it names the rule, never the appraisal's state or history."""
+    scope = loader.load(appraisal.methodology).scope
+    return InvalidInput("not_yours_to_see", field="--as", value=person.personnel_no,
+                        rule=scope.result_readers_paragraph if scope else "docs/lifecycle.md", source=appraisal.methodology)
+
+
 def may_read_result(session: Session, person: Servant, appraisal: Appraisal) -> bool:
     return reads_result(Standing.of(session, person), appraisal, session.get(Servant, appraisal.servant_id))
 
@@ -85,3 +108,16 @@ def result_view(session: Session, person: Servant, appraisal: Appraisal) -> dict
         return {"score": None if appraisal.score is None else float(appraisal.score), "band": appraisal.band}
     return {"score": HIDDEN, "band": HIDDEN}
 
+
+def may_read_results_of(session: Session, person: Servant, servant: Servant, methodology: str) -> bool:
+    """Whether the person may read the servant's results from before bagalau: a result
+    is read by the definition's `result_readers`, among the roles a year outside bagalau
+    leaves (the servant, their direct manager, the body's HR and head of HR; no
+    commission or calibration session of that year is in bagalau)."""
+    if person.id == servant.id:
+        return True
+    roles = {"direct_manager"} if person.id == servant.manager_id else set()
+    if person.state_body_id == servant.state_body_id:
+        roles |= {role for role, held in (("hr", person.is_hr), ("head_of_hr", person.is_head_of_hr)) if held}
+    scope = loader.load(methodology).scope
+    return bool(roles & set(scope.result_readers if scope else ()))

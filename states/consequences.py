@@ -3,6 +3,10 @@
 (mne2017 п.44), no mentoring (п.45), demotion review after two unsatisfactory years in a
 row (п.46), training topics from the weakest 360 competencies (typical2023 п.37).
 
+Results "in a row" are those of consecutive periods, counting the annual results HR
+imported from before the body used bagalau (states/past_results.py): a year without a
+result breaks the row.
+
 Which consequence follows which band is data (`consequences:` of the definition); this
 module only applies it.
 """
@@ -12,11 +16,13 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from methodology.schema import ConsequenceRule, Methodology
+from methodology.deadlines import Period
+from methodology.schema import ConsequenceRule, Methodology, as_kind
 from models import Appraisal, Consequence
 from states.handlers.survey import pooled_answers
+from states.past_results import earlier_bands
 
 
 def record(session: Session, definition: Methodology, appraisal: Appraisal, on: date) -> list[Consequence]:
@@ -28,37 +34,29 @@ def record(session: Session, definition: Methodology, appraisal: Appraisal, on: 
             due=_due(appraisal, rule, on), paragraph=rule.paragraph, data=_data(session, appraisal, rule),
         )
         for rule in definition.consequences
-        if _applies(session, appraisal, rule)
+        if _applies(session, definition, appraisal, rule)
     ]
     session.add_all(made)
     return made
 
 
-def _applies(session: Session, appraisal: Appraisal, rule: ConsequenceRule) -> bool:
+def _applies(session: Session, definition: Methodology, appraisal: Appraisal, rule: ConsequenceRule) -> bool:
     if appraisal.kind not in rule.kinds or (rule.bands and appraisal.band not in rule.bands):
         return False
     if rule.consecutive:
-        return _in_a_row(session, appraisal) >= rule.consecutive
+        return _in_a_row(session, definition, appraisal) >= rule.consecutive
     return True
 
 
-def _in_a_row(session: Session, appraisal: Appraisal) -> int:
-    """How many results of this kind, ending with this one, fell in the same band."""
-    earlier = session.exec(
-        select(Appraisal)
-        .where(
-            Appraisal.servant_id == appraisal.servant_id,
-            Appraisal.kind == appraisal.kind,
-            Appraisal.period < appraisal.period,
-            Appraisal.closed_on != None,  # noqa: E711
-        )
-        .order_by(col(Appraisal.period).desc())
-    )
-    count = 1
-    for previous in earlier:
-        if previous.band != appraisal.band:
-            break
-        count += 1
+def _in_a_row(session: Session, definition: Methodology, appraisal: Appraisal) -> int:
+    """How many results of this kind in consecutive periods, ending with this one, fell in
+    its band."""
+    rules = definition.rules(as_kind(appraisal.kind))
+    assert rules is not None, appraisal.kind
+    earlier = earlier_bands(session, appraisal.servant_id, appraisal.kind, appraisal.period)
+    count, period = 1, Period.parse(appraisal.period, rules.period).previous
+    while earlier.get(str(period)) == appraisal.band:
+        count, period = count + 1, period.previous
     return count
 
 

@@ -29,10 +29,10 @@ from methodology.i18n import LANGS, Lang
 from models import Appraisal, Servant, SurveyInvitation
 from models.db import engine as make_engine
 from models.organisation import name_surname_first
-from notifications.forms import FORMS, prepare
-from notifications.forms.base import labels, number, texts
-from notifications.forms import examples
+from notifications.forms import FORMS, examples, prepare
+from notifications.forms.base import labels, number, stored, texts
 from notifications.forms.examples import write_example_forms
+from states.confidentiality import may_see
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
 BAGALAU = str(Path(sys.executable).with_name("bagalau"))
@@ -238,7 +238,8 @@ def test_the_360_result_names_no_respondent(years: dict[str, str]) -> None:
 def test_the_questionnaire_lists_every_competency_question_and_answer(years: dict[str, str], servant: str, annex: str) -> None:
     rules = loader.load("typical2023").survey360
     assert rules is not None
-    form, document, _, _ = make(years, Case("questionnaire", "typical2023", servant, "360", "2026"), "ru", reader="zhanar")
+    # the servant fills it too, for themself (п.36); a respondent's copy is the same form
+    form, document, _, _ = make(years, Case("questionnaire", "typical2023", servant, "360", "2026"), "ru", reader=servant)
     page = visible(form.html(document, "ru"))  # type: ignore[attr-defined]
     for competency in rules.competencies[annex]:  # type: ignore[index]
         assert competency.name("ru") in page
@@ -250,27 +251,51 @@ def test_the_questionnaire_lists_every_competency_question_and_answer(years: dic
     assert all(option.label("ru") in text for option in rules.answer_scale)
 
 
-@pytest.mark.parametrize(("case", "reader", "allowed"), [
-    (Case("kpi-sheet", "typical2023", "aigul", "kpi", "2026-Q1"), "gulmira", False),  # HR, but not head of HR (п.21)
-    (Case("kpi-sheet", "typical2023", "aigul", "kpi", "2026-Q1"), "marat", True),  # the assessor
-    (Case("differentiation-sheet", "typical2023", "yerzhan", "differentiation", "2026-Q2"), "zhanar", False),  # a peer
-    (Case("differentiation-sheet", "typical2023", "yerzhan", "differentiation", "2026-Q2"), "yerzhan", True),
-    (Case("differentiation-sheet", "typical2023", "yerzhan", "differentiation", "2026-Q2"), "samat", True),  # calibrated it
-    (Case("differentiation-sheet", "typical2023", "yerzhan", "differentiation", "2026-Q1"), "samat", False),  # not this one
-    (Case("360-result", "typical2023", "zhanar", "360", "2026"), "yerzhan", False),
-    (Case("commission-protocol", "mne2017", "erbol", "quarterly", "2026-Q2"), "erbol", False),  # shows the others too
-    (Case("commission-protocol", "mne2017", "erbol", "quarterly", "2026-Q2"), "kairat", True),  # a member
-    (Case("quarterly-sheet", "mne2017", "erbol", "quarterly", "2026-Q2"), "erbol", True),
-    (Case("quarterly-sheet", "mne2017", "erbol", "quarterly", "2026-Q2"), "aigerim", False),
-    (Case("questionnaire", "typical2023", "marat", "360", "2026"), "zhanar", True),  # blank: no result in it
+def test_a_blank_questionnaire_reaches_its_respondents_and_no_one_outside_the_appraisal(years: dict[str, str]) -> None:
+    """typical2023 п.34: a respondent sees their own questionnaire, never the appraisal; a
+    servant of the body with no role on it and no invitation gets not even the blank form."""
+    bound = make_engine(years["typical2023"])
+    with Session(bound) as session:
+        appraisal = appraisal_of(session, "marat", "360", "2026")
+        invited = set(session.exec(select(SurveyInvitation.respondent_id).where(SurveyInvitation.appraisal_id == appraisal.id)))
+        body = list(session.exec(select(Servant).where(Servant.state_body_id == person(session, "marat").state_body_id)))
+        respondent = next(s for s in body if s.id in invited and not may_see(session, s, appraisal))
+        outsider = next(s for s in body if s.id not in invited and not may_see(session, s, appraisal))
+        assert prepare(session, "questionnaire", stored(appraisal), respondent, "en")[0].name == "questionnaire"
+        with pytest.raises(InvalidInput) as refused:
+            prepare(session, "questionnaire", stored(appraisal), outsider, "en")
+        assert (refused.value.code, refused.value.field) == ("not_yours_to_see", "--as")
+        with pytest.raises(InvalidInput):  # the respondent reads no result
+            prepare(session, "360-result", stored(appraisal), respondent, "en")
+
+
+UNSEEN, UNREAD = "not_yours_to_see", "form_not_reader"  # `show`'s refusal; a result's
+
+
+@pytest.mark.parametrize(("case", "reader", "refusal"), [
+    (Case("kpi-sheet", "typical2023", "aigul", "kpi", "2026-Q1"), "gulmira", UNREAD),  # HR, but not head of HR (п.21)
+    (Case("kpi-sheet", "typical2023", "aigul", "kpi", "2026-Q1"), "marat", None),  # the assessor
+    (Case("differentiation-sheet", "typical2023", "yerzhan", "differentiation", "2026-Q2"), "zhanar", UNSEEN),  # a peer
+    (Case("differentiation-sheet", "typical2023", "yerzhan", "differentiation", "2026-Q2"), "yerzhan", None),
+    (Case("differentiation-sheet", "typical2023", "yerzhan", "differentiation", "2026-Q2"), "samat", None),  # calibrated it
+    (Case("differentiation-sheet", "typical2023", "yerzhan", "differentiation", "2026-Q1"), "samat", UNSEEN),  # not this one
+    (Case("360-result", "typical2023", "zhanar", "360", "2026"), "yerzhan", UNSEEN),
+    (Case("commission-protocol", "mne2017", "erbol", "quarterly", "2026-Q2"), "erbol", UNSEEN),  # shows the others too
+    (Case("commission-protocol", "mne2017", "erbol", "quarterly", "2026-Q2"), "kairat", None),  # a member
+    (Case("quarterly-sheet", "mne2017", "erbol", "quarterly", "2026-Q2"), "erbol", None),
+    (Case("quarterly-sheet", "mne2017", "erbol", "quarterly", "2026-Q2"), "aigerim", UNSEEN),
+    # blank, no result in it, yet not for one neither invited nor with a role on the appraisal
+    (Case("questionnaire", "typical2023", "marat", "360", "2026"), "zhanar", UNSEEN),
 ])
-def test_a_form_with_a_result_is_refused_to_who_may_not_read_it(years: dict[str, str], case: Case, reader: str, allowed: bool) -> None:
-    if allowed:
+def test_a_form_is_refused_to_who_may_not_see_the_appraisal_or_read_its_result(
+    years: dict[str, str], case: Case, reader: str, refusal: str | None
+) -> None:
+    if refusal is None:
         make(years, case, "en", reader=reader)
         return
     with pytest.raises(InvalidInput) as refused:
         make(years, case, "en", reader=reader)
-    assert refused.value.code == "form_not_reader" and refused.value.field == "--as"
+    assert (refused.value.code, refused.value.field) == (refusal, "--as")
     assert "confidential" in refused.value.render("en") and "құпия" in refused.value.render("kk")
 
 

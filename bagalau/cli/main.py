@@ -30,6 +30,7 @@ from bagalau.cli import (
     notices,
     orchestration,
     org,
+    results,
     score,
     users,
     web,
@@ -78,6 +79,7 @@ app.add_typer(workdays.app, name="workdays")
 app.add_typer(lifecycle.db_app, name="db")
 app.add_typer(lifecycle.cycle_app, name="cycle")
 app.add_typer(org.app, name="org")
+app.add_typer(results.app, name="results")
 app.add_typer(definitions.app, name="methodology")
 app.add_typer(notices.app, name="notices")
 app.add_typer(users.app, name="users")

@@ -71,11 +71,14 @@ def print_problems(report: ImportReport, reader: Lang) -> None:
 
 _TABLES = {
     "kk": {"state_body": "Мемлекеттік органдар", "unit": "Бөлімшелер", "position": "Лауазымдар",
-           "servant": "Қызметшілер", "absence": "Жұмыста болмаған кезеңдер"},
+           "servant": "Қызметшілер", "absence": "Жұмыста болмаған кезеңдер",
+           "past_result": "Бұрынғы жылдық нәтижелер"},
     "ru": {"state_body": "Госорганы", "unit": "Подразделения", "position": "Должности",
-           "servant": "Служащие", "absence": "Отсутствия"},
+           "servant": "Служащие", "absence": "Отсутствия",
+           "past_result": "Прежние годовые результаты"},
     "en": {"state_body": "State bodies", "unit": "Units", "position": "Positions",
-           "servant": "Servants", "absence": "Absences"},
+           "servant": "Servants", "absence": "Absences",
+           "past_result": "Past annual results"},
 }
 _OUTCOMES = {
     "kk": ("жаңа", "өзгертілген", "өзгеріссіз"),

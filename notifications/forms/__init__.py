@@ -6,8 +6,9 @@ mne2017: `individual-plan` (Annex 1), `quarterly-sheet` (Annex 2), `plan-sheet` 
 7–8), `calibration-protocol` (п.42). Both: `refusal-act`.
 
 Every form is asked for by the appraisal it is drawn from and by the person who will read
-it; a form that prints a result is given only to a person who may know that result
-(typical2023 п.16, п.21). Each form's words come from templates/forms/labels.yaml in the
+it; it is given only to a person who may see the appraisal at all (a blank questionnaire
+to its respondents too), refused as `show` refuses, and a form that prints a result only to
+a person who may know that result (typical2023 п.16, п.21). Each form's words come from templates/forms/labels.yaml in the
 reader's language.
 """
 
@@ -25,6 +26,7 @@ from models.db import transaction
 from notifications.forms import plans, records, sheets, survey
 from notifications.forms.base import RULE
 from notifications.forms.form import Document, Form, ensure_reader
+from states.confidentiality import may_see, may_see_document, refuse_unseen
 
 FORMS: dict[str, Form] = {form.name: form for form in (*plans.FORMS, *sheets.FORMS, *survey.FORMS, *records.FORMS)}
 Format = Literal["html", "pdf"]
@@ -41,12 +43,17 @@ def prepare(session: Session, name: str, appraisal_id: int, reader: Servant, lan
     if appraisal.kind not in form.kinds:
         raise InvalidInput("form_kind", field="--appraisal", value=f"{appraisal.kind} {appraisal.period}", rule=RULE,
                            expected=", ".join(form.kinds))
-    if form.confidential:  # before gathering: a refused reader learns nothing of the records
+    # before gathering: a refused reader learns nothing of the records
+    if not may_see_document(session, reader, appraisal, blank=not form.confidential):
+        raise refuse_unseen(reader, appraisal)  # as `show` refuses it
+    if form.confidential:
         ensure_reader(session, reader, appraisal)
     document = form.gather(session, appraisal, lang)
     for other in document.shows if form.confidential else ():
         shown = session.get(Appraisal, other)
         assert shown is not None
+        if not may_see(session, reader, shown):
+            raise refuse_unseen(reader, shown)
         ensure_reader(session, reader, shown)
     return form, document
 

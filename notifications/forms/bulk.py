@@ -4,8 +4,8 @@ document in a ZIP, or all of them in one merged PDF. The command line (`bagalau 
 and the web console call `print_forms`.
 
 Each form is given as `notifications.forms.prepare` gives one: to the reader named, and a
-form that prints a result the reader may not know (typical2023 п.16, п.21) is withheld,
-counted, and never drawn. A form that shows several appraisals (the commission's
+form of an appraisal the reader may not see, or that prints a result the reader may not
+know (typical2023 п.16, п.21), is withheld, counted, and never drawn. A form that shows several appraisals (the commission's
 minutes) is printed once. The fonts are parsed once for the whole batch (fonts.py).
 """
 
@@ -90,7 +90,7 @@ def gather(
             try:
                 _, document = prepare(session, form.name, stored(appraisal), person, lang)
             except InvalidInput as error:
-                if error.code == "form_not_reader":
+                if error.code in ("form_not_reader", "not_yours_to_see"):
                     withheld += 1
                 elif error.code != "form_no_record":  # nothing to make it from: no act, no session
                     raise

@@ -1,6 +1,7 @@
 """Who sees an appraisal at all and who reads its result, over the API and in the pages
-(typical2023 п.16, п.21; mne2017 п.32, п.35): role × endpoint → shown or 404, result
-present or absent. A 404 is the same as for an id that does not exist: no hint."""
+(typical2023 п.16, п.21; mne2017 п.32, п.35): role × endpoint (the API, the page, a
+document) → shown or 404, result present or absent; a commission member, a reader of
+results, gets no document of a sheet not yet before the commission. A 404 is the same as for an id that does not exist: no hint."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def test_mne2017_matrix_over_the_api_and_the_pages(db: Engine, state: str, perso
     answer = client.get(f"/api/v1/appraisals/{own}")
     page = client.get(f"/appraisals/{own}")
     missing = client.get("/api/v1/appraisals/999999")
+    document = client.get(f"/appraisals/{own}/documents/quarterly-sheet.pdf")  # the sheet prints the result
+    assert document.status_code == (200 if shown and readable else 404)  # as the page: no hint that it exists
     if not shown:
         assert answer.status_code == 404 and page.status_code == 404
         assert answer.json() == missing.json()  # no hint that it exists
