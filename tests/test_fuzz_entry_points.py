@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from checks import snapshot
-from factories import organisation
-from inprocess import cli
+from tests.checks import snapshot
+from tests.factories import organisation
+from tests.inprocess import cli
 from methodology import inputs
 from methodology.loader import SHIPPED
 from states.cycles import open_cycle

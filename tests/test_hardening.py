@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from checks import snapshot
-from factories import organisation
-from inprocess import cli
+from tests.checks import snapshot
+from tests.factories import organisation
+from tests.inprocess import cli
 from sqlalchemy.engine import Engine
 
 from methodology import inputs

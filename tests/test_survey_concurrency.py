@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from factories import organisation
+from tests.factories import organisation
 from methodology import loader
 from models import SurveyInvitation
 from models.db import transaction
