@@ -24,6 +24,7 @@ from notifications.delivery import deliver
 from notifications.links import LinkSettings
 from states import invitations
 from tests.factories import Org
+from tests.web.conftest import signed_in
 from web.app import NO_LINKS
 from web.identity import invitations as web_invitations
 
@@ -178,3 +179,21 @@ def test_a_preview_of_the_notice_shows_no_link(org: Org) -> None:
         for lang in ("kk", "ru", "en"):
             preview = render_notice(session, notice, lang)  # type: ignore[arg-type]
             assert "/invitation/" not in preview.text and "…" in preview.text and "colleague2" in preview.text
+
+
+def test_hr_invites_from_the_console_and_a_stranger_cannot(app, org: Org) -> None:  # type: ignore[no-untyped-def]
+    hr = signed_in(app, "hr")
+    csrf = hr.headers["X-CSRF-Token"]
+    unknown = hr.post(f"/hr/{org.code}/invitations", data={"csrf": csrf, "personnel_no": "nobody"})
+    assert unknown.status_code == 422 and 'id="invite-no-error"' in unknown.text and "nobody" in unknown.text
+    assert 'value="nobody"' in unknown.text  # what was typed is kept
+    done = hr.post(f"/hr/{org.code}/invitations", data={"csrf": csrf, "personnel_no": "colleague3"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=invited#invite")
+    servant = signed_in(app, "servant")
+    refused = servant.post(f"/hr/{org.code}/invitations", data={"csrf": servant.headers["X-CSRF-Token"], "personnel_no": "colleague2"})
+    assert refused.status_code == 404
+    with transaction(org.engine) as session:
+        queued = session.exec(select(Notice).where(Notice.invitation_id != None)).all()  # noqa: E711
+        invitation = session.exec(select(Invitation)).one()
+    assert [n.recipient_id for n in queued] == [org.ids["colleague3"]] and invitation.created_by == org.ids["hr"]
+    assert invitation.token_hash is None  # no link until delivery makes one

@@ -18,13 +18,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from methodology import inputs, loader
-from methodology.errors import BagalauError
+from methodology.errors import BagalauError, InvalidInput
 from methodology.i18n import Lang
 from methodology.workdays import default_calendar
 from models import Appraisal, Cycle, Servant, Unit
 from models.db import id_of, transaction
 from notifications import compliance_report, dead_letters
 from notifications.render import label, period
+from states import invitations
 from states.compliance import rows_of
 from states.cycle_summary import cycles_of
 from states.cycles import open_cycle
@@ -158,6 +159,30 @@ async def open_one(code: str, request: Request) -> Response:
     except BagalauError as error:
         return _console(request, code, body_of(error, lang), status_of(error), typed=fields)
     return RedirectResponse(f"/hr/{code}?done=opened#cycles", 303)
+
+
+@router.post("/hr/{code}/invitations")
+async def invite(code: str, request: Request) -> Response:
+    """HR invites a servant of its body to set their password: the next delivery e-mails
+    the one-time link (states/invitations.py); a personnel number not of the body is
+    refused beside the field, as the CLI's `users invite` refuses it."""
+    who, lang, app = _who(request), lang_of(request), console(request)
+    with transaction(app.engine) as session:
+        seat = desk(session, who, code)
+    if not seat.hr:
+        raise HTTPException(404)
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _posted(request, who)
+        number = fields.get("personnel_no", "").strip()
+        with transaction(app.engine) as session:
+            invited = session.exec(select(Servant).where(Servant.state_body_id == seat.body.id, Servant.personnel_no == number)).first()
+            if invited is None:
+                raise InvalidInput("not_found", field="personnel_no", value=number, rule="docs/api.md#accounts")
+            invitations.invite(session, invited, app.settings.moment(), by=who.person)
+    except BagalauError as error:
+        return _console(request, code, body_of(error, lang), status_of(error), typed=fields)
+    return RedirectResponse(f"/hr/{code}?done=invited#invite", 303)
 
 
 @router.post("/hr/{code}/notices/{notice_id}/resend")
