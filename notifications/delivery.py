@@ -163,14 +163,19 @@ def _prepare(session: Session, notice: Notice, now: datetime, links: LinkSetting
 
 def _invitation(session: Session, notice: Notice, now: datetime, links: LinkSettings) -> _Work:
     """An invitation with a link made for this attempt; every channel sends it again."""
-    person = session.get(Servant, notice.recipient_id)
-    assert person is not None and notice.id is not None  # an invitation's notice names its servant
+    assert notice.id is not None and notice.invitation_id is not None
+    person = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    if person is None:
+        return _Work(notice.id, set(), None, "no recipient: the invited servant is gone", final=True)
+    token = None
     try:
-        token, until = fresh_link(session, notice.invitation_id, now, links.days)  # type: ignore[arg-type]  # checked by the caller
+        token, until = fresh_link(session, notice.invitation_id, now, links.days)
         lang = language_of(session, notice)
         rendered = render_notice(session, notice, lang, (links.link(token), until))
     except LookupError as error:  # spent by its first use: HR invites again
         return _Work(notice.id, set(), None, f"invitation: {error}", final=True)
+    except Exception as error:  # a template or data fault fails this notice, never the batch
+        return _Work(notice.id, set(), None, _without(f"render: {type(error).__name__}: {error}", token))
     outgoing = Outgoing(notice.id, notice.key, notice.kind, notice.level, notice.event, None, person.id,  # type: ignore[arg-type]
                         person.personnel_no, person.full_name, person.email, lang, rendered)
     return _Work(notice.id, set(), outgoing, secret=token)

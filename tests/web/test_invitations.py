@@ -197,3 +197,22 @@ def test_hr_invites_from_the_console_and_a_stranger_cannot(app, org: Org) -> Non
         invitation = session.exec(select(Invitation)).one()
     assert [n.recipient_id for n in queued] == [org.ids["colleague3"]] and invitation.created_by == org.ids["hr"]
     assert invitation.token_hash is None  # no link until delivery makes one
+
+
+def test_a_spent_invitation_resent_sends_no_new_link(client: TestClient, org: Org) -> None:
+    _invite(org, "colleague2")
+    mailbox = Mailbox()
+    token = _delivered(org, mailbox)
+    assert _set(client, token, "the chosen secret") == 200
+    with transaction(org.engine) as session:
+        notice = session.exec(select(Notice).where(Notice.invitation_id != None)).one()  # noqa: E711
+        notice.status = "dead"
+        session.add(notice)
+        hr = session.get(Servant, org.ids["hr"])
+        assert hr is not None
+        resend(session, hr.state_body_id, notice.id, hr, datetime.now(timezone.utc))  # type: ignore[arg-type]
+    report = deliver(org.engine, datetime.now(timezone.utc), channels=[mailbox], links=LINKS)
+    with transaction(org.engine) as session:
+        dead = session.get(Notice, notice.id)
+    assert report.dead == 1 and len(mailbox.sent) == 1 and dead is not None and "invite again" in (dead.last_error or "")
+    assert client.post("/api/v1/login", json={"login": "colleague2", "password": "the chosen secret"}).status_code == 200
