@@ -33,6 +33,8 @@ class Settings(BaseModel):
     smtp_from: Optional[str] = Field(None, alias="BAGALAU_SMTP_FROM")
     webhook_url: Optional[str] = Field(None, alias="BAGALAU_WEBHOOK_URL", repr=False)
     webhook_secret: Optional[str] = Field(None, alias="BAGALAU_WEBHOOK_SECRET", repr=False)
+    web_url: Optional[str] = Field(None, alias="BAGALAU_WEB_URL")  # an invitation's link (notifications/links.py)
+    invitation_days: int = Field(7, alias="BAGALAU_INVITATION_DAYS", ge=1, le=30)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -82,6 +84,13 @@ class Settings(BaseModel):
         if value is not None and ("@" not in value or any(c in value for c in "\r\n")):
             raise ValueError("an e-mail address is needed")
         return value
+
+    @field_validator("web_url")
+    @classmethod
+    def _console(cls, url: Optional[str]) -> Optional[str]:
+        if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname or urlsplit(url).query):
+            raise ValueError("the console's http or https address is needed, without a query")
+        return url
 
     @field_validator("webhook_url")
     @classmethod

@@ -41,12 +41,13 @@ class WebSession(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    """A one-time link to set one's password: only the token's SHA-256 is kept, it expires,
-    and it is spent by its first use."""
+    """A one-time link to set one's password: only the token's SHA-256 is kept, made when
+    its notice is delivered (none before: no link was sent), it expires, and it is spent by
+    its first use; a new delivery replaces the hash, so the link sent before stops working."""
 
     __tablename__ = "invitation"
     id: Optional[int] = Field(default=None, primary_key=True)
-    token_hash: str = Field(unique=True, max_length=64)
+    token_hash: Optional[str] = Field(default=None, unique=True, max_length=64)
     servant_id: int = Field(foreign_key="servant.id", index=True)
     created_by: Optional[int] = Field(default=None, foreign_key="servant.id")
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

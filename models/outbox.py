@@ -34,6 +34,8 @@ class Notice(SQLModel, table=True):
     appraisal_id: Optional[int] = Field(default=None, foreign_key="appraisal.id", index=True)
     state_body_id: Optional[int] = Field(default=None, foreign_key="state_body.id", index=True)
     recipient_id: Optional[int] = Field(default=None, foreign_key="servant.id", index=True)
+    # an invitation to the console (states/invitations.py): the row, never its token
+    invitation_id: Optional[int] = Field(default=None, foreign_key="invitation.id", index=True)
     # the sweep's: reminder, overdue, escalation; a transition's: notifications/templates/notices.yaml
     kind: str = Field(max_length=20)
     level: int  # the sweep's stage; 0 for a transition's notice

@@ -20,6 +20,13 @@ commit per external message, not per notice:
   the same way, and the batch goes on;
 - killed between the send and the record: the lease runs out and the notice is sent
   again, with the same key (Message-ID, X-Bagalau-Notice), so the receiver can tell.
+
+An invitation to the console (states/invitations.py) is made for each attempt: a fresh
+token, whose hash is committed with the claim before anything is sent, so a retry or HR's
+resend of a dead letter voids the link sent before and sends the new one through every
+external channel again. It never goes to the in-app inbox (who has no password cannot read
+it there), it is dead at once when no channel reaches the person, and its token is kept
+out of what is recorded (the error is told without it).
 """
 
 from __future__ import annotations
@@ -38,7 +45,9 @@ from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Notice, Position, Servant, StateBody
 from models.db import transaction
 from notifications.channels import Channel, ChannelError, Outgoing, configured, inbox
+from notifications.links import LinkSettings
 from notifications.render import READ_AHEAD, language_of, render_notice
+from states.invitations import fresh_link
 
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
@@ -61,6 +70,7 @@ class _Work:
     outgoing: Outgoing | None
     error: str | None = None  # why it could not be prepared
     final: bool = False  # no attempt can succeed (no recipient)
+    secret: str | None = None  # an invitation's token: sent, never recorded
 
 
 def deliver(
@@ -71,16 +81,19 @@ def deliver(
     channels: list[Channel] | None = None,
     max_attempts: int = MAX_ATTEMPTS,
     backoff: timedelta = BACKOFF,
+    links: LinkSettings | None = None,
 ) -> DeliveryReport:
-    """Send every notice due for an attempt at `now`; `channels` default to configured()."""
+    """Send every notice due for an attempt at `now`; `channels` default to configured(),
+    `links` (an invitation's) to the environment's."""
     now = now.astimezone(ALMATY) if now.tzinfo else now.replace(tzinfo=ALMATY)  # the outbox's clock
     channels = configured() if channels is None else channels
+    links = LinkSettings.from_env() if links is None else links
     report = DeliveryReport()
     while True:
         with transaction(engine) as session:
             claimed = _claim(session, now, batch)
             _read_ahead(session, claimed)
-            work = [_prepare(session, notice) for notice in claimed]
+            work = [_prepare(session, notice, now, links) for notice in claimed]
         if not work:
             return report
         outcomes: list[tuple[_Work, dict[str, str]]] = []
@@ -127,9 +140,11 @@ def _rows(session: Session, table: type[T], ids: set[int | None]) -> list[T]:
     return list(session.exec(select(table).where(table.id.in_(wanted)))) if wanted else []  # type: ignore[attr-defined]
 
 
-def _prepare(session: Session, notice: Notice) -> _Work:
+def _prepare(session: Session, notice: Notice, now: datetime, links: LinkSettings) -> _Work:
     """The notice composed for its recipient; any fault of its data or its template is
     this notice's failed attempt, never the batch's."""
+    if notice.invitation_id is not None:
+        return _invitation(session, notice, now, links)
     done = set(filter(None, notice.delivered.split(",")))
     person = session.info[READ_AHEAD].get((Servant, notice.recipient_id)) or (session.get(Servant, notice.recipient_id) if notice.recipient_id else None)
     if person is None:
@@ -146,6 +161,26 @@ def _prepare(session: Session, notice: Notice) -> _Work:
     return _Work(notice.id, done, outgoing)  # type: ignore[arg-type]
 
 
+def _invitation(session: Session, notice: Notice, now: datetime, links: LinkSettings) -> _Work:
+    """An invitation with a link made for this attempt; every channel sends it again."""
+    assert notice.id is not None and notice.invitation_id is not None
+    person = session.get(Servant, notice.recipient_id) if notice.recipient_id else None
+    if person is None:
+        return _Work(notice.id, set(), None, "no recipient: the invited servant is gone", final=True)
+    token = None
+    try:
+        token, until = fresh_link(session, notice.invitation_id, now, links.days)
+        lang = language_of(session, notice)
+        rendered = render_notice(session, notice, lang, (links.link(token), until))
+    except LookupError as error:  # spent by its first use: HR invites again
+        return _Work(notice.id, set(), None, f"invitation: {error}", final=True)
+    except Exception as error:  # a template or data fault fails this notice, never the batch
+        return _Work(notice.id, set(), None, _without(f"render: {type(error).__name__}: {error}", token))
+    outgoing = Outgoing(notice.id, notice.key, notice.kind, notice.level, notice.event, None, person.id,  # type: ignore[arg-type]
+                        person.personnel_no, person.full_name, person.email, lang, rendered)
+    return _Work(notice.id, set(), outgoing, secret=token)
+
+
 def _send(item: _Work, channels: list[Channel], report: DeliveryReport) -> dict[str, str]:
     """Send through every channel not done yet; the errors of those that failed."""
     assert item.outgoing is not None
@@ -156,14 +191,20 @@ def _send(item: _Work, channels: list[Channel], report: DeliveryReport) -> dict[
         try:
             channel.send(item.outgoing)
         except ChannelError as error:
-            errors[channel.name] = str(error)
+            errors[channel.name] = _without(str(error), item.secret)
             continue
         except Exception as error:  # whatever a channel raises on this notice's data is this notice's failure
-            errors[channel.name] = f"{type(error).__name__}: {error}"
+            errors[channel.name] = _without(f"{type(error).__name__}: {error}", item.secret)
             continue
         item.done.add(channel.name)
         report.channels[channel.name] = report.channels.get(channel.name, 0) + 1
+    if not errors and not item.done and not inbox.wants(item.outgoing):
+        item.error, item.final = "no channel reaches this person: an invitation needs an e-mail address or the webhook", True
     return errors
+
+
+def _without(text: str, secret: str | None) -> str:
+    return text.replace(secret, "…") if secret else text
 
 
 def _record_all(
@@ -207,7 +248,7 @@ def _record_batch(
             if notice is None or notice.status != "pending":
                 continue  # purged or resent meanwhile: nothing of ours to record
             done = set(item.done)
-            if item.outgoing and inbox.NAME not in done:
+            if item.outgoing and inbox.NAME not in done and inbox.wants(item.outgoing):
                 posts.append(item.outgoing)
                 done.add(inbox.NAME)
                 counts[inbox.NAME] += 1

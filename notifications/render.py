@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from itertools import groupby
@@ -120,10 +120,11 @@ def _templates(kind: str, lang: Lang) -> tuple[Template, Template, Template]:
     return _environment(False).get_template(name), _environment(True).get_template(name), _environment(True).get_template("_frame.j2")
 
 
-def render_notice(session: Session, notice: Notice, lang: Lang | None = None) -> Rendered:
-    """A stored notice in `lang`, by default its recipient's own language."""
+def render_notice(session: Session, notice: Notice, lang: Lang | None = None, link: tuple[str, datetime] | None = None) -> Rendered:
+    """A stored notice in `lang`, by default its recipient's own language; an invitation
+    with the `link` delivery just made and its expiry (without one, "…": a preview)."""
     lang = lang or language_of(session, notice)
-    return render(notice.kind, lang, context_of(session, notice, lang))
+    return render(notice.kind, lang, context_of(session, notice, lang, link))
 
 
 def _get(session: Session, table: type[T], id: int | None) -> T | None:
@@ -228,8 +229,10 @@ def label(group: str, name: str, lang: Lang) -> str:
 # --- the context of a stored notice ----------------------------------------------------------
 
 
-def context_of(session: Session, notice: Notice, lang: Lang) -> dict[str, Any]:
+def context_of(session: Session, notice: Notice, lang: Lang, link: tuple[str, datetime] | None = None) -> dict[str, Any]:
     """Everything the notice's templates show, read from the stored data."""
+    if notice.invitation_id is not None:
+        return _invitation_context(session, notice, lang, link)
     if notice.appraisal_id is None:
         return _report_context(session, notice, lang)
     appraisal = _get(session, Appraisal, notice.appraisal_id)
@@ -291,6 +294,18 @@ def _report_context(session: Session, notice: Notice, lang: Lang) -> dict[str, A
              "due": day(row.due, lang), "days": row.days_overdue, "status": names["statuses"][row.status][lang]}
             for row in found
         ],
+    }
+
+
+def _invitation_context(session: Session, notice: Notice, lang: Lang, link: tuple[str, datetime] | None) -> dict[str, Any]:
+    """An invitation to the console: who, their login, the link and until when it works."""
+    person = _person(session, notice.recipient_id)  # type: ignore[arg-type]  # an invitation's notice names its servant
+    body = _get(session, StateBody, person.state_body_id)
+    until = link[1].astimezone(ALMATY) if link else None
+    return {
+        "lang": lang, "recipient": _reader(person, is_servant=True), "body": body.name if body else "—",
+        "login": person.personnel_no, "link": link[0] if link else "…",
+        "until": f"{day(until.date(), lang)}, {until:%H:%M}" if until else "…",
     }
 
 

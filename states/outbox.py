@@ -10,6 +10,8 @@ One key format per cause (at most 80 characters, `Notice.key`):
                                           `a{appraisal}:{action}:{kind}:{recipient}:{day}`
 - a state body's weekly report (states/notices.py):
                                           `b{body}:report:{kind}:{recipient or 0}:{day}`
+- an invitation to the console (states/invitations.py):
+                                          `i{invitation}:invite:invitation:{recipient}:{day}`
 
 The day of an action's key is the day it is about (the action's day, the cycle's opening,
 the reminded step's due day), so a notice is owed once per that day and recipient. The
@@ -41,6 +43,10 @@ def action_key(appraisal_id: int, action: str, kind: str, recipient: int, day: d
 
 def body_key(body_id: int, action: str, kind: str, recipient: int | None, day: date) -> str:
     return _checked(f"b{body_id}:{action}:{kind}:{recipient or 0}:{day.isoformat()}")
+
+
+def invitation_key(invitation_id: int, recipient: int, day: date) -> str:
+    return _checked(f"i{invitation_id}:invite:invitation:{recipient}:{day.isoformat()}")
 
 
 def day_of(key: str) -> date | None:

@@ -186,6 +186,9 @@ BAD_SETTINGS = [
     {"BAGALAU_SMTP_HOST": "mail.example.org"},
     {"BAGALAU_WEBHOOK_URL": "https://hooks.example.org/in?token=SECRET-TOKEN"},
     {"BAGALAU_WEBHOOK_URL": "ftp://hooks.example.org/in?token=SECRET-TOKEN", "BAGALAU_WEBHOOK_SECRET": "s"},
+    {"BAGALAU_INVITATION_DAYS": "0"},  # an invitation's link must work a day at least, 30 at most
+    {"BAGALAU_INVITATION_DAYS": "a week"},
+    {"BAGALAU_WEB_URL": "appraisal.example.kz"},  # the links would lead nowhere
 ]
 
 

@@ -11,6 +11,7 @@ into a plain "something went wrong", never a traceback.
 from __future__ import annotations
 
 import logging
+import re
 from contextvars import Token
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,25 @@ from web.settings import Settings, from_environment
 
 log = logging.getLogger("bagalau.web")
 LANG_COOKIE = "bagalau_lang"
+INVITATION_PATH = re.compile(r"(/invitation/)[^/?#\s\"]+")
+
+
+def redacted(path: str) -> str:
+    """A path as a log tells it: an invitation's token, which opens an account, left out."""
+    return INVITATION_PATH.sub(r"\1…", path)
+
+
+class _NoLinks(logging.Filter):
+    """The server's access log says which path was asked, and an invitation's path is its
+    token: the record keeps the path without it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redacted(arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
+NO_LINKS = _NoLinks()
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(BagalauError, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
+    logging.getLogger("uvicorn.access").addFilter(NO_LINKS)  # once: a logger keeps a filter once
     return app
 
 
@@ -181,7 +202,7 @@ async def _unexpected(request: Request, error: Exception) -> Response:
     lang = _safe_lang(request)
     line, code = one_line(error, lang)
     status = 503 if code == 2 else 500
-    log.error("%s on %s %s: %s", type(error).__name__, request.method, request.url.path, one_line(error, "en")[0])
+    log.error("%s on %s %s: %s", type(error).__name__, request.method, redacted(request.url.path), one_line(error, "en")[0])
     text = line if code == 2 else word("error_text", lang)
     if is_api(request):
         return JSONResponse({"message": text}, status)

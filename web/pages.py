@@ -257,4 +257,6 @@ def _invitation(request: Request, token: str, error: str | None, status: int, do
     response = HTMLResponse(page("invitation.html.j2", lang, csrf=csrf, error=error, invited=name, login=login, done=done,
                                  path=f"/invitation/{token}"), status)
     response.set_cookie(PRE_CSRF, csrf, httponly=True, samesite="lax", secure=secure(request), path="/")
+    response.headers["Referrer-Policy"] = "no-referrer"  # the page's address is its token: never passed on
+    response.headers["Cache-Control"] = "no-store"
     return response

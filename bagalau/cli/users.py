@@ -4,7 +4,7 @@ input (never an argument, which the shell would keep in its history and `ps` wou
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Optional
 
 import typer
@@ -15,7 +15,7 @@ from methodology.errors import InvalidInput
 from models import Account, Servant, StateBody
 from models.db import engine, transaction
 from models.migrate import upgrade
-from web.identity import invitations
+from states import invitations
 from web.identity.passwords import RULE, end_all, set_password
 
 app = typer.Typer(help="Accounts of the web console.", no_args_is_help=True)
@@ -57,16 +57,16 @@ def revoke(
 def invite(
     personnel_no: str = typer.Argument(..., help="Personnel number (the login)."),
     body: Optional[str] = BodyOption,
-    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", envvar="BAGALAU_WEB_URL", help="Where the console is served."),
-    days: int = typer.Option(7, "--days", help="Days the link stays valid."),
     lang: str = LangOption,
 ) -> None:
-    """Print a one-time link with which the servant sets their own password."""
+    """Invite a servant to set their own password: the next delivery (`bagalau notices
+    deliver`, the sweep flow) e-mails them a one-time link to BAGALAU_WEB_URL, valid
+    BAGALAU_INVITATION_DAYS days. The link is never printed: it is made when it is sent."""
     use_lang(lang)
     upgrade()
     with transaction(engine()) as session:
-        token = invitations.issue(session, _servant(session, personnel_no, body), datetime.now(timezone.utc), ttl=timedelta(days=days))
-    print(f"{base_url.rstrip('/')}/invitation/{token}")
+        row = invitations.invite(session, _servant(session, personnel_no, body), datetime.now(timezone.utc))
+    print(f"invitation {row.id}")
 
 
 def _servant(session, personnel_no: str, body: str | None) -> Servant:

@@ -1,5 +1,6 @@
 """The in-app inbox: each person's notices as they read them in the application, in their
-language, read or unread.
+language, read or unread; every notice but an invitation to the console (states/invitations.py),
+which only an outside channel can carry to someone who cannot sign in yet.
 
 A message is written in the same transaction that marks its notice delivered, one per
 notice (its unique notice_id), so a retried or resent notice never shows twice.
@@ -15,8 +16,15 @@ from sqlmodel import Session, select
 from models.db import insert_ignoring
 from models.outbox import InboxMessage
 from notifications.channels import Outgoing
+from states.invitations import KIND as INVITATION
 
 NAME = "inbox"
+OUTSIDE_ONLY = frozenset({INVITATION})  # a link to sign in is of no use inside the console it opens
+
+
+def wants(outgoing: Outgoing) -> bool:
+    """Whether the notice is read in the application at all."""
+    return outgoing.kind not in OUTSIDE_ONLY
 
 
 def post(session: Session, outgoing: list[Outgoing], at: datetime) -> None:

@@ -1,4 +1,4 @@
-"""HR's console of one state body: its cycles, who is late now (filtered by unit, kind,
+"""HR's console of one state body: its cycles and the opening of one, who is late now (filtered by unit, kind,
 period, step), the steps done late, the dead-lettered notices with resend, the
 compliance report to download, and, for the head of HR, the body's results.
 
@@ -17,16 +17,18 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from methodology import loader
-from methodology.errors import BagalauError
+from methodology import inputs, loader
+from methodology.errors import BagalauError, InvalidInput
 from methodology.i18n import Lang
 from methodology.workdays import default_calendar
 from models import Appraisal, Cycle, Servant, Unit
 from models.db import id_of, transaction
 from notifications import compliance_report, dead_letters
 from notifications.render import label, period
+from states import invitations
 from states.compliance import rows_of
 from states.cycle_summary import cycles_of
+from states.cycles import open_cycle
 from states.late import Filters, late_now
 from states.meetings_ahead import meetings_ahead
 from states.protocols import protocols_of
@@ -59,7 +61,9 @@ def body_console(code: str, request: Request) -> Response:
     return _console(request, code)
 
 
-def _console(request: Request, code: str, refusal: dict[str, Any] | None = None, status: int = 200) -> Response:
+def _console(request: Request, code: str, refusal: dict[str, Any] | None = None, status: int = 200,
+             typed: dict[str, str] | None = None) -> Response:
+    """The console; after a refused opening, with the kind and period typed kept."""
     who, lang, app = _who(request), lang_of(request), console(request)
     today = app.settings.day()
     chosen = _filters(request)
@@ -75,10 +79,12 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
             "meetings": meetings_ahead(session, body_id, lang) if seat.hr else [],
             "protocols": protocols_of(session, body_id),
             "dead": dead_letters.dead_of(session, body_id) if seat.hr else [],
+            "kinds": [(k, label("kinds", k, lang)) for k in loader.load(seat.body.methodology).workflow] if seat.hr else [],
             "results": _results(session, who.person, body_id, lang) if seat.head_of_hr else [],
         }
     return HTMLResponse(page("hr/console.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/hr/{code}",
                              refusal=refusal, done=request.query_params.get("done"), label=label, period=period, reason_in=reason_in,
+                             typed=typed or {},
                              **context), status)
 
 
@@ -137,6 +143,51 @@ def _write(fmt: str, rows: list[Any], path: Path, lang: Lang, today: date) -> No
         compliance_report.write_xlsx(rows, path, lang, today)
     else:
         compliance_report.write_html(rows, path, lang, today)
+
+
+@router.post("/hr/{code}/cycles")
+async def open_one(code: str, request: Request) -> Response:
+    """HR opens a cycle of its body on the console's day: the same opening as `bagalau
+    cycle open`, refused whole (an unknown kind, a malformed or far period, a servant
+    without an assessor), the refusal shown beside the field."""
+    who, lang, app = _who(request), lang_of(request), console(request)
+    with transaction(app.engine) as session:
+        seat = desk(session, who, code)
+    if not seat.hr:
+        raise HTTPException(404)
+    today = app.settings.day()
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _posted(request, who)
+        held = inputs.period_held(fields.get("period", ""), "period", "docs/lifecycle.md", on=today)
+        open_cycle(app.engine, code, fields.get("kind", ""), held, on=today)
+    except BagalauError as error:
+        return _console(request, code, body_of(error, lang), status_of(error), typed=fields)
+    return RedirectResponse(f"/hr/{code}?done=opened#cycles", 303)
+
+
+@router.post("/hr/{code}/invitations")
+async def invite(code: str, request: Request) -> Response:
+    """HR invites a servant of its body to set their password: the next delivery e-mails
+    the one-time link (states/invitations.py); a personnel number not of the body is
+    refused beside the field, as the CLI's `users invite` refuses it."""
+    who, lang, app = _who(request), lang_of(request), console(request)
+    with transaction(app.engine) as session:
+        seat = desk(session, who, code)
+    if not seat.hr:
+        raise HTTPException(404)
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _posted(request, who)
+        number = fields.get("personnel_no", "").strip()
+        with transaction(app.engine) as session:
+            invited = session.exec(select(Servant).where(Servant.state_body_id == seat.body.id, Servant.personnel_no == number)).first()
+            if invited is None:
+                raise InvalidInput("not_found", field="personnel_no", value=number, rule="docs/api.md#accounts")
+            invitations.invite(session, invited, app.settings.moment(), by=who.person)
+    except BagalauError as error:
+        return _console(request, code, body_of(error, lang), status_of(error), typed=fields)
+    return RedirectResponse(f"/hr/{code}?done=invited#invite", 303)
 
 
 @router.post("/hr/{code}/notices/{notice_id}/resend")

@@ -1,29 +1,18 @@
-"""One-time invitation links: HR invites a servant, who opens the link and sets their own
-password. The token is random and shown once; the table keeps its SHA-256, its expiry and
-when it was spent, so a link works once, and not after its day."""
+"""One-time invitation links, as the console reads them: HR invites a servant
+(states/invitations.py), delivery sends the link, the servant opens it and sets their own
+password. The table keeps the token's SHA-256, its expiry and when it was spent, so a link
+works once, and not after its day."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from methodology.errors import InvalidInput
 from models import Account, Invitation, Servant
-from models.db import id_of
+from states.invitations import digest
 from web.identity.passwords import RULE, set_password
-from web.identity.sessions import digest
-
-TTL = timedelta(days=7)
-
-
-def issue(session: Session, servant: Servant, now: datetime, by: Servant | None = None, ttl: timedelta = TTL) -> str:
-    """A new invitation for `servant`; returns the token (the link's last part)."""
-    token = secrets.token_urlsafe(32)
-    session.add(Invitation(token_hash=digest(token), servant_id=id_of(servant), created_by=id_of(by) if by else None,
-                           created_at=now, expires_at=now + ttl))
-    return token
 
 
 def pending(session: Session, token: str, now: datetime) -> Invitation | None:
