@@ -76,8 +76,10 @@ def check(session: Session, sheet: Sheet, on: date) -> tuple[list[Problem], list
     """Every problem of the file, or the results it gives (nothing is added to the session)."""
     problems = list(sheet.problems)
     rows = parse_rows(sheet, (), problems)
-    bodies = {b.code: b for b in session.exec(select(StateBody).where(
-        col(StateBody.code).in_({r.values["state_body_code"] for r in rows if r.values.get("state_body_code")})))}
+    bodies = {
+        b.code: b
+        for b in session.exec(select(StateBody).where(col(StateBody.code).in_({r.values["state_body_code"] for r in rows if r.values.get("state_body_code")})))
+    }
     results: list[PastResult] = []
     first: dict[tuple[int, int], int] = {}
     for row in rows:
@@ -100,8 +102,7 @@ def _result(session: Session, row: Row, bodies: dict[str, StateBody], on: date, 
         if row.values.get("state_body_code"):
             problems.append(row.problem("state_body_code", "past_body_unknown"))
         return None
-    servant = session.exec(select(Servant).where(
-        Servant.state_body_id == body.id, Servant.personnel_no == row.values.get("personnel_no"))).first()
+    servant = session.exec(select(Servant).where(Servant.state_body_id == body.id, Servant.personnel_no == row.values.get("personnel_no"))).first()
     if servant is None or servant.id is None:
         if row.values.get("personnel_no"):
             problems.append(row.problem("personnel_no", "org_servant_unknown", body=body.code))
@@ -113,8 +114,15 @@ def _result(session: Session, row: Row, bodies: dict[str, StateBody], on: date, 
     _check_source(row, on, problems)
     if len(problems) > before or len(row.values) < len(COLUMNS):
         return None  # a cell of the row is wrong: reported already
-    return PastResult(servant_id=servant.id, methodology=definition.id, year=row.values["year"], score=row.values["score"],
-                      band=row.values["band"], source_no=row.values["source_no"], source_date=row.values["source_date"])
+    return PastResult(
+        servant_id=servant.id,
+        methodology=definition.id,
+        year=row.values["year"],
+        score=row.values["score"],
+        band=row.values["band"],
+        source_no=row.values["source_no"],
+        source_date=row.values["source_date"],
+    )
 
 
 def _check_year(session: Session, row: Row, servant_id: int, on: date, problems: list[Problem]) -> None:

@@ -44,8 +44,10 @@ def past_results_of(engine: Engine, body: str, personnel_no: str, reader_no: str
         found = session.exec(select(StateBody).where(StateBody.code == body)).first()
         if found is None:
             raise InvalidInput("not_found", field="--body", value=body, rule=RULE)
-        people = {s.personnel_no: s for s in session.exec(select(Servant).where(
-            Servant.state_body_id == found.id, col(Servant.personnel_no).in_([personnel_no, reader_no])))}
+        people = {
+            s.personnel_no: s
+            for s in session.exec(select(Servant).where(Servant.state_body_id == found.id, col(Servant.personnel_no).in_([personnel_no, reader_no])))
+        }
         servant, reader = people.get(personnel_no), people.get(reader_no)
         if servant is None:
             raise InvalidInput("not_found", field="PERSONNEL_NO", value=personnel_no, rule=RULE)
@@ -53,9 +55,10 @@ def past_results_of(engine: Engine, body: str, personnel_no: str, reader_no: str
             raise InvalidInput("not_found", field="--as", value=reader_no, rule=RULE)
         if not may_read_results_of(session, reader, servant, found.methodology):  # not even whether there are any
             scope = loader.load(found.methodology).scope
-            raise InvalidInput("past_not_reader", field="--as", value=reader_no,
-                               rule=scope.result_readers_paragraph if scope else RULE, source=found.methodology)
+            raise InvalidInput(
+                "past_not_reader", field="--as", value=reader_no, rule=scope.result_readers_paragraph if scope else RULE, source=found.methodology
+            )
         rows = session.exec(select(PastResult).where(PastResult.servant_id == servant.id).order_by(col(PastResult.year)))
-        return [{"year": r.year, "kind": r.kind, "score": float(r.score), "band": r.band,
-                 "source": {"number": r.source_no, "date": r.source_date}} for r in rows]
-
+        return [
+            {"year": r.year, "kind": r.kind, "score": float(r.score), "band": r.band, "source": {"number": r.source_no, "date": r.source_date}} for r in rows
+        ]
