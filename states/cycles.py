@@ -81,6 +81,12 @@ def open_cycles(
         return OpenedCycles(len(opening.cycle_ids), created, session.connection().execute(left_out).scalar_one())
 
 
+def open_in(session: Session, body_codes: list[str], kind: str, period_text: str, on: date, calendar: WorkCalendar) -> None:
+    """Open (again) inside the caller's transaction: a hire joins the cycles already open
+    (states/staffing.py)."""
+    _open(session, body_codes, kind, period_text, on, calendar)
+
+
 @dataclass
 class _Opening:
     cycle_ids: list[int]
