@@ -18,7 +18,6 @@ from orgimport.rows import named, parse_rows
 from orgimport.sheets import SERVANTS, read_sources
 from orgimport.write import write
 
-
 # Given the session before a clean file is written, what to do once it is, in the same
 # transaction (services/org.py applies the changes of staff to the open appraisals).
 Watch = Callable[[Session], Callable[[], None]]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, col, select
 
@@ -40,7 +39,8 @@ def none_after(rule: AppointmentRule, year: int) -> date | None:
     nothing is owed (typical2023 п.23). On the day itself exactly that many remain."""
     if rule.min_months_left is None:
         return None
-    return date(year + 1, 1, 1) - relativedelta(months=rule.min_months_left)
+    month = (year + 1) * 12 - rule.min_months_left  # months since year 0, counted from January
+    return date(month // 12, month % 12 + 1, 1)
 
 
 def owes_period_step(definition: Methodology, kind: str, step: str, period: Period) -> ColumnElement[bool]:
@@ -59,7 +59,7 @@ def record_at_opening(session: Session, definition: Methodology, kind: str, peri
         return
     initial = definition.flow(kind).initial  # type: ignore[arg-type]
     query = (
-        select(Appraisal, Servant.position_start).join(Servant, col(Servant.id) == Appraisal.servant_id)
+        select(Appraisal, col(Servant.position_start)).join(Servant, col(Servant.id) == Appraisal.servant_id)
         .where(new, Appraisal.state == initial, col(Servant.position_start) > cutoff(rule, period.year))
     )
     for appraisal, start in session.exec(query).all():

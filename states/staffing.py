@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, exists, select
 
 from methodology import loader
@@ -54,8 +55,8 @@ class Applied:
 
 
 def staffing(session: Session) -> dict[int, Staffing]:
-    query = select(Servant.id, Servant.position_id, Servant.position_start, Servant.manager_id, Servant.dismissed_on)
-    return {row[0]: Staffing(*row[1:]) for row in session.exec(query)}  # type: ignore[misc]
+    query = sa_select(col(Servant.id), col(Servant.position_id), col(Servant.position_start), col(Servant.manager_id), col(Servant.dismissed_on))
+    return {row[0]: Staffing(*row[1:]) for row in session.execute(query)}
 
 
 def apply_changes(session: Session, before: dict[int, Staffing], *, on: date, calendar: WorkCalendar) -> list[Applied]:
@@ -81,7 +82,7 @@ def _hired(session: Session, body_id: int, servants: list[int], on: date, calend
     opening creates the hires' appraisals only, by its own rules."""
     body = session.get(StateBody, body_id)
     assert body is not None
-    still_open = exists().where(Appraisal.cycle_id == Cycle.id, col(Appraisal.closed_on).is_(None))
+    still_open = exists().where(col(Appraisal.cycle_id) == Cycle.id, col(Appraisal.closed_on).is_(None))
     earliest = min(s.position_start for s in session.exec(select(Servant).where(col(Servant.id).in_(servants))))
     cycles = session.exec(select(Cycle).where(Cycle.state_body_id == body_id, still_open).order_by(col(Cycle.id))).all()
     for cycle in cycles:

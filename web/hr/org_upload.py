@@ -16,8 +16,8 @@ from starlette.datastructures import UploadFile
 
 from models.db import transaction
 from orgimport import ImportReport, Problem
-from services.org import import_and_apply
 from orgimport.sheets import ABSENCES, SERVANTS, read_sources
+from services.org import import_and_apply
 from web.app import console, lang_of
 from web.hr.access import desk
 from web.identity.sessions import Signed
