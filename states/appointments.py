@@ -43,6 +43,12 @@ def none_after(rule: AppointmentRule, year: int) -> date | None:
     return date(month // 12, month % 12 + 1, 1)
 
 
+def applies(rule: AppointmentRule, period: Period, start: date) -> bool:
+    """An appointment owes the appointee's step on the appraisal of the period it falls in,
+    after the rule's day: once, not again on every later quarter of the year."""
+    return start > cutoff(rule, period.year) and period.start <= start <= period.end
+
+
 def owes_period_step(definition: Methodology, kind: str, step: str, period: Period) -> ColumnElement[bool]:
     """Over Servant: whether the servant owes the period's `step` (not an appointee's)."""
     rule = rule_for(definition, kind)
@@ -53,14 +59,16 @@ def owes_period_step(definition: Methodology, kind: str, step: str, period: Peri
 
 def record_at_opening(session: Session, definition: Methodology, kind: str, period: Period, new: ColumnElement[bool],
                       calendar: WorkCalendar, at: datetime) -> None:
-    """The appointees among the appraisals an opening created (few: one query, then each)."""
+    """The appointees among the appraisals an opening created (few: one query, then each):
+    those `applies` names."""
     rule = rule_for(definition, kind)
     if rule is None:
         return
     initial = definition.flow(kind).initial  # type: ignore[arg-type]
     query = (
         select(Appraisal, col(Servant.position_start)).join(Servant, col(Servant.id) == Appraisal.servant_id)
-        .where(new, Appraisal.state == initial, col(Servant.position_start) > cutoff(rule, period.year))
+        .where(new, Appraisal.state == initial, col(Servant.position_start) > cutoff(rule, period.year),
+               col(Servant.position_start).between(period.start, period.end))
     )
     for appraisal, start in session.exec(query).all():
         appoint(session, definition, rule, appraisal, start, calendar, at)

@@ -126,7 +126,7 @@ def _appointed(session: Session, definition: Methodology, appraisal: Appraisal, 
     if start > placement.latest_start(definition, period) or (last is not None and start > last):
         paragraph = rule.paragraph if rule and last is not None and start > last else definition.scope.exempt_paragraph
         return [_exempt(session, definition, appraisal, start, paragraph, on, at)]
-    if rule and start > appointments.cutoff(rule, period.year):
+    if rule and appointments.applies(rule, period, start):
         claim(session, appraisal, None)
         if appointments.appoint(session, definition, rule, appraisal, start, calendar, at):
             return [Applied(appraisal.servant_id, "appointment", appraisal.id, rule.paragraph)]

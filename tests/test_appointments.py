@@ -203,3 +203,14 @@ def test_a_hire_nobody_could_appraise_leaves_the_database_as_it_was(db: Engine, 
         load(db, tmp_path, [*staff(), row("orphan", "C-4", "", position_start="2026-02-15")], date(2026, 2, 16))
     assert caught.value.code == "no_assessor"
     assert (counts(db), set(ids(db))) == before
+
+
+def test_typical2023_an_appointment_is_owed_once_not_again_on_every_later_quarter(db: Engine) -> None:
+    org = organisation(db, methodology="typical2023")
+    hire(org, "newhead", category="C-3")
+    appointed(org, "newhead", date(2026, 4, 1))
+    for quarter, opened in (("2026-Q2", date(2026, 7, 1)), ("2026-Q3", date(2026, 10, 1))):
+        open_cycle(db, "body", "kpi", quarter, on=opened)
+    assert org.appraisal("newhead", "kpi", "2026-Q2").events == {"appointment": "2026-04-01"}
+    q3 = org.appraisal("newhead", "kpi", "2026-Q3")
+    assert q3.events == {} and "kpi_set_after_appointment" not in deadlines(db, q3.id)
