@@ -4,7 +4,8 @@ with a simulated clock (each step's `day` is the day the action is taken).
 A scenario is how a state body rehearses a year and how the examples in `examples/` are
 checked: the summary says, per appraisal, where it ended, with what result and
 consequences, which deadlines were met, met late or missed, and how long its audit trail
-is. Steps expected to be refused say so (`expect: refused`); any other refusal is reported
+is, and each deadline's due day. A hire, a transfer or a dismissal on a day is applied as a
+re-import of HR's file would be (states/staffing.py). Steps expected to be refused say so (`expect: refused`); any other refusal is reported
 as unexpected. The format is documented in docs/simulate.md.
 """
 
@@ -23,6 +24,7 @@ from bagalau.cli.boundary import redact
 from methodology import inputs, loader
 from methodology.errors import BagalauError, InvalidInput
 from methodology.scoring.requests import from_validation
+from methodology.workdays import default_calendar
 from models import (
     Absence,
     Appraisal,
@@ -41,6 +43,7 @@ from models.db import transaction
 from models.migrate import upgrade
 from states.cycles import open_cycle
 from states.service import act
+from states.staffing import apply_changes, staffing
 
 SCENARIO_RULE = "docs/simulate.md"
 
@@ -79,6 +82,21 @@ class AbsenceSpec(_Spec):
     end: date
 
 
+class TransferSpec(_Spec):
+    """A servant moved on `day`: to another manager, and to another position (a new
+    appointment, mne2017 п.11) when `position` is given."""
+
+    who: str
+    manager: Optional[str] = None
+    unit: Optional[str] = None
+    position: Optional[str] = None
+    category: Optional[str] = None
+
+
+class DismissSpec(_Spec):
+    who: str  # dismissed on the step's day
+
+
 class CommissionSpec(_Spec):
     order: str
     formed_on: date
@@ -102,11 +120,15 @@ class OpenSpec(_Spec):
 
 
 class Step(_Spec):
-    """One dated step: open a cycle, record an absence, or an actor's action."""
+    """One dated step: open a cycle, record an absence, hire, transfer or dismiss a
+    servant (as a re-import of HR's file would), or an actor's action."""
 
     day: date  # not "on": YAML 1.1 reads that key as the boolean true
     open: Optional[OpenSpec] = None
     absence: Optional[AbsenceSpec] = None
+    hire: Optional[PersonSpec] = None
+    transfer: Optional[TransferSpec] = None
+    dismiss: Optional[DismissSpec] = None
     do: Optional[str] = None
     who: Optional[str] = None
     of: Optional[str] = None  # whose appraisal
@@ -118,9 +140,9 @@ class Step(_Spec):
 
     @model_validator(mode="after")
     def _one_thing(self) -> Step:
-        things = [self.open is not None, self.absence is not None, self.do is not None]
-        if sum(things) != 1:
-            raise ValueError("a step does exactly one thing: open, absence or do")
+        things = [self.open, self.absence, self.hire, self.transfer, self.dismiss, self.do]
+        if sum(thing is not None for thing in things) != 1:
+            raise ValueError("a step does exactly one thing: open, absence, hire, transfer, dismiss or do")
         if self.do is not None and None in (self.who, self.of, self.kind, self.period):
             raise ValueError("an action needs who, of, kind and period")
         return self
@@ -132,13 +154,6 @@ class Scenario(_Spec):
     organisation: OrganisationSpec
     methodology: str
     steps: list[Step]
-
-    @model_validator(mode="after")
-    def _in_order(self) -> Scenario:
-        days = [step.day for step in self.steps]
-        if days != sorted(days):
-            raise ValueError("steps must be in date order")
-        return self
 
 
 def load(path: Path) -> Scenario:
@@ -163,7 +178,40 @@ def _known_and_unique(scenario: Scenario) -> Scenario:
         if person.id in seen:
             raise InvalidInput("duplicate_key", field=f"organisation.people[{index}].id", value=person.id, rule=SCENARIO_RULE)
         seen.add(person.id)
+    _in_order(scenario.steps)
+    _people_known(scenario, seen)
     return scenario
+
+
+def _in_order(steps: list[Step]) -> None:
+    for number, (previous, step) in enumerate(zip(steps, steps[1:]), start=2):
+        if step.day < previous.day:
+            raise InvalidInput("scenario_order", field=f"steps[{number}].day", value=step.day.isoformat(), rule=SCENARIO_RULE,
+                               step=number, day=step.day.isoformat(), previous=number - 1, previous_day=previous.day.isoformat())
+
+
+def _people_known(scenario: Scenario, known: set[str]) -> None:
+    """Every person a step names is in the organisation or hired by an earlier step."""
+    for number, step in enumerate(scenario.steps, start=1):
+        for field, name in _named(step):
+            if name not in known:
+                raise InvalidInput("scenario_person", field=f"steps[{number}].{field}", value=name, rule=SCENARIO_RULE,
+                                   step=number, expected=", ".join(sorted(known)))
+        if step.hire is not None:
+            known.add(step.hire.id)
+
+
+def _named(step: Step) -> list[tuple[str, str | None]]:
+    named: list[tuple[str, str | None]] = [("who", step.who), ("of", step.of)] if step.do else []
+    if step.absence:
+        named.append(("absence.who", step.absence.who))
+    if step.hire and step.hire.manager:
+        named.append(("hire.manager", step.hire.manager))
+    if step.transfer:
+        named += [("transfer.who", step.transfer.who), ("transfer.manager", step.transfer.manager)]
+    if step.dismiss:
+        named.append(("dismiss.who", step.dismiss.who))
+    return [(field, name) for field, name in named if name is not None]
 
 
 def run(scenario: Scenario, database_url: str) -> dict[str, Any]:
@@ -197,6 +245,7 @@ def _refusal(index: int, step: Step, error: BagalauError | None) -> dict[str, An
     return {
         "step": index + 1, "on": step.day.isoformat(), "who": step.who, "do": step.do, "of": step.of,
         "expected": error is not None and step.expect == "refused",
+        "reason": getattr(error, "code", type(error).__name__) if error else None,
         "message": error.render("en") if error else "expected a refusal, but the action was taken",
         "note": step.note,
     }
@@ -209,9 +258,45 @@ def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step
         with transaction(engine) as session:
             session.add(Absence(servant_id=_who(people, step.absence.who), kind=step.absence.kind,
                                 start=step.absence.start, end=step.absence.end))
+    elif step.hire or step.transfer or step.dismiss:
+        _restaff(engine, scenario, people, step)
     else:
         appraisal = _appraisal(engine, people, step)
         act(engine, appraisal, _who(people, step.who), step.do, _resolve(step.data, people), on=step.day)  # type: ignore[arg-type]
+
+
+def _restaff(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step) -> None:
+    """A hire, a transfer or a dismissal, applied as a re-import of HR's file would be
+    (states/staffing.py), in one transaction."""
+    with transaction(engine) as session:
+        before = staffing(session)
+        body = session.exec(select(StateBody).where(StateBody.code == scenario.organisation.code)).one()
+        units = {u.code: u for u in session.exec(select(Unit).where(Unit.state_body_id == body.id))}
+        if step.hire:
+            people[step.hire.id] = _person(session, body, units, step.hire, people)
+        elif step.transfer:
+            _transfer(session, units, people, step.transfer, step.day)
+        elif step.dismiss:
+            servant = session.get(Servant, _who(people, step.dismiss.who))
+            assert servant is not None
+            servant.dismissed_on = step.day
+            session.add(servant)
+        session.flush()
+        apply_changes(session, before, on=step.day, calendar=default_calendar())
+
+
+def _transfer(session: Any, units: dict[str, Unit], people: dict[str, int], spec: TransferSpec, day: date) -> None:
+    servant = session.get(Servant, _who(people, spec.who))
+    if spec.manager:
+        servant.manager_id = _who(people, spec.manager)
+    if spec.position:
+        old = session.get(Position, servant.position_id)
+        unit = units[spec.unit] if spec.unit else session.get(Unit, old.unit_id)
+        position = Position(unit_id=unit.id, code=f"{spec.who}-{day.isoformat()}", title=spec.position, category=spec.category or old.category)
+        session.add(position)
+        session.flush()
+        servant.position_id, servant.position_start = position.id, day
+    session.add(servant)
 
 
 def _appraisal(engine: Engine, people: dict[str, int], step: Step) -> int:
@@ -259,26 +344,31 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
             session.flush()
             units[unit.code] = row
         for person in spec.people:  # managers come before the people they manage
-            position = Position(unit_id=units[person.unit].id, code=f"{person.id}-post", title=person.position, category=person.category)  # type: ignore[arg-type]
-            session.add(position)
-            session.flush()
-            servant = Servant(
-                state_body_id=body.id, personnel_no=person.id, full_name=person.name, position_id=position.id,  # type: ignore[arg-type]
-                surname=person.surname, given_name=person.given_name, patronymic=person.patronymic,
-                position_start=person.start, probation_end=person.probation_end,
-                manager_id=people[person.manager] if person.manager else None, lang=person.lang,
-                is_hr="hr" in person.roles or "head_of_hr" in person.roles,
-                is_head_of_hr="head_of_hr" in person.roles, is_appointing_official="appointing_official" in person.roles,
-                outside_b_corps="outside_b_corps" in person.roles,
-            )
-            session.add(servant)
-            session.flush()
-            people[person.id] = servant.id  # type: ignore[assignment]
+            people[person.id] = _person(session, body, units, person, people)
         for absence in spec.absences:
             session.add(Absence(servant_id=people[absence.who], kind=absence.kind, start=absence.start, end=absence.end))
         if spec.commission:
             _commission(session, body, spec.commission, people)
     return people
+
+
+def _person(session: Any, body: StateBody, units: dict[str, Unit], person: PersonSpec, people: dict[str, int]) -> int:
+    position = Position(unit_id=units[person.unit].id, code=f"{person.id}-post", title=person.position, category=person.category)  # type: ignore[arg-type]
+    session.add(position)
+    session.flush()
+    servant = Servant(
+        state_body_id=body.id, personnel_no=person.id, full_name=person.name, position_id=position.id,  # type: ignore[arg-type]
+        surname=person.surname, given_name=person.given_name, patronymic=person.patronymic,
+        position_start=person.start, probation_end=person.probation_end,
+        manager_id=people[person.manager] if person.manager else None, lang=person.lang,
+        is_hr="hr" in person.roles or "head_of_hr" in person.roles,
+        is_head_of_hr="head_of_hr" in person.roles, is_appointing_official="appointing_official" in person.roles,
+        outside_b_corps="outside_b_corps" in person.roles,
+    )
+    session.add(servant)
+    session.flush()
+    assert servant.id is not None
+    return servant.id
 
 
 def _commission(session: Any, body: StateBody, spec: CommissionSpec, people: dict[str, int]) -> None:
@@ -305,6 +395,9 @@ def _summary(engine: Engine, until: date) -> list[dict[str, Any]]:
                 "score": None if appraisal.score is None else float(appraisal.score), "band": appraisal.band,
                 "consequences": sorted(c.kind for c in consequences),
                 "deadlines": _tally(rows, until),
+                "due": [{"step": r.step, "due": r.due.isoformat(), "status": r.status,
+                         "closed_on": r.closed_on.isoformat() if r.closed_on else None, "paragraph": r.paragraph}
+                        for r in sorted(rows, key=lambda r: (r.due, r.step))],
                 "audit_events": len(audit),
             })
         return out

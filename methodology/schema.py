@@ -451,6 +451,26 @@ class Scope(Strict):
     delegate_paragraph: str = ""
 
 
+class MonthDay(Strict):
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+
+class AppointmentRule(Strict):
+    """A servant appointed during the year owes a step counted from the appointment instead
+    of the period's (mne2017 п.11: the plan within 10 working days of an appointment after
+    10 January; typical2023 п.23: the KPIs within 10 working days of an appointment after the
+    period starts), and none at all with fewer than `min_months_left` months left in the
+    year from the appointment (typical2023 п.23)."""
+
+    kinds: list[Kind] = Field(min_length=1)
+    instead_of: str  # the period's deadline the appointee does not owe
+    opens: str  # the deadline counted from the appointment event
+    appointed_after: MonthDay  # in the appraisal's year: an appointment after this day
+    min_months_left: int | None = Field(default=None, ge=1)
+    paragraph: str
+
+
 class Escalation(Strict):
     """Reminders before a deadline and the ladder climbed after it (PRODUCT: responsible →
     their manager → head of HR → appointing official), one rung per `every` working days."""
@@ -484,6 +504,7 @@ class Methodology(Strict):
     retention: Retention | None = None
     events: dict[str, EventDef] = {}
     deadlines: dict[str, DeadlineRule] = {}
+    appointments: list[AppointmentRule] = []
     workflow_parts: dict[str, WorkflowPart] = {}
     workflow: dict[Kind, Workflow] = {}
     consequences: list[ConsequenceRule] = []
@@ -543,6 +564,8 @@ class Methodology(Strict):
                 if isinstance(term, Counted):
                     self._check_anchor(step, term.anchor)
         self._check_no_cycles()
+        for index, appointment in enumerate(self.appointments):
+            self._check_appointment(f"appointments[{index}]", appointment)
         for kind, flow in self.workflow.items():
             self._check_workflow(kind, flow)
         for rule in self.consequences:
@@ -599,6 +622,17 @@ class Methodology(Strict):
             for name in row.events:
                 if name not in self.events:
                     raise ValueError(f"{where}.{row.action}: event {name!r} is not declared")
+
+    def _check_appointment(self, where: str, rule: AppointmentRule) -> None:
+        """Both steps are deadlines of the rule's kinds, and the one it opens counts from the
+        appointment event."""
+        for step in (rule.instead_of, rule.opens):
+            missing = set(rule.kinds) - set(self.deadlines[step].kinds) if step in self.deadlines else set(rule.kinds)
+            if missing:
+                raise ValueError(f"{where}: {step!r} is not a deadline of {sorted(missing)}")
+        term = self.deadlines[rule.opens].term
+        if not isinstance(term, Counted) or term.anchor != "appointment":
+            raise ValueError(f"{where}: {rule.opens!r} does not count from the event 'appointment'")
 
     def _check_anchor(self, step: str, anchor: str) -> None:
         if anchor.startswith("step:"):

@@ -117,18 +117,25 @@ def _change(session: Session, definition: Methodology, appraisal: Appraisal, act
     _check_assessor(session, definition, appraisal, person_id, paragraph, on)
     claim(session, appraisal, None)
     previous = appraisal.assessor_id
-    appraisal.assessor_id = person_id
-    session.add(appraisal)
-    moved = session.execute(
-        update(Deadline)
-        .where(col(Deadline.appraisal_id) == appraisal.id, col(Deadline.status) == "open", col(Deadline.responsible_role) == "direct_manager")
-        .values(responsible_id=person_id)
-    ).rowcount  # type: ignore[attr-defined]
+    moved = follow(session, appraisal, person_id)
     data = {"assessor_id": person_id, "previous_assessor_id": previous, "paragraph": paragraph, "source": definition.id}
     moment = at or datetime.combine(on, time(12, 0), ALMATY)
     audit(session, appraisal, actor.id, role, action, appraisal.state, appraisal.state, data, moment, reason)
     assert appraisal.id is not None
     return Change(appraisal.id, action, previous, person_id, paragraph, moved)
+
+
+def follow(session: Session, appraisal: Appraisal, person_id: int) -> int:
+    """Make `person_id` the appraisal's assessor; its open deadlines owed by the assessor
+    follow (their responsible person); return how many did."""
+    appraisal.assessor_id = person_id
+    session.add(appraisal)
+    moved: int = session.execute(
+        update(Deadline)
+        .where(col(Deadline.appraisal_id) == appraisal.id, col(Deadline.status) == "open", col(Deadline.responsible_role) == "direct_manager")
+        .values(responsible_id=person_id)
+    ).rowcount  # type: ignore[attr-defined]
+    return moved
 
 
 def _check_assessor(session: Session, definition: Methodology, appraisal: Appraisal, person_id: int, paragraph: str, on: date) -> None:

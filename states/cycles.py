@@ -31,7 +31,7 @@ from methodology.schema import Methodology, Workflow
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, AuditEvent, Cycle, Deadline, Servant, StateBody
 from models.db import transaction
-from states import people, timeline
+from states import appointments, people, timeline
 from states.placement import Placing, placing
 
 
@@ -81,6 +81,12 @@ def open_cycles(
         return OpenedCycles(len(opening.cycle_ids), created, session.connection().execute(left_out).scalar_one())
 
 
+def open_in(session: Session, body_codes: list[str], kind: str, period_text: str, on: date, calendar: WorkCalendar) -> None:
+    """Open (again) inside the caller's transaction: a hire joins the cycles already open
+    (states/staffing.py)."""
+    _open(session, body_codes, kind, period_text, on, calendar)
+
+
 @dataclass
 class _Opening:
     cycle_ids: list[int]
@@ -100,12 +106,13 @@ def _open(session: Session, body_codes: list[str], kind: str, period_text: str, 
         raise InvalidInput("unknown", field="kind", value=kind, rule="docs/lifecycle.md", expected=", ".join(definition.workflow))
     flow = definition.flow(kind)
     period = Period.parse(period_text, definition.rules(kind).period, source=definition.id)
-    placed = placing(definition, flow, [body.id for body in bodies], period, on, session.connection().dialect.name)  # type: ignore[misc]
+    placed = placing(definition, flow, kind, [body.id for body in bodies], period, on, session.connection().dialect.name)  # type: ignore[misc]
     _check_assessors(session, definition, flow, kind, period, placed, on)
     cycle_ids = _cycles(session, bodies, definition, kind, period, on)
     new = _create(session, definition, flow, kind, period, cycle_ids, placed, on)
-    _first_deadlines(session, definition, flow, period, new, calendar, bodies)
+    _first_deadlines(session, definition, flow, kind, period, new, calendar, bodies)
     _opening_events(session, new, on)
+    appointments.record_at_opening(session, definition, kind, period, new, calendar, datetime.combine(on, time(9, 0), ALMATY))
     return _Opening(cycle_ids, placed, new)
 
 
@@ -201,13 +208,15 @@ def _first_deadlines(
     session: Session,
     definition: Methodology,
     flow: Workflow,
+    kind: str,
     period: Period,
     new: ColumnElement[bool],
     calendar: WorkCalendar,
     bodies: list[StateBody],
 ) -> None:
     """The deadlines an appraisal opens with depend on the period alone: computed once per
-    step, then written for every new appraisal in the initial state by one statement."""
+    step, then written for every new appraisal in the initial state by one statement (but
+    for an appointee's, states/appointments.py)."""
     offices: dict[int, people.Offices] = {}
     for step in flow.opens:
         due = due_of(definition, step, period, {}, calendar)
@@ -224,7 +233,8 @@ def _first_deadlines(
                 literal("open"), literal(0), literal(timeline.first_fire(definition, step, due.due, calendar), Date),
             )
             .join(Cycle, Cycle.id == Appraisal.cycle_id)
-            .where(new, Appraisal.state == flow.initial)
+            .join(Servant, Servant.id == Appraisal.servant_id)
+            .where(new, Appraisal.state == flow.initial, appointments.owes_period_step(definition, kind, step, period))
         )
         columns = ["appraisal_id", "step", "due", "paragraph", "responsible_role", "responsible_id", "status", "level", "next_fire"]
         session.connection().execute(insert(Deadline).from_select(columns, rows))

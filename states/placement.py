@@ -8,6 +8,8 @@ INSERT … SELECT instead of a Python loop over its servants:
 
 - dismissed before the period, or at all where dismissal ends the appraisal: not
   appraised (typical2023 п.7); dismissed otherwise: appraised without participation;
+- appointed with fewer months left in the year than the appointment rule asks: exempt
+  (typical2023 п.23: no KPIs);
 - fewer than `min_months_in_position` months in the position by the period's end, or on
   probation beyond it: exempt (mne2017 п.3, typical2023 п.6);
 - a person of the body outside the B corps (a head's assessor, mne2017 п.4) is no one's
@@ -32,6 +34,7 @@ from sqlmodel import col
 from methodology.deadlines import Period
 from methodology.schema import Methodology, Workflow
 from models import Absence, Position, Servant
+from states import appointments
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,8 @@ class Placing:
     select: Select
 
 
-def placing(definition: Methodology, flow: Workflow, body_ids: list[int], period: Period, on: date, dialect: str) -> Placing:
-    rules = _rules(definition, flow, period, on, dialect)
+def placing(definition: Methodology, flow: Workflow, kind: str, body_ids: list[int], period: Period, on: date, dialect: str) -> Placing:
+    rules = _rules(definition, flow, kind, period, on, dialect)
     state = case(*((r.when, literal(r.state)) for r in rules), else_=literal(flow.initial))
     participation = case(*((r.when, literal(r.participation)) for r in rules), else_=literal("full"))
     reason = case(*((r.when, r.reason) for r in rules), else_=null())
@@ -69,7 +72,7 @@ def placing(definition: Methodology, flow: Workflow, body_ids: list[int], period
     return Placing(state, participation, reason, query)
 
 
-def _rules(definition: Methodology, flow: Workflow, period: Period, on: date, dialect: str) -> list[Rule]:
+def _rules(definition: Methodology, flow: Workflow, kind: str, period: Period, on: date, dialect: str) -> list[Rule]:
     scope = definition.scope
     assert scope is not None, f"{definition.id} has no scope"
 
@@ -77,11 +80,11 @@ def _rules(definition: Methodology, flow: Workflow, period: Period, on: date, di
     why_dismissed = because("dismissed ", _iso(Servant.dismissed_on, dialect), f" ({scope.dismissed_paragraph})")
     ends = dismissed if scope.when_dismissed == "not_appraised" else and_(dismissed, col(Servant.dismissed_on) < period.start)
     # Fewer than N months in the position during the period: started after this day.
-    latest_start = period.end + relativedelta(days=1) - relativedelta(months=scope.min_months_in_position)
     rules = [
         Rule(ends, "not_appraised", "full", why_dismissed),
         Rule(dismissed, flow.initial, "without", why_dismissed),
-        Rule(Servant.position_start > latest_start, "exempt", "full",
+        *_too_late(definition, kind, period, dialect),
+        Rule(Servant.position_start > latest_start(definition, period), "exempt", "full",
              because("in the position since ", _iso(Servant.position_start, dialect), f" ({scope.exempt_paragraph})")),
     ]
     if scope.exempt_on_probation:
@@ -92,6 +95,24 @@ def _rules(definition: Methodology, flow: Workflow, period: Period, on: date, di
         deferred = flow.when_absent == "defer"
         rules.append(Rule(col(Absence.id).is_not(None), "deferred" if deferred else flow.initial, "full" if deferred else "without", absent))
     return rules
+
+
+def latest_start(definition: Methodology, period: Period) -> date:
+    """Fewer than N months in the position during the period: started after this day
+    (mne2017 п.3, typical2023 п.6)."""
+    assert definition.scope is not None
+    return period.end + relativedelta(days=1) - relativedelta(months=definition.scope.min_months_in_position)
+
+
+def _too_late(definition: Methodology, kind: str, period: Period, dialect: str) -> list[Rule]:
+    """Appointed with fewer months left in the year than the appointment rule asks: no KPIs
+    at all (typical2023 п.23), whatever the quarter."""
+    rule = appointments.rule_for(definition, kind)
+    last = appointments.none_after(rule, period.year) if rule else None
+    if rule is None or last is None:
+        return []
+    why = because("appointed ", _iso(Servant.position_start, dialect), f", fewer than {rule.min_months_left} months left ({rule.paragraph})")
+    return [Rule(col(Servant.position_start) > last, "exempt", "full", why)]
 
 
 def because(*parts: ColumnElement[str] | str) -> ColumnElement[str]:

@@ -185,12 +185,12 @@ def test_mne2017_year_runs_with_only_the_planned_refusals(mne: Year) -> None:
         (10, "submit", "erbol"),     # his plan: 1 of 3 indicators measurable, at least half needed (п.12)
         (61, "decide", "aigerim"),   # the secretary's vote (п.9)
         (81, "appeal", "daniyar"),   # 24 April, the window closed on 23 April (п.38)
-        (177, "decide", "aigerim"),  # 2 of 4 voting members present, quorum 3 (п.7)
+        (181, "decide", "aigerim"),  # 2 of 4 voting members present, quorum 3 (п.7)
     ]
     assert "1/3" in message(mne, 10) and "para. 12" in message(mne, 10)
     assert "secretary" in message(mne, 61) and "para. 9" in message(mne, 61)
     assert "2026-04-23" in message(mne, 81) and "para. 38" in message(mne, 81)
-    assert "2 of 4" in message(mne, 177) and "(3)" in message(mne, 177) and "para. 7" in message(mne, 177)
+    assert "2 of 4" in message(mne, 181) and "(3)" in message(mne, 181) and "para. 7" in message(mne, 181)
 
 
 def test_mne2017_quarterly_scores_and_bands(mne: Year) -> None:
@@ -303,6 +303,20 @@ def test_mne2017_deadlines(mne: Year) -> None:
             ("closed", kairat["deadlines"], kairat["score"], kairat["band"]), (kind, period)
     # exempt: nothing owed
     assert mne.row("tomiris", "quarterly", "2026-Q1")["deadlines"] == {"met": 0, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
+
+
+def test_mne2017_mid_year_hire(mne: Year) -> None:
+    """Aruzhan, appointed 14 September: her plan is due 10 working days after the appointment
+    (п.11), not 10 January; Q3 is exempt (п.3); Q4 and the year are appraised."""
+    plan = mne.row("aruzhan", "plan", "2026")
+    assert [(d["step"], d["due"], d["status"], d["closed_on"]) for d in plan["due"]] == [
+        ("plan_after_appointment", "2026-09-28", "done", "2026-09-21")]
+    appointment = [data for action, data in mne.events("aruzhan", "plan", "2026") if action == "appointment"]
+    assert [(d["appointed_on"], d["paragraph"]) for d in appointment] == [("2026-09-14", "п.11")]
+    assert (mne.row("aruzhan", "quarterly", "2026-Q3")["state"], mne.row("aruzhan", "quarterly", "2026-Q3")["reason"]) == \
+        ("exempt", "in the position since 2026-09-14 (п.3)")
+    assert mne.result("aruzhan", "quarterly", "2026-Q4") == (103.0, "satisfactory")
+    assert (mne.result("aruzhan", "plan", "2026"), mne.result("aruzhan", "annual", "2026")) == ((3.67, "satisfactory"), (3.33, "satisfactory"))
 
 
 @pytest.mark.parametrize("which", ["mne", "typical"])

@@ -6,6 +6,8 @@ wrong) and the command exits with code 2, so HR fixes the file and loads it agai
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -14,10 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from bagalau.cli.common import LangOption, print_json, use_lang
+from bagalau.cli.workdays import parse_date
 from methodology.i18n import Lang
 from models.db import database_url, engine
 from models.migrate import upgrade
-from orgimport import ImportReport, import_organisation
+from orgimport import ImportReport
+from services.org import import_and_apply
+from states.staffing import Applied
 
 app = typer.Typer(help="The organisation: state bodies, units, positions, servants.", no_args_is_help=True)
 
@@ -34,17 +39,21 @@ def import_(
         None, "--absences", help="Absences as CSV or XLSX; default: the sheet «absences» of an XLSX SERVANTS."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
+    on: Optional[str] = typer.Option(None, "--on", help="The day the changes of staff apply to the open appraisals (default: today)."),
     lang: str = LangOption,
 ) -> None:
-    """Check the whole file, then load it in one transaction; load nothing if anything is wrong."""
+    """Check the whole file, then load it in one transaction; load nothing if anything is wrong.
+    A hire, a transfer or a dismissal is applied to the open appraisals in the same transaction."""
     reader = use_lang(lang)
     url = database_url()  # named, so the engine cache follows BAGALAU_DATABASE_URL
     upgrade(url)  # a first-time user needs no separate `db upgrade`; a no-op afterwards
-    report = import_organisation(engine(url), servants, absences)
+    day = date.today() if on is None else parse_date(on, "--on")
+    report, applied = import_and_apply(engine(url), servants, absences, on=day)
     if as_json:
-        print_json(report.as_dict(reader))
+        print_json({**report.as_dict(reader), "applied": [asdict(a) for a in applied]})
     elif report.ok:
         print_summary(report, reader)
+        print_applied(applied, reader)
     else:
         print_problems(report, reader)
     if not report.ok:
@@ -56,6 +65,12 @@ def print_summary(report: ImportReport, reader: Lang) -> None:
     for table, counts in report.counts.items():
         print(f"{_TABLES[reader][table]}: {created} {counts['created']}, {updated} {counts['updated']}, "
               f"{unchanged} {counts['unchanged']}")
+
+
+def print_applied(applied: list[Applied], reader: Lang) -> None:
+    """Each change applied to an open appraisal, with its paragraph."""
+    for change in applied:
+        print(f"{_APPLIED[reader]}: {change.event} #{change.appraisal_id} ({change.paragraph})")
 
 
 def print_problems(report: ImportReport, reader: Lang) -> None:
@@ -80,6 +95,7 @@ _TABLES = {
            "servant": "Servants", "absence": "Absences",
            "past_result": "Past annual results"},
 }
+_APPLIED = {"kk": "Ашық бағалауға қолданылды", "ru": "Применено к открытой оценке", "en": "Applied to an open appraisal"}
 _OUTCOMES = {
     "kk": ("жаңа", "өзгертілген", "өзгеріссіз"),
     "ru": ("создано", "изменено", "без изменений"),

@@ -1,5 +1,5 @@
 """HR loads its organisation by upload: the same importer as `bagalau org import`
-(orgimport/), all or nothing, its report shown as a table (row, column, value,
+(orgimport/, with its changes of staff applied to the open appraisals: services/org.py), all or nothing, its report shown as a table (row, column, value,
 what is wrong, in the reader's language). HR of a body loads that body only: a row of
 another state body is a problem of the file like any other, and nothing is written.
 """
@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from models.db import transaction
-from orgimport import ImportReport, Problem, import_organisation
+from orgimport import ImportReport, Problem
 from orgimport.sheets import ABSENCES, SERVANTS, read_sources
+from services.org import import_and_apply
 from web.app import console, lang_of
 from web.hr.access import desk
 from web.identity.sessions import Signed
@@ -61,8 +62,14 @@ async def upload(code: str, request: Request) -> Response:
             report = ImportReport(problems=[Problem(SERVANTS, None, "", "", "org_format")])
         else:
             foreign = _foreign_rows(servants, absences, seat.body.code)
-            report = ImportReport(problems=foreign) if foreign else import_organisation(console(request).engine, servants, absences)
+            report = ImportReport(problems=foreign) if foreign else _imported(request, servants, absences)
     return _render(request, who, seat, report, 200 if report.ok else 422)
+
+
+def _imported(request: Request, servants: Path, absences: Path | None) -> ImportReport:
+    """The file loaded, its changes of staff applied to the open appraisals on the console's day."""
+    app = console(request)
+    return import_and_apply(app.engine, servants, absences, on=app.settings.day())[0]
 
 
 async def _saved(upload: Any, folder: Path, name: str) -> Path | None:
