@@ -178,6 +178,7 @@ def parse_yaml(raw: str, loader: type = STRICT_SAFE) -> Any:
     own terms, `InvalidInput` for a text with a control character."""
     if len(raw) > MAX_BYTES:
         raise InputLimit(f"larger than {MAX_BYTES} characters")
+    _shallow(raw, loader)
     try:
         parsed = yaml.load(raw, Loader=loader)  # noqa: S506 (a safe loader's subclass)
     except RecursionError:
@@ -193,6 +194,23 @@ def parse_yaml(raw: str, loader: type = STRICT_SAFE) -> Any:
 
 class InputLimit(ValueError):
     """A file beyond the limits of `parse_yaml`."""
+
+
+def _shallow(raw: str, loader: type) -> None:
+    """Refuse deep nesting and aliases from the parser's events, before any node is built:
+    building 50,000 nested lists overflows the C stack (the process dies, no RecursionError),
+    and a few lines of aliases expand to billions of nodes. No file of the product uses an
+    alias."""
+    depth = 0
+    for event in yaml.parse(raw, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise InputLimit("an alias (*name) of an anchor: write the value out")
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputLimit(f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _depth(value: Any, level: int = 0) -> int:

@@ -7,6 +7,9 @@ database as it was; the audit trail names what was altered, inserted or deleted.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -170,6 +173,22 @@ def test_a_definition_with_a_key_given_twice_is_refused(tmp_path: Path) -> None:
 def test_a_broken_scenario_is_refused_in_one_line(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "s.yaml").write_bytes(content)
     cli("simulate", str(tmp_path / "s.yaml")).one_line_refusal()
+
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join([f'*{chr(ord(c) - 1)}'] * 9)}]\n" for c in "bcdefghij")
+
+
+@pytest.mark.parametrize(("command", "content"), [
+    (["simulate", "{}"], "title: " + "[" * 50_000 + "]" * 50_000 + "\n"),  # the C stack overflowed: the process died
+    (["workdays", "add", "2026-03-20", "3", "--calendar", "{}"], LAUGHS),  # nine lines, 9**9 nodes: it never ended
+])
+def test_yaml_nested_50000_deep_or_with_aliases_is_refused_before_it_is_built(tmp_path: Path, command: list[str], content: str) -> None:
+    (tmp_path / "f.yaml").write_text(content, "utf-8")
+    args = [a.format(tmp_path / "f.yaml") for a in command]
+    env = {**os.environ, "PYTHONPATH": str(EXAMPLES.parent), "BAGALAU_LANG": "en", "BAGALAU_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}"}
+    done = subprocess.run([sys.executable, "-m", "bagalau", *args], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (done.returncode, done.stderr[-500:])
 
 
 def test_a_scenario_on_an_unknown_database_scheme_is_refused() -> None:
