@@ -353,6 +353,19 @@ def test_org_import_refuses_a_name_with_a_line_break(db: Engine, tmp_path: Path)
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize("columns", [(10, 11, 12), (7,)])  # the name in full and in parts; the position's title
+def test_org_import_takes_a_zero_width_space_alone_for_a_blank_cell(db: Engine, tmp_path: Path, columns: tuple[int, ...]) -> None:
+    lines = (EXAMPLES / "org" / "servants.csv").read_text("utf-8").splitlines()
+    first = lines[1].split(",")
+    for column in columns:
+        first[column] = "\u200b"
+    (tmp_path / "s.csv").write_text(lines[0] + "\n" + ",".join(first) + "\n", "utf-8")
+    before = snapshot(db)
+    done = cli("org", "import", str(tmp_path / "s.csv"), "--lang", "en", env={"BAGALAU_DATABASE_URL": url(db)})
+    assert done.code == 2 and "Nothing loaded" in done.err and "Traceback" not in done.err, done.err
+    assert snapshot(db) == before
+
+
 def test_org_import_row_shorter_than_the_header(db: Engine, tmp_path: Path) -> None:
     lines = (EXAMPLES / "org" / "servants.csv").read_text("utf-8").splitlines()
     (tmp_path / "s.csv").write_text(lines[0] + "\n" + ",".join(lines[1].split(",")[:5]) + "\n", "utf-8")
