@@ -581,6 +581,7 @@ def play(case: Case, template: Path, postgres: str | None, hang: int = HANG) -> 
     with tempfile.TemporaryDirectory() as folder:
         where = Path(folder)
         for name, content in case.files.items():
+            (where / name).parent.mkdir(parents=True, exist_ok=True)
             (where / name).write_bytes(content)
         if case.postgres:
             url = postgres or ""

@@ -485,7 +485,12 @@ def _duplicate_person(plan: dict) -> None:  # type: ignore[type-arg]
     plan["organisation"]["people"].append(dict(plan["organisation"]["people"][0]))
 
 
-@pytest.mark.parametrize("change", [_unknown_methodology, _duplicate_person], ids=["unknown-methodology", "duplicate-person"])
+def _unknown_manager(plan: dict) -> None:  # type: ignore[type-arg]
+    plan["organisation"]["people"][1]["manager"] = "nobody"  # was a KeyError half-way: "internal error", exit 1
+
+
+@pytest.mark.parametrize("change", [_unknown_methodology, _duplicate_person, _unknown_manager],
+                         ids=["unknown-methodology", "duplicate-person", "unknown-manager"])
 def test_a_scenario_is_refused_up_front(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
     import yaml
 
@@ -493,7 +498,7 @@ def test_a_scenario_is_refused_up_front(tmp_path: Path, change) -> None:  # type
     change(plan)
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), "utf-8")
     line = cli("simulate", str(tmp_path / "s.yaml"), "--lang", "en").one_line_refusal(limit=5)
-    assert "typical2099" in line or "twice" in line
+    assert "typical2099" in line or "twice" in line or "nobody" in line
 
 
 def test_a_scenario_is_not_played_on_a_database_with_data(db: Engine) -> None:
