@@ -15,6 +15,8 @@ from typing import Any, Literal, Mapping, Optional
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from methodology.errors import DefinitionError, SettingError
 
@@ -49,6 +51,10 @@ class Settings(BaseModel):
         scheme = url.partition("://")[0] if "://" in url else ""
         if scheme not in DATABASE_SCHEMES:
             raise ValueError(f"a URL of {', '.join(DATABASE_SCHEMES)} is needed (sqlite:///bagalau.sqlite3)")
+        try:
+            make_url(url)
+        except (ArgumentError, ValueError):  # a port that is not a number: postgresql://h:notaport/db
+            raise ValueError("the URL cannot be read: dialect://user:password@host:port/database") from None
         if scheme == "sqlite":
             path = url.partition("://")[2].removeprefix("/")
             if path and path != ":memory:" and not Path(path.split("?")[0]).parent.is_dir():

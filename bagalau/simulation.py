@@ -177,6 +177,9 @@ def _known_and_unique(scenario: Scenario) -> Scenario:
     for index, person in enumerate(scenario.organisation.people):
         if person.id in seen:
             raise InvalidInput("duplicate_key", field=f"organisation.people[{index}].id", value=person.id, rule=SCENARIO_RULE)
+        if person.manager and person.manager not in seen:  # managers come before the people they manage
+            raise InvalidInput("unknown", field=f"organisation.people[{index}].manager", value=person.manager, rule=SCENARIO_RULE,
+                               expected=", ".join(sorted(seen)))
         seen.add(person.id)
     _in_order(scenario.steps)
     _people_known(scenario, seen)

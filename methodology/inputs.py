@@ -30,6 +30,7 @@ from methodology.errors import InvalidInput
 
 MAX_BYTES = 2_000_000  # the largest organisation file in JSON or YAML is a few hundred KB
 MAX_DEPTH = 32  # no input of the product nests deeper than 6
+MAX_NODES = 200_000  # values of a YAML file, aliases expanded: a year's scenario has a few thousand
 MAX_DIGITS = 30  # digits of a number, before and after the point together
 MAX_EXPONENT = 30  # 1e30: beyond any score, count or amount of the methodologies
 EARLIEST = date(2000, 1, 1)  # no appraisal of the B corps predates the 2000 law
@@ -178,6 +179,7 @@ def parse_yaml(raw: str, loader: type = STRICT_SAFE) -> Any:
     own terms, `InvalidInput` for a text with a control character."""
     if len(raw) > MAX_BYTES:
         raise InputLimit(f"larger than {MAX_BYTES} characters")
+    _shallow(raw, loader)
     try:
         parsed = yaml.load(raw, Loader=loader)  # noqa: S506 (a safe loader's subclass)
     except RecursionError:
@@ -193,6 +195,31 @@ def parse_yaml(raw: str, loader: type = STRICT_SAFE) -> Any:
 
 class InputLimit(ValueError):
     """A file beyond the limits of `parse_yaml`."""
+
+
+def _shallow(raw: str, loader: type) -> None:
+    """Refuse deep nesting and aliases that expand too far, from the parser's events, before
+    any node is built: building 50,000 nested lists overflows the C stack (the process dies,
+    no RecursionError), and nine lines of aliases expand to billions of nodes."""
+    sizes: dict[str, int] = {}  # an anchor's node count, its aliases expanded
+    open_: list[tuple[str | None, int]] = []  # the collections being read: anchor, nodes before it
+    nodes = 0
+    for event in yaml.parse(raw, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            nodes += sizes.get(event.anchor, 1)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            open_.append((event.anchor, nodes))
+            nodes += 1
+            if len(open_) > MAX_DEPTH:
+                raise InputLimit(f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, before = open_.pop()
+            if anchor is not None:
+                sizes[anchor] = nodes - before
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+        if nodes > MAX_NODES:
+            raise InputLimit(f"more than {MAX_NODES} values once its aliases are expanded")
 
 
 def _depth(value: Any, level: int = 0) -> int:

@@ -120,6 +120,8 @@ def fill(sheet: Sheet, lines: list[list[str]]) -> None:
             if value and (char := inputs.control_char(value)) is not None:  # a line break in a name would reach an e-mail header
                 sheet.problem(number, name, value, "control_char", char=f"U+{ord(char):04X}")
                 value = ""
+            if value and inputs.is_blank(value):  # a zero-width space alone: nothing written, so a required cell is missing
+                value = ""
             if name in known:
                 row.setdefault(name, value or None)  # a column given twice: the first counts
             elif not name and value:

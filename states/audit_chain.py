@@ -1,9 +1,12 @@
 """The tamper-evident audit trail: every event chained by hash to its body's previous one.
 
 Events are written where they happen (a transition, a cycle's opening, a purge, a hold);
-this module seals them in the same transaction, just before it commits: each new event of
-a state body, in id order, gets `hash = sha256(previous hash, what the event says)`, and
-the body's chain head (`audit_chain`) moves to it. The head's row is locked while sealing
+this module seals them in the same transaction, just before it commits: each event the
+transaction wrote, body by body in id order, gets `hash = sha256(previous hash, what the
+event says)`, and the body's chain head (`audit_chain`) moves to it. Only the events the
+transaction wrote: the ORM's are noted as they are flushed, a bulk INSERT … SELECT goes
+through `insert_events`, which notes the ids it returns. A row put in by hand with no hash
+stays unsealed, so `verify` keeps naming it after every later write of its body. The head's row is locked while sealing
 (FOR UPDATE on PostgreSQL; SQLite has a single writer), so two transactions of one body
 chain one after the other, never onto the same predecessor.
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,12 +32,15 @@ from typing import Any
 
 from sqlalchemy import bindparam, event, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
 from models import Appraisal, AuditChain, AuditEvent, Cycle, PastResult, Servant, StateBody
 from models.db import transaction
 
 OPERATOR: ContextVar[str | None] = ContextVar("bagalau_operator", default=None)
+_CHUNK = 5000  # ids per statement: under SQLite's and PostgreSQL's limits of parameters
 _COLUMNS: tuple[Any, ...] = (
     AuditEvent.id, AuditEvent.appraisal_id, AuditEvent.past_result_id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_role,
     AuditEvent.operator, AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.reason,
@@ -65,10 +71,17 @@ def event_hash(prev: str, row: dict[str, Any], digest: str) -> str:
     return _sha(json.dumps(fields, ensure_ascii=False))
 
 
-def seal(session: Session) -> None:
-    """Seal every event still unsealed, body by body, in id order."""
+def insert_events(session: Session, columns: list[str], rows: Select[Any]) -> None:
+    """Write audit events by one INSERT … SELECT, noted to be sealed with the transaction."""
+    inserted = session.connection().execute(insert(AuditEvent).from_select(columns, rows).returning(col(AuditEvent.id)))
+    _written(session).update(id_ for id_, in inserted)
+
+
+def seal(session: Session, ids: set[int]) -> None:
+    """Seal the events `ids` (those this transaction wrote), body by body, in id order."""
     connection = session.connection()
-    rows = connection.execute(_unsealed()).all()
+    rows = [row for chunk in _chunks(sorted(ids)) for row in connection.execute(_unsealed(chunk))]
+    rows.sort(key=lambda row: row.id)
     by_body: dict[int, list[Any]] = {}
     for row in rows:
         by_body.setdefault(row.state_body_id, []).append(row)
@@ -158,9 +171,15 @@ def _joined(query: Any) -> Any:
     )
 
 
-def _unsealed() -> Any:
+def _unsealed(ids: list[int]) -> Any:
     query = _joined(select(*_COLUMNS, _body().label("state_body_id")))
-    return query.where(col(AuditEvent.hash).is_(None)).order_by(col(AuditEvent.id))
+    return query.where(col(AuditEvent.hash).is_(None), col(AuditEvent.id).in_(ids)).order_by(col(AuditEvent.id))
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    """The ids in lists short enough for one statement's parameters on either database."""
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
 
 
 def _of_body(body_id: int) -> Any:
@@ -191,19 +210,30 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _mark(connection: Connection, cursor: Any, statement: str, *_: Any) -> None:
-    if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"):
-        connection.info["audit_unsealed"] = True
+def _written(session: Session) -> set[int]:
+    """The ids of the audit events this session's transaction wrote, still to seal."""
+    written: set[int] = session.info.setdefault("audit_written", set())
+    return written
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed(session: Session, _context: Any) -> None:
+    """Note the events the ORM just wrote (still in `new` here, with their ids)."""
+    _written(session).update(e.id for e in session.new if isinstance(e, AuditEvent) and e.id is not None)
 
 
 @event.listens_for(Session, "before_commit")
 def _seal_before_commit(session: Session) -> None:
     """Seal in the very transaction that wrote the events, when it wrote any."""
     session.flush()
-    transaction = session.get_transaction()
-    connections = [entry[0] for entry in transaction._connections.values()] if transaction else []  # noqa: SLF001
-    if any(c.info.pop("audit_unsealed", False) for c in connections if isinstance(c, Connection)):
-        seal(session)
+    ids = session.info.pop("audit_written", set())
+    if ids:
+        seal(session, ids)
 
 
-event.listen(Engine, "after_cursor_execute", _mark)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction rolled back forgets what it wrote (a savepoint's rows are simply not
+    found when sealing)."""
+    if transaction.parent is None:
+        session.info.pop("audit_written", None)

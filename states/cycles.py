@@ -29,9 +29,9 @@ from methodology.deadlines import Period, due_of
 from methodology.errors import InvalidInput
 from methodology.schema import Methodology, Workflow
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
-from models import Appraisal, AuditEvent, Cycle, Deadline, Servant, StateBody
+from models import Appraisal, Cycle, Deadline, Servant, StateBody
 from models.db import transaction
-from states import appointments, people, timeline
+from states import appointments, audit_chain, people, timeline
 from states.placement import Placing, placing
 
 
@@ -183,7 +183,7 @@ def _opening_events(session: Session, new: ColumnElement[bool], on: date) -> Non
             Appraisal.state, Appraisal.reason, literal({"participation": participation}, JSON),
         ).where(new, Appraisal.participation == participation)
         columns = ["appraisal_id", "at", "actor_role", "action", "to_state", "reason", "data"]
-        session.connection().execute(insert(AuditEvent).from_select(columns, opened))
+        audit_chain.insert_events(session, columns, opened)
 
 
 def _placements(session: Session, new: ColumnElement[bool]) -> list[Placement]:

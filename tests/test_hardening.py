@@ -7,6 +7,9 @@ database as it was; the audit trail names what was altered, inserted or deleted.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -172,6 +175,22 @@ def test_a_broken_scenario_is_refused_in_one_line(tmp_path: Path, content: bytes
     cli("simulate", str(tmp_path / "s.yaml")).one_line_refusal()
 
 
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join([f'*{chr(ord(c) - 1)}'] * 9)}]\n" for c in "bcdefghij")
+
+
+@pytest.mark.parametrize(("command", "content"), [
+    (["simulate", "{}"], "title: " + "[" * 50_000 + "]" * 50_000 + "\n"),  # the C stack overflowed: the process died
+    (["workdays", "add", "2026-03-20", "3", "--calendar", "{}"], LAUGHS),  # nine lines, 9**9 nodes: it never ended
+])
+def test_yaml_nested_50000_deep_or_with_aliases_is_refused_before_it_is_built(tmp_path: Path, command: list[str], content: str) -> None:
+    (tmp_path / "f.yaml").write_text(content, "utf-8")
+    args = [a.format(tmp_path / "f.yaml") for a in command]
+    env = {**os.environ, "PYTHONPATH": str(EXAMPLES.parent), "BAGALAU_LANG": "en", "BAGALAU_DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}"}
+    done = subprocess.run([sys.executable, "-m", "bagalau", *args], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (done.returncode, done.stderr[-500:])
+
+
 def test_a_scenario_on_an_unknown_database_scheme_is_refused() -> None:
     scenario = str(EXAMPLES / "scenarios" / "typical2023-year.yaml")
     cli("simulate", scenario, "--database", "nonsense://").one_line_refusal()
@@ -201,12 +220,12 @@ def test_notices_deliver_reads_its_settings_before_it_records_anything(db: Engin
     assert snapshot(db) == before
 
 
-def test_six_database_urls_that_cannot_work(tmp_path: Path) -> None:
+def test_database_urls_that_cannot_work(tmp_path: Path) -> None:
     (tmp_path / "text.sqlite3").write_text("not a database at all" * 100)
     urls = [
         "nonsense://x", "garbage", f"sqlite:///{tmp_path}/missing/folder.sqlite3",
         "postgresql://postgres@127.0.0.1:1/test", "postgresql://postgres@127.0.0.1:5432/no_such_database_here",
-        f"sqlite:///{tmp_path}/text.sqlite3",
+        f"sqlite:///{tmp_path}/text.sqlite3", "postgresql://postgres@127.0.0.1:notaport/test",  # the last was an internal error
     ]
     for address in urls:
         line = cli("notices", "list", "--lang", "en", env={"BAGALAU_DATABASE_URL": address}).one_line_refusal(limit=15)
@@ -337,6 +356,19 @@ def test_org_import_refuses_a_name_with_a_line_break(db: Engine, tmp_path: Path)
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize("columns", [(10, 11, 12), (7,)])  # the name in full and in parts; the position's title
+def test_org_import_takes_a_zero_width_space_alone_for_a_blank_cell(db: Engine, tmp_path: Path, columns: tuple[int, ...]) -> None:
+    lines = (EXAMPLES / "org" / "servants.csv").read_text("utf-8").splitlines()
+    first = lines[1].split(",")
+    for column in columns:
+        first[column] = "\u200b"
+    (tmp_path / "s.csv").write_text(lines[0] + "\n" + ",".join(first) + "\n", "utf-8")
+    before = snapshot(db)
+    done = cli("org", "import", str(tmp_path / "s.csv"), "--lang", "en", env={"BAGALAU_DATABASE_URL": url(db)})
+    assert done.code == 2 and "Nothing loaded" in done.err and "Traceback" not in done.err, done.err
+    assert snapshot(db) == before
+
+
 def test_org_import_row_shorter_than_the_header(db: Engine, tmp_path: Path) -> None:
     lines = (EXAMPLES / "org" / "servants.csv").read_text("utf-8").splitlines()
     (tmp_path / "s.csv").write_text(lines[0] + "\n" + ",".join(lines[1].split(",")[:5]) + "\n", "utf-8")
@@ -456,7 +488,12 @@ def _duplicate_person(plan: dict) -> None:  # type: ignore[type-arg]
     plan["organisation"]["people"].append(dict(plan["organisation"]["people"][0]))
 
 
-@pytest.mark.parametrize("change", [_unknown_methodology, _duplicate_person], ids=["unknown-methodology", "duplicate-person"])
+def _unknown_manager(plan: dict) -> None:  # type: ignore[type-arg]
+    plan["organisation"]["people"][1]["manager"] = "nobody"  # was a KeyError half-way: "internal error", exit 1
+
+
+@pytest.mark.parametrize("change", [_unknown_methodology, _duplicate_person, _unknown_manager],
+                         ids=["unknown-methodology", "duplicate-person", "unknown-manager"])
 def test_a_scenario_is_refused_up_front(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
     import yaml
 
@@ -464,7 +501,7 @@ def test_a_scenario_is_refused_up_front(tmp_path: Path, change) -> None:  # type
     change(plan)
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), "utf-8")
     line = cli("simulate", str(tmp_path / "s.yaml"), "--lang", "en").one_line_refusal(limit=5)
-    assert "typical2099" in line or "twice" in line
+    assert "typical2099" in line or "twice" in line or "nobody" in line
 
 
 def test_a_scenario_is_not_played_on_a_database_with_data(db: Engine) -> None:

@@ -2,8 +2,9 @@
 
 Each audit event gets the hash chaining it to its body's previous event, the digest of its
 data (kept when retention blanks the data) and the operator beside the person acted for;
-`audit_chain` holds each body's chain head. Existing events stay unsealed until a first
-write of their body seals them in order.
+`audit_chain` holds each body's chain head. The events already there are sealed here, body
+by body in id order: from now on a transaction seals only the events it wrote, so one left
+unsealed would be named as inserted for ever.
 
 Revision ID: 0008
 Revises: 0006
@@ -38,6 +39,20 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['state_body_id'], ['state_body.id']),
         sa.PrimaryKeyConstraint('state_body_id'),
     )
+    _seal_existing()
+
+
+def _seal_existing() -> None:
+    """Seal the trail written before the chain, with the chain's own hashing."""
+    from sqlmodel import Session
+
+    from states import audit_chain  # the one place the hash is defined; imported when run
+
+    connection = op.get_bind()
+    ids = set(connection.execute(sa.text('SELECT id FROM audit_event')).scalars())
+    if ids:
+        with Session(bind=connection) as session:
+            audit_chain.seal(session, ids)
 
 
 def downgrade() -> None:

@@ -20,8 +20,10 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('servant', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('outside_b_corps', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN, not a batch: with a default that is an expression a batch copies
+    # the table on SQLite, and dropping the old `servant` breaks the foreign keys of a
+    # database that has people in it.
+    op.add_column('servant', sa.Column('outside_b_corps', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
