@@ -17,8 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from factories import organisation
-from inprocess import cli
+from tests.factories import organisation
+from tests.inprocess import cli
 from sqlalchemy.engine import Engine
 
 from models import AuditEvent
