@@ -43,16 +43,35 @@ def upgrade() -> None:
 
 
 def _seal_existing() -> None:
-    """Seal the trail written before the chain, with the chain's own hashing."""
-    from sqlmodel import Session
+    """Seal the trail written before the chain, body by body in id order, with the chain's
+    own hashing (states.audit_chain.event_hash and data_digest: pure functions, the one
+    definition of the hash). The rows are read with this revision's columns, not the
+    models', which later revisions extend."""
+    from states.audit_chain import data_digest, event_hash
 
-    from states import audit_chain  # the one place the hash is defined; imported when run
-
+    events = sa.table(
+        'audit_event', *(sa.column(name) for name in ('id', 'appraisal_id', 'actor_id', 'actor_role', 'operator', 'action',
+                                                       'from_state', 'to_state', 'reason')),
+        sa.column('at', sa.DateTime(timezone=True)), sa.column('data', sa.JSON), sa.column('data_digest'),
+        sa.column('prev_hash'), sa.column('hash'),
+    )
+    appraisal = sa.table('appraisal', sa.column('id'), sa.column('cycle_id'))
+    cycle = sa.table('cycle', sa.column('id'), sa.column('state_body_id'))
+    chain = sa.table('audit_chain', sa.column('state_body_id'), sa.column('last_event_id'), sa.column('last_hash'))
     connection = op.get_bind()
-    ids = set(connection.execute(sa.text('SELECT id FROM audit_event')).scalars())
-    if ids:
-        with Session(bind=connection) as session:
-            audit_chain.seal(session, ids)
+    rows = connection.execute(
+        sa.select(events, cycle.c.state_body_id).join(appraisal, appraisal.c.id == events.c.appraisal_id)
+        .join(cycle, cycle.c.id == appraisal.c.cycle_id).order_by(events.c.id)
+    ).mappings().all()
+    heads: dict[int, tuple[int, str]] = {}
+    for row in rows:
+        prev = heads.get(row['state_body_id'], (0, ''))[1]
+        digest = data_digest(row['data'], row['reason'])
+        sealed = event_hash(prev, dict(row), digest)
+        connection.execute(events.update().where(events.c.id == row['id']).values(data_digest=digest, prev_hash=prev, hash=sealed))
+        heads[row['state_body_id']] = (row['id'], sealed)
+    for body, (last, sealed) in sorted(heads.items()):
+        connection.execute(chain.insert().values(state_body_id=body, last_event_id=last, last_hash=sealed))
 
 
 def downgrade() -> None:
