@@ -449,7 +449,7 @@ def test_a_second_run_waits_for_the_write_lock_instead_of_crashing(tmp_path: Pat
 
 
 def test_invite_takes_personnel_numbers_and_refuses_a_dismissed_respondent(db: Engine) -> None:
-    from checks import refuse
+    from tests.checks import refuse
     from sqlmodel import select
 
     from models import Servant, SurveyInvitation
