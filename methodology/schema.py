@@ -285,6 +285,15 @@ class DayOfMonthAfterPeriod(Strict):
     day: int = Field(ge=1, le=28)
 
 
+class DayOfPeriod(Strict):
+    """Day `day` of the period itself, rolled forward to a working day: when an appraisal
+    whose first duty falls early in its period opens (typical2023 п.23: KPIs within 10
+    working days after the period starts)."""
+
+    type: Literal["day_of_period"]
+    day: int = Field(ge=1, le=28)
+
+
 class FixedDate(Strict):
     """A date of the calendar, in the period's year plus `year_offset` (mne2017 п.3.2)."""
 
@@ -329,7 +338,7 @@ class CalendarDays(Counted):
 
 
 Term = Annotated[
-    Union[DayOfMonthAfterPeriod, FixedDate, WorkingDays, CalendarDays],
+    Union[DayOfMonthAfterPeriod, DayOfPeriod, FixedDate, WorkingDays, CalendarDays],
     Field(discriminator="type"),
 ]
 
@@ -347,7 +356,11 @@ class DeadlineRule(Strict):
 
 
 class EventDef(Strict):
+    """Something that happens to an appraisal on a day (an appointment, the start its
+    schedule fixes, a commission meeting); recording it opens the deadlines counted from it."""
+
     label: Text
+    opens: list[str] = []  # deadlines opened when the event is recorded on an appraisal
 
 
 # --- the workflow: which steps exist, who may act, which deadlines open -----------------
@@ -541,6 +554,8 @@ class Methodology(Strict):
         self._check_no_cycles()
         for kind, flow in self.workflow.items():
             self._check_workflow(kind, flow)
+        self._check_events_open()
+        self._check_every_deadline_opened()
         for rule in self.consequences:
             missing = set(rule.kinds) - set(self.kinds)
             if missing:
@@ -589,6 +604,24 @@ class Methodology(Strict):
             for name in row.events:
                 if name not in self.events:
                     raise ValueError(f"{where}.{row.action}: event {name!r} is not declared")
+
+    def _check_events_open(self) -> None:
+        for name, event in self.events.items():
+            for step in event.opens:
+                if step not in self.deadlines:
+                    raise ValueError(f"events.{name}.opens: {step!r} is not a deadline")
+
+    def _check_every_deadline_opened(self) -> None:
+        """A deadline nothing opens is a rule nobody is ever held to: each must be opened by
+        a workflow when its appraisal is created, by a transition, or by an event (which a
+        transition, the schedule or an appointment records)."""
+        opened = {step for event in self.events.values() for step in event.opens}
+        for kind in self.workflow:
+            whole = self.flow(kind)
+            opened.update(whole.opens, *(row.opens for row in whole.transitions))
+        for step in self.deadlines:
+            if step not in opened:
+                raise ValueError(f"deadlines.{step}: nothing opens it (no workflow, transition or event lists it in `opens`)")
 
     def _check_anchor(self, step: str, anchor: str) -> None:
         if anchor.startswith("step:"):
