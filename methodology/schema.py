@@ -470,6 +470,17 @@ class Escalation(Strict):
     ladder: list[Literal["responsible", "manager", "head_of_hr", "appointing_official"]] = Field(min_length=1)
 
 
+class ScheduleRules(Strict):
+    """The body's appraisal schedule: HR drafts per unit the day its appraisal starts (with
+    the commission chair, mne2017 п.14), the appointing official approves it (typical2023
+    п.11). The approved day is recorded on the unit's appraisals of a kind as `events`,
+    which open the deadlines counted from them (mne2017 п.14: the notice 10 days before)."""
+
+    paragraph: str
+    approval_paragraph: str
+    events: dict[Kind, list[str]] = {}
+
+
 class Retention(Strict):
     years: int = Field(ge=1)
     paragraph: str
@@ -492,6 +503,7 @@ class Methodology(Strict):
     scope: Scope | None = None
     escalation: Escalation | None = None
     retention: Retention | None = None
+    schedule: ScheduleRules | None = None
     events: dict[str, EventDef] = {}
     deadlines: dict[str, DeadlineRule] = {}
     workflow_parts: dict[str, WorkflowPart] = {}
@@ -606,6 +618,12 @@ class Methodology(Strict):
                     raise ValueError(f"{where}.{row.action}: event {name!r} is not declared")
 
     def _check_events_open(self) -> None:
+        for kind, names in (self.schedule.events.items() if self.schedule else []):
+            if kind not in self.kinds:
+                raise ValueError(f"schedule.events.{kind}: the kind is not defined")
+            for name in names:
+                if name not in self.events:
+                    raise ValueError(f"schedule.events.{kind}: event {name!r} is not declared")
         for name, event in self.events.items():
             for step in event.opens:
                 if step not in self.deadlines:

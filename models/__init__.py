@@ -21,6 +21,7 @@ from models.meetings import (
 )
 from models.organisation import Absence, Position, Servant, StateBody, Unit
 from models.outbox import Notice
+from models.schedule import ScheduleEntry
 from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Violation
 from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 
@@ -28,6 +29,6 @@ __all__ = [
     "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditChain", "AuditEvent", "Auditor", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
     "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Invitation", "Meeting", "Notice",
-    "ParameterScore", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",
+    "ParameterScore", "Position", "RefusalAct", "ScheduleEntry", "SelfAnswer", "Servant", "StateBody",
     "SignInFailure", "SurveyInvitation", "SurveyTally", "Unit", "Violation", "Vote", "WebSession",
 ]

@@ -30,6 +30,7 @@ from bagalau.cli import (
     notices,
     orchestration,
     org,
+    schedule,
     score,
     users,
     web,
@@ -104,6 +105,7 @@ def _os_user() -> str:
     except (OSError, KeyError):  # no login name in some containers
         return "unknown"
 app.add_typer(assessors.app, name="assessor")
+app.add_typer(schedule.app, name="schedule")
 
 
 def main() -> None:
