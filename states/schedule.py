@@ -120,7 +120,7 @@ def apply(session: Session, found: Cycle, actor_id: int | None, on: date, at: da
     flow = definition.flow(kind)  # type: ignore[arg-type]
     starts = {
         unit_id: day for unit_id, day in session.exec(
-            select(ScheduleEntry.unit_id, ScheduleEntry.starts_on).where(
+            select(col(ScheduleEntry.unit_id), col(ScheduleEntry.starts_on)).where(
                 ScheduleEntry.state_body_id == found.state_body_id, ScheduleEntry.kind == kind, ScheduleEntry.period == found.period,
                 col(ScheduleEntry.approved_on).is_not(None)))
     }
@@ -181,10 +181,10 @@ def _cycle(session: Session, body_code: str, kind: str, period_text: str) -> _Cy
         raise InvalidInput("unknown", field="--kind", value=kind, rule="docs/cli.md", expected=", ".join(definition.workflow))
     if definition.schedule is None:
         raise InvalidInput("no_schedule", field="--body", value=body_code, rule="docs/cli.md", source=definition.id)
-    rules = definition.rules(kind)  # type: ignore[arg-type]  # checked against the workflow above
+    rules = definition.rules(kind)
     assert rules is not None
     period = Period.parse(period_text, rules.period, source=definition.id)
-    return _Cycle(body, definition, definition.schedule, kind, period)  # type: ignore[arg-type]
+    return _Cycle(body, definition, definition.schedule, kind, period)
 
 
 def _person(session: Session, body: StateBody, personnel_no: str) -> Servant:
