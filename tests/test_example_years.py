@@ -471,7 +471,8 @@ def test_typical2023_calibration(typical: Year) -> None:
     assert "2026-04-13" in message(year, 49) and "para. 13" in message(year, 49)
     assert "2 respondents" in message(year, 219) and "para. 36" in message(year, 219)
     # Zhanar's window closed unused: HR closed her sheet after it
-    assert year.row("zhanar", "differentiation", "2026-Q1")["deadlines"] == {"met": 2, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
+    # (the notice of п.31, the appraisal and the familiarisation met)
+    assert year.row("zhanar", "differentiation", "2026-Q1")["deadlines"] == {"met": 3, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
     # Yerzhan applied on 8 July, within 5 working days of his familiarisation on 3 July; the
     # appointing official convened on 10 July with three participants; on 15 July two of three
     # voted 3.75 against the assessor's 4.00: a majority (2 × 2 > 3), the grade goes DOWN (п.42),
@@ -485,10 +486,10 @@ def test_typical2023_calibration(typical: Year) -> None:
     assert votes == [Decimal("3.75"), Decimal("3.75"), Decimal("4.00")]
     row = year.row("yerzhan", "differentiation", "2026-Q2")
     assert (row["state"], row["consequences"]) == ("closed", [])
-    # appraisal, familiarisation, application, decision (3 wd), session (10 wd), protocol (3 wd): all met
-    assert row["deadlines"] == {"met": 6, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
+    # notice (п.31), appraisal, familiarisation, application, decision (3 wd), session (10 wd), protocol (3 wd): all met
+    assert row["deadlines"] == {"met": 7, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
     trail = [action for action, _ in year.events("yerzhan", "differentiation", "2026-Q2")]
-    assert trail == ["open", "score", "familiarise", "apply_calibration", "convene_calibration",
+    assert trail == ["open", "notify", "score", "familiarise", "apply_calibration", "convene_calibration",
                      "hold_calibration", "place_protocol", "give_feedback"]
 
 
