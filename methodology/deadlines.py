@@ -19,6 +19,7 @@ from methodology.schema import (
     CalendarDays,
     Counted,
     DayOfMonthAfterPeriod,
+    DayOfPeriod,
     DeadlineRule,
     FixedDate,
     Granularity,
@@ -165,6 +166,8 @@ class _Resolver:
         calendar = self.calendar
         if isinstance(term, DayOfMonthAfterPeriod):
             return calendar.roll_forward(_first_of_next_month(self.period.end).replace(day=term.day))
+        if isinstance(term, DayOfPeriod):
+            return calendar.roll_forward(self.period.start.replace(day=term.day))
         if isinstance(term, FixedDate):
             return calendar.roll_forward(_date_in_year(self.period.year + term.year_offset, term))
         anchor = self.anchor_date(term.anchor)

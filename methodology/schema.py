@@ -285,6 +285,15 @@ class DayOfMonthAfterPeriod(Strict):
     day: int = Field(ge=1, le=28)
 
 
+class DayOfPeriod(Strict):
+    """Day `day` of the period itself, rolled forward to a working day: when an appraisal
+    whose first duty falls early in its period opens (typical2023 п.23: KPIs within 10
+    working days after the period starts)."""
+
+    type: Literal["day_of_period"]
+    day: int = Field(ge=1, le=28)
+
+
 class FixedDate(Strict):
     """A date of the calendar, in the period's year plus `year_offset` (mne2017 п.3.2)."""
 
@@ -329,7 +338,7 @@ class CalendarDays(Counted):
 
 
 Term = Annotated[
-    Union[DayOfMonthAfterPeriod, FixedDate, WorkingDays, CalendarDays],
+    Union[DayOfMonthAfterPeriod, DayOfPeriod, FixedDate, WorkingDays, CalendarDays],
     Field(discriminator="type"),
 ]
 
@@ -347,7 +356,11 @@ class DeadlineRule(Strict):
 
 
 class EventDef(Strict):
+    """Something that happens to an appraisal on a day (an appointment, the start its
+    schedule fixes, a commission meeting); recording it opens the deadlines counted from it."""
+
     label: Text
+    opens: list[str] = []  # deadlines opened when the event is recorded on an appraisal
 
 
 # --- the workflow: which steps exist, who may act, which deadlines open -----------------
@@ -480,6 +493,17 @@ class Escalation(Strict):
     ladder: list[Literal["responsible", "manager", "head_of_hr", "appointing_official"]] = Field(min_length=1)
 
 
+class ScheduleRules(Strict):
+    """The body's appraisal schedule: HR drafts per unit the day its appraisal starts (with
+    the commission chair, mne2017 п.14), the appointing official approves it (typical2023
+    п.11). The approved day is recorded on the unit's appraisals of a kind as `events`,
+    which open the deadlines counted from them (mne2017 п.14: the notice 10 days before)."""
+
+    paragraph: str
+    approval_paragraph: str
+    events: dict[Kind, list[str]] = {}
+
+
 class Retention(Strict):
     years: int = Field(ge=1)
     paragraph: str
@@ -502,6 +526,7 @@ class Methodology(Strict):
     scope: Scope | None = None
     escalation: Escalation | None = None
     retention: Retention | None = None
+    schedule: ScheduleRules | None = None
     events: dict[str, EventDef] = {}
     deadlines: dict[str, DeadlineRule] = {}
     appointments: list[AppointmentRule] = []
@@ -568,6 +593,8 @@ class Methodology(Strict):
             self._check_appointment(f"appointments[{index}]", appointment)
         for kind, flow in self.workflow.items():
             self._check_workflow(kind, flow)
+        self._check_events_open()
+        self._check_every_deadline_opened()
         for rule in self.consequences:
             missing = set(rule.kinds) - set(self.kinds)
             if missing:
@@ -633,6 +660,30 @@ class Methodology(Strict):
         term = self.deadlines[rule.opens].term
         if not isinstance(term, Counted) or term.anchor != "appointment":
             raise ValueError(f"{where}: {rule.opens!r} does not count from the event 'appointment'")
+
+    def _check_events_open(self) -> None:
+        for kind, names in (self.schedule.events.items() if self.schedule else []):
+            if kind not in self.kinds:
+                raise ValueError(f"schedule.events.{kind}: the kind is not defined")
+            for name in names:
+                if name not in self.events:
+                    raise ValueError(f"schedule.events.{kind}: event {name!r} is not declared")
+        for name, event in self.events.items():
+            for step in event.opens:
+                if step not in self.deadlines:
+                    raise ValueError(f"events.{name}.opens: {step!r} is not a deadline")
+
+    def _check_every_deadline_opened(self) -> None:
+        """A deadline nothing opens is a rule nobody is ever held to: each must be opened by
+        a workflow when its appraisal is created, by a transition, or by an event (which a
+        transition, the schedule or an appointment records)."""
+        opened = {step for event in self.events.values() for step in event.opens}
+        for kind in self.workflow:
+            whole = self.flow(kind)
+            opened.update(whole.opens, *(row.opens for row in whole.transitions))
+        for step in self.deadlines:
+            if step not in opened:
+                raise ValueError(f"deadlines.{step}: nothing opens it (no workflow, transition or event lists it in `opens`)")
 
     def _check_anchor(self, step: str, anchor: str) -> None:
         if anchor.startswith("step:"):

@@ -22,6 +22,7 @@ from models.meetings import (
 from models.organisation import Absence, Position, Servant, StateBody, Unit
 from models.outbox import Notice
 from models.past_results import PastResult
+from models.schedule import ScheduleEntry
 from models.sheets import BonusItem, Indicator, ParameterScore, RefusalAct, Violation
 from models.survey import SelfAnswer, SurveyInvitation, SurveyTally
 
@@ -29,6 +30,6 @@ __all__ = [
     "Absence", "Account", "Appeal", "Appraisal", "Attendance", "AuditChain", "AuditEvent", "Auditor", "BonusItem",
     "CalibrationApplication", "CalibrationParticipant", "CalibrationSession", "CalibrationVote",
     "Commission", "CommissionMember", "Consequence", "Cycle", "Deadline", "Indicator", "Invitation", "Meeting", "Notice",
-    "ParameterScore", "PastResult", "Position", "RefusalAct", "SelfAnswer", "Servant", "StateBody",
+    "ParameterScore", "PastResult", "Position", "RefusalAct", "ScheduleEntry", "SelfAnswer", "Servant", "StateBody",
     "SignInFailure", "SurveyInvitation", "SurveyTally", "Unit", "Violation", "Vote", "WebSession",
 ]

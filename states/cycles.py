@@ -29,9 +29,9 @@ from methodology.deadlines import Period, due_of
 from methodology.errors import InvalidInput
 from methodology.schema import Methodology, Workflow
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
-from models import Appraisal, Cycle, Deadline, Servant, StateBody
+from models import Appraisal, Cycle, Deadline, ScheduleEntry, Servant, StateBody
 from models.db import transaction
-from states import appointments, audit_chain, people, timeline
+from states import appointments, audit_chain, people, schedule, timeline
 from states.placement import Placing, placing
 
 
@@ -113,6 +113,7 @@ def _open(session: Session, body_codes: list[str], kind: str, period_text: str, 
     _first_deadlines(session, definition, flow, kind, period, new, calendar, bodies)
     _opening_events(session, new, on)
     appointments.record_at_opening(session, definition, kind, period, new, calendar, datetime.combine(on, time(9, 0), ALMATY))
+    _scheduled(session, cycle_ids, on, calendar)
     return _Opening(cycle_ids, placed, new)
 
 
@@ -184,6 +185,14 @@ def _opening_events(session: Session, new: ColumnElement[bool], on: date) -> Non
         ).where(new, Appraisal.participation == participation)
         columns = ["appraisal_id", "at", "actor_role", "action", "to_state", "reason", "data"]
         audit_chain.insert_events(session, columns, opened)
+
+
+def _scheduled(session: Session, cycle_ids: list[int], on: date, calendar: WorkCalendar) -> None:
+    """Appraisals opened after their unit's schedule was approved are dated by it at once
+    (mne2017 п.14; states/schedule.py); only bodies with a schedule have rows to read."""
+    dated = select(ScheduleEntry.state_body_id).where(col(ScheduleEntry.approved_on).is_not(None))
+    for found in session.exec(select(Cycle).where(col(Cycle.id).in_(cycle_ids), col(Cycle.state_body_id).in_(dated))):
+        schedule.apply(session, found, None, on, datetime.combine(on, time(9, 0), ALMATY), calendar)
 
 
 def _placements(session: Session, new: ColumnElement[bool]) -> list[Placement]:

@@ -23,6 +23,7 @@ from methodology.schema import Granularity
 from methodology.workdays import WorkCalendar, default_calendar
 from models import Cycle, Servant, StateBody
 from models.db import transaction
+from states import schedule
 from states.cycles import open_cycles
 
 GRACE = timedelta(days=45)
@@ -52,6 +53,7 @@ def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: l
             select(StateBody).where(col(StateBody.id).in_(select(Servant.state_body_id).where(col(Servant.dismissed_on).is_(None))))
         ).all()
         opened = {(c.state_body_id, c.kind, c.period) for c in session.exec(select(Cycle))}
+        scheduled = schedule.first_days(session, calendar)
     due = []
     for body in bodies:
         definition = loader.load(body.methodology)
@@ -62,6 +64,9 @@ def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: l
             for period in _candidates(today, granularity):
                 quarter = f"Q{period.quarter}" if period.quarter else None
                 opens_on = period_date(flow.opening_overrides.get(quarter, flow.opening), period, calendar)  # type: ignore[call-overload]  # keys are Literal Q1–Q4; a str or None just misses
+                # an approved schedule's first deadline (mne2017 п.14: the notice 10 days before
+                # the start) must find the appraisals open
+                opens_on = min(opens_on, scheduled.get((body.id, kind, str(period)), opens_on))  # type: ignore[arg-type]
                 if opens_on <= today < opens_on + GRACE and (body.id, kind, str(period)) not in opened:
                     due.append(Opening(body.code, body.methodology, kind, str(period), opens_on))
     return due

@@ -102,7 +102,7 @@ def apply(
     appraisal.events = {**appraisal.events, **{name: on.isoformat() for name in row.events}}
     timeline.finish_rows(session, appraisal, row.closes, "done", on)
     timeline.finish_rows(session, appraisal, row.cancels, "cancelled", on)
-    timeline.open_rows(session, definition, appraisal, row.opens, calendar)
+    timeline.open_rows(session, definition, appraisal, [*row.opens, *opened_by_events(definition, appraisal, row.events)], calendar)
     state = definition.flow(appraisal.kind).states[to_state]  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
     if state.final:
         appraisal.closed_on = on
@@ -111,6 +111,13 @@ def apply(
         consequences.record(session, definition, appraisal, on)
     session.add(appraisal)
     enqueue_for_transition(session, appraisal, row.action, on, at)
+
+
+def opened_by_events(definition: Methodology, appraisal: Appraisal, events: list[str]) -> list[str]:
+    """The deadlines of this appraisal's kind that recording `events` opens (e.g. typical2023
+    п.23: the plan approved opens HR's 5 working days to place it in the system)."""
+    steps = [step for name in events for step in definition.events[name].opens]
+    return [step for step in steps if appraisal.kind in definition.deadlines[step].kinds]
 
 
 def audit(

@@ -150,10 +150,13 @@ QUARTERLY = [
     # Q4: Mon 11 Jan 2027 - 5: Fri 8 (1), Thu 7 Christmas, Wed 6 (2), Tue 5 (3), Mon 4 observed
     #     New Year, 3-2 weekend, Fri 1 New Year, Thu 31 Dec 2026 (4), Wed 30 Dec (5)
     ("typical2023", "kpi", "kpi_actuals_sent", "2026-Q4", D(2026, 12, 30)),
-    # typical2023 п.23: KPIs set within 10 working days after the year starts (1 Jan 2026):
-    # 2 Jan off, 3-4 weekend, 5 (1), 6 (2), 7 Christmas, 8 (3), 9 (4), 12..16 (5..9), Mon 19 (10)
+    # typical2023 п.23: KPIs set within 10 working days after the appraised quarter starts.
+    # Q1: 2 Jan off, 3-4 weekend, 5 (1), 6 (2), 7 Christmas, 8 (3), 9 (4), 12..16 (5..9), Mon 19 (10)
     ("typical2023", "kpi", "kpi_set", "2026-Q1", D(2026, 1, 19)),
-    ("typical2023", "kpi", "kpi_set", "2026-Q3", D(2026, 1, 19)),
+    # Q2: Thu 2, Fri 3 (2), 6..10 (7), 13, 14, Wed 15 (10); the first day counted is the 2nd
+    ("typical2023", "kpi", "kpi_set", "2026-Q2", D(2026, 4, 15)),
+    # Q3: Thu 2, Fri 3 (2), Mon 6 Capital Day off, 7..10 (6), 13..16 (10): Thu 16, not Wed 15
+    ("typical2023", "kpi", "kpi_set", "2026-Q3", D(2026, 7, 16)),
     # typical2025: the quarterly deadline moved to the 20th
     ("typical2025", "kpi", "kpi_appraisal", "2026-Q1", D(2026, 4, 20)),  # Mon
     ("typical2025", "kpi", "kpi_appraisal", "2026-Q2", D(2026, 7, 20)),  # Mon
@@ -440,6 +443,8 @@ def test_a_step_counted_from_a_waiting_step_waits_for_its_event(calendar: WorkCa
     path.write_text(
         "extends: typical2023\n"
         "id: reminder_variant\n"
+        "events:\n"
+        "  familiarisation: {opens: [calibration_reminder]}\n"  # every deadline is opened by something
         "deadlines:\n"
         "  calibration_reminder:\n"
         "    kinds: [kpi]\n"

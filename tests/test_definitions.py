@@ -120,6 +120,14 @@ def _unknown_field(data: dict) -> None:
     data["kpi"]["colour"] = "red"
 
 
+def _orphan_deadline(data: dict) -> None:
+    data["events"]["plan_approved"]["opens"] = []  # nothing opens kpi_plan_placed (п.23) any more
+
+
+def _opens_an_unknown_deadline(data: dict) -> None:
+    data["events"]["appointment"]["opens"] = ["payday"]
+
+
 def _cycle(data: dict) -> None:
     data["deadlines"]["kpi_appraisal"]["term"] = {"type": "working_days", "days": 1, "after": "step:kpi_actuals_sent"}
 
@@ -135,6 +143,8 @@ def _cycle(data: dict) -> None:
         (_two_questions, "competencies.staff.communication"),
         (_unknown_field, "kpi.colour"),
         (_cycle, "counts from itself"),
+        (_orphan_deadline, "deadlines.kpi_plan_placed: nothing opens it"),
+        (_opens_an_unknown_deadline, "events.appointment.opens: 'payday'"),
     ],
 )
 def test_a_broken_definition_names_the_file_and_the_field(tmp_path: Path, edit, where: str) -> None:
@@ -184,3 +194,15 @@ def test_a_changed_search_path_finds_the_operators_file_over_a_cached_one(tmp_pa
         methodology.load("typical2023")
     monkeypatch.delenv("BAGALAU_DEFINITIONS")
     assert methodology.load("typical2023") is shipped
+
+
+def test_every_deadline_of_the_shipped_definitions_is_opened_by_something() -> None:
+    """A deadline nothing opens is a rule nobody is held to: each is opened by a workflow at
+    creation, by a transition, or by an event (the schedule, an appointment, an action)."""
+    for name in ["mne2017", "typical2023", "typical2025"]:
+        definition = methodology.load(name)
+        opened = {step for event in definition.events.values() for step in event.opens}
+        for kind in definition.workflow:
+            flow = definition.flow(kind)
+            opened.update(flow.opens, *(row.opens for row in flow.transitions))
+        assert opened >= set(definition.deadlines), (name, set(definition.deadlines) - opened)

@@ -289,8 +289,9 @@ def test_mne2017_deadlines(mne: Year) -> None:
     assert mne.row("saule", "annual", "2026")["deadlines"] == closed
     # Bekmukhambetov's Q3 result was shown to him on 13 October, due 12 October (8 Oct + 2 wd, п.36)
     assert mne.row("askar", "quarterly", "2026-Q3")["deadlines"] == {"met": 1, "late": 1, "missed": 0, "open": 0, "cancelled": 1}
-    # appealed: appraisal, familiarisation, appeal (п.38) and its review (п.39) all met
-    appealed = {"met": 4, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
+    # appealed: appraisal, familiarisation, appeal (п.38), its review (п.39) and the body's
+    # report of the decision (п.40) all met
+    appealed = {"met": 5, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
     assert mne.row("madina", "quarterly", "2026-Q1")["deadlines"] == appealed
     assert mne.row("erbol", "quarterly", "2026-Q3")["deadlines"] == appealed
     # the plan drawn up by 10 January (п.10), by Madina through the act of refusal
@@ -334,8 +335,8 @@ def test_mne2017_audit_trails(mne: Year) -> None:
     trail = [action for action, _ in mne.events("aigerim", "quarterly", "2026-Q1")]
     assert trail == ["open", "submit", "agree", "sign", "decide", "familiarise", "close"]
     trail = [action for action, _ in mne.events("madina", "quarterly", "2026-Q1")]
-    assert trail == ["open", "submit", "agree", "refuse_to_sign", "decide", "familiarise", "appeal", "record_appeal_decision"]
-    assert mne.row("erbol", "quarterly", "2026-Q3")["audit_events"] == 8  # + appeal + decision, no close
+    assert trail == ["open", "submit", "agree", "refuse_to_sign", "decide", "familiarise", "appeal", "record_appeal_decision", "report_appeal_decision"]
+    assert mne.row("erbol", "quarterly", "2026-Q3")["audit_events"] == 9  # + appeal, decision, its report (п.40), no close
     assert mne.row("erbol", "plan", "2026")["audit_events"] == 6  # open, submit (the refused one left none), agree, confirm, score, sign
     assert mne.row("erbol", "annual", "2026")["audit_events"] == 5  # open, compute, decide, refuse_familiarisation, close
     assert mne.row("tomiris", "quarterly", "2026-Q2")["audit_events"] == 1  # the opening that exempted her
@@ -442,9 +443,9 @@ TYPICAL_360 = {
 }
 
 TYPICAL_EXPECTED_REFUSALS = [
-    (12, "score", "bauyrzhan"),            # 5 for a 97% KPI: Annex 3 allows 4.75–4.99 (п.28)
-    (28, "apply_calibration", "zhanar"),   # 14 April, 6 April + 5 working days = 13 April (п.13)
-    (171, "close_survey", "samat"),        # 2 of his 3 respondents have answered, at least 3 (п.36)
+    (33, "score", "bauyrzhan"),            # 5 for a 97% KPI: Annex 3 allows 4.75–4.99 (п.28)
+    (49, "apply_calibration", "zhanar"),   # 14 April, 6 April + 5 working days = 13 April (п.13)
+    (219, "close_survey", "samat"),        # 2 of his 3 respondents have answered, at least 3 (п.36)
 ]
 
 
@@ -480,11 +481,12 @@ def test_typical2023_quarterly_grades(typical: Year) -> None:
 def test_typical2023_calibration(typical: Year) -> None:
     year = typical
     assert refusals(year, expected=True) == TYPICAL_EXPECTED_REFUSALS
-    assert "97.00%" in message(year, 12) and "4.75–4.99" in message(year, 12) and "Annex 3" in message(year, 12)
-    assert "2026-04-13" in message(year, 28) and "para. 13" in message(year, 28)
-    assert "2 respondents" in message(year, 171) and "para. 36" in message(year, 171)
+    assert "97.00%" in message(year, 33) and "4.75–4.99" in message(year, 33) and "Annex 3" in message(year, 33)
+    assert "2026-04-13" in message(year, 49) and "para. 13" in message(year, 49)
+    assert "2 respondents" in message(year, 219) and "para. 36" in message(year, 219)
     # Zhanar's window closed unused: HR closed her sheet after it
-    assert year.row("zhanar", "differentiation", "2026-Q1")["deadlines"] == {"met": 2, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
+    # (the notice of п.31, the appraisal and the familiarisation met)
+    assert year.row("zhanar", "differentiation", "2026-Q1")["deadlines"] == {"met": 3, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
     # Yerzhan applied on 8 July, within 5 working days of his familiarisation on 3 July; the
     # appointing official convened on 10 July with three participants; on 15 July two of three
     # voted 3.75 against the assessor's 4.00: a majority (2 × 2 > 3), the grade goes DOWN (п.42),
@@ -498,10 +500,10 @@ def test_typical2023_calibration(typical: Year) -> None:
     assert votes == [Decimal("3.75"), Decimal("3.75"), Decimal("4.00")]
     row = year.row("yerzhan", "differentiation", "2026-Q2")
     assert (row["state"], row["consequences"]) == ("closed", [])
-    # appraisal, familiarisation, application, decision (3 wd), session (10 wd), protocol (3 wd): all met
-    assert row["deadlines"] == {"met": 6, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
+    # notice (п.31), appraisal, familiarisation, application, decision (3 wd), session (10 wd), protocol (3 wd): all met
+    assert row["deadlines"] == {"met": 7, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
     trail = [action for action, _ in year.events("yerzhan", "differentiation", "2026-Q2")]
-    assert trail == ["open", "score", "familiarise", "apply_calibration", "convene_calibration",
+    assert trail == ["open", "notify", "score", "familiarise", "apply_calibration", "convene_calibration",
                      "hold_calibration", "place_protocol", "give_feedback"]
 
 
@@ -520,8 +522,10 @@ def test_typical2023_annual_grades(typical: Year) -> None:
 def test_typical2023_deadlines_and_audit(typical: Year) -> None:
     year = typical
     closed = {"met": 2, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
-    assert year.row("aigul", "kpi", "2026-Q1")["deadlines"] == closed
     assert year.row("gulmira", "annual", "2026")["deadlines"] == closed
+    # a KPI sheet: KPIs set, the plan placed, the head told, the actual values sent (п.23, п.27),
+    # the appraisal and the familiarisation met; closing cancels the unused calibration window
+    assert year.row("aigul", "kpi", "2026-Q1")["deadlines"] == {**closed, "met": 6}
     # the head of the apparatus, appraised by the akim outside the B corps (п.3), on the very
     # sheets of Bauyrzhan: every step met, the same grades
     for kind, period in [("annual", "2026"), *(("kpi", q) for q in QUARTERS)]:
@@ -530,9 +534,9 @@ def test_typical2023_deadlines_and_audit(typical: Year) -> None:
             ("closed", bauyrzhan["deadlines"], bauyrzhan["score"], bauyrzhan["band"]), (kind, period)
     # one opening event + one per action
     trail = [action for action, _ in year.events("bauyrzhan", "kpi", "2026-Q1")]
-    assert trail == ["open", "set_kpis", "send_actuals", "score", "familiarise", "close"]  # the refused score left none
+    assert trail == ["open", "set_kpis", "place_plan", "notify", "send_actuals", "score", "familiarise", "close"]  # the refused score left none
     trail = [action for action, _ in year.events("nurzhan", "differentiation", "2026-Q3")]
-    assert trail == ["open", "mark_without_participation", "score", "familiarise", "close"]
+    assert trail == ["open", "notify", "mark_without_participation", "score", "familiarise", "close"]
     assert year.row("zhanar", "annual", "2026")["audit_events"] == 4  # open, compute, familiarise, close
     assert [r for r in year.summary["refusals"] if not r["expected"]] == []
 
@@ -557,5 +561,7 @@ def test_typical2023_samat_is_appraised_after_his_sick_leave(typical: Year) -> N
     assert typical.summary["unexpected"] == 0, [r for r in typical.summary["refusals"] if not r["expected"]]
     # Samat, back on 12 October, scored within 5 working days (by 19 October, п.6)
     assert typical.result("samat", "kpi", "2026-Q3") == SAMAT_Q3
-    assert typical.row("samat", "kpi", "2026-Q3")["deadlines"] == {"met": 2, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
+    # set, placed, told, actual values sent, appraised after return, familiarised; the deferral
+    # cancelled the normal deadline and closing the unused calibration window
+    assert typical.row("samat", "kpi", "2026-Q3")["deadlines"] == {"met": 6, "late": 0, "missed": 0, "open": 0, "cancelled": 2}
     assert typical.result("samat", "annual", "2026") == SAMAT_ANNUAL

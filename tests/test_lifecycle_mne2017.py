@@ -173,6 +173,8 @@ PATHS: dict[str, dict[str, list[Step]]] = {
         "decided": [Q_SUBMIT, Q_AGREE, Q_SIGN, Q_DECIDE],
         "familiarised": [Q_SUBMIT, Q_AGREE, Q_SIGN, Q_DECIDE, Q_FAMILIARISE],
         "appealed": [Q_SUBMIT, Q_AGREE, Q_SIGN, Q_DECIDE, Q_FAMILIARISE, Step("appeal", "servant", D(2026, 4, 10), APPEAL)],
+        "appeal_reviewed": [Q_SUBMIT, Q_AGREE, Q_SIGN, Q_DECIDE, Q_FAMILIARISE, Step("appeal", "servant", D(2026, 4, 10), APPEAL),
+                            Step("record_appeal_decision", "hr", D(2026, 4, 20), {"outcome": "rejected"})],
         "deferred": [Step("defer", "hr", D(2026, 4, 2), SICK)],
     },
     "annual": {
@@ -181,6 +183,8 @@ PATHS: dict[str, dict[str, list[Step]]] = {
         "decided": [A_COMPUTE, A_DECIDE],
         "familiarised": [A_COMPUTE, A_DECIDE, A_FAMILIARISE],
         "appealed": [A_COMPUTE, A_DECIDE, A_FAMILIARISE, Step("appeal", "servant", D(2026, 12, 14), APPEAL)],
+        "appeal_reviewed": [A_COMPUTE, A_DECIDE, A_FAMILIARISE, Step("appeal", "servant", D(2026, 12, 14), APPEAL),
+                            Step("record_appeal_decision", "hr", D(2026, 12, 28), {"outcome": "rejected"})],
         "deferred": [Step("defer", "hr", D(2026, 12, 2), SICK | {"start": "2026-12-01", "end": "2026-12-11"})],
     },
     "plan": {
@@ -268,9 +272,15 @@ ROWS: list[Row] = [
         {"authority": "Agency for Civil Service Affairs"},
         {"appeal": (D(2026, 4, 22), "done", D(2026, 4, 10)), "appeal_review": (D(2026, 4, 24), "open", None)},
         {"appeal_filed": "2026-04-10"}),
-    Row("quarterly", "appealed", Step("record_appeal_decision", "hr", D(2026, 4, 20), {"outcome": "rejected"}), "hr", "closed",
-        {"outcome": "rejected"}, {"appeal_review": (D(2026, 4, 24), "done", D(2026, 4, 20))},
-        {"appeal_reviewed": "2026-04-20"}, ("bonus_eligible",)),  # 106 stays effective (п.43)
+    # reviewed Mon 20 April: the body reports the decision within two weeks, by Mon 4 May (п.40)
+    Row("quarterly", "appealed", Step("record_appeal_decision", "hr", D(2026, 4, 20), {"outcome": "rejected"}), "hr", "appeal_reviewed",
+        {"outcome": "rejected"}, {"appeal_review": (D(2026, 4, 24), "done", D(2026, 4, 20)),
+                                  "appeal_decision_reported": (D(2026, 5, 4), "open", None)},
+        {"appeal_reviewed": "2026-04-20"}),
+    Row("quarterly", "appeal_reviewed", Step("report_appeal_decision", "hr", D(2026, 5, 4)), "hr", "closed", {},
+        {"appeal_decision_reported": (D(2026, 5, 4), "done", D(2026, 5, 4))}, {}, ("bonus_eligible",)),  # 106 stays effective (п.43)
+    # the schedule notice (п.14) is opened by an approved schedule only (tests/test_schedule.py)
+    Row("quarterly", "draft", Step("notify", "hr", D(2026, 4, 1)), "hr", "draft"),
     Row("quarterly", "familiarised", Step("close", "hr", D(2026, 4, 23)), "hr", "closed", {},
         {"appeal": (D(2026, 4, 22), "cancelled", D(2026, 4, 23))}, {}, ("bonus_eligible",)),
     # --- annual 2026 ---------------------------------------------------------------------
@@ -299,9 +309,14 @@ ROWS: list[Row] = [
         {"authority": "Agency for Civil Service Affairs"},
         {"appeal": (D(2026, 12, 25), "done", D(2026, 12, 14)), "appeal_review": (D(2026, 12, 29), "open", None)},
         {"appeal_filed": "2026-12-14"}),
-    Row("annual", "appealed", Step("record_appeal_decision", "hr", D(2026, 12, 28), {"outcome": "rejected"}), "hr", "closed",
-        {"outcome": "rejected"}, {"appeal_review": (D(2026, 12, 29), "done", D(2026, 12, 28))},
-        {"appeal_reviewed": "2026-12-28"}, ("bonus_eligible",)),  # 4.25 effective (п.43)
+    # reviewed Mon 28 December: reported within two weeks, by Mon 11 January 2027 (п.40)
+    Row("annual", "appealed", Step("record_appeal_decision", "hr", D(2026, 12, 28), {"outcome": "rejected"}), "hr", "appeal_reviewed",
+        {"outcome": "rejected"}, {"appeal_review": (D(2026, 12, 29), "done", D(2026, 12, 28)),
+                                  "appeal_decision_reported": (D(2027, 1, 11), "open", None)},
+        {"appeal_reviewed": "2026-12-28"}),
+    Row("annual", "appeal_reviewed", Step("report_appeal_decision", "hr", D(2027, 1, 8)), "hr", "closed", {},
+        {"appeal_decision_reported": (D(2027, 1, 11), "done", D(2027, 1, 8))}, {}, ("bonus_eligible",)),  # 4.25 effective (п.43)
+    Row("annual", "draft", Step("notify", "hr", D(2026, 12, 1)), "hr", "draft"),
     Row("annual", "familiarised", Step("close", "hr", D(2026, 12, 28)), "hr", "closed", {},
         {"appeal": (D(2026, 12, 25), "cancelled", D(2026, 12, 28))}, {}, ("bonus_eligible",)),
     # --- plan 2026 -----------------------------------------------------------------------
@@ -372,13 +387,13 @@ def test_every_transition_from_every_source_state(db: Engine, row: Row) -> None:
 NOT_NOW = [
     # kind, state, who, action, what they may do instead (the table's labels)
     ("quarterly", "draft", "servant", "sign", ["submit the self-assessment"]),
-    ("quarterly", "draft", "hr", "familiarise", ["defer during leave or sick leave", "withdraw on dismissal"]),
+    ("quarterly", "draft", "hr", "familiarise", ["send the schedule and the sheet", "defer during leave or sick leave", "withdraw on dismissal"]),
     ("quarterly", "agreed", "manager", "agree", ["act of refusal to sign"]),
     ("quarterly", "decided", "official", "decide", []),
     ("quarterly", "familiarised", "servant", "sign", ["appeal"]),
     ("quarterly", "appealed", "hr", "close", ["record the decision on the appeal"]),
     ("quarterly", "decided", "hr", "withdraw", ["familiarise with the result", "act of refusal to be familiarised"]),
-    ("annual", "draft", "hr", "decide", ["compute the annual score", "withdraw on dismissal", "defer during leave or sick leave"]),
+    ("annual", "draft", "hr", "decide", ["compute the annual score", "send the schedule and the sheet", "withdraw on dismissal", "defer during leave or sick leave"]),
     ("plan", "approved", "servant", "confirm", []),
     ("plan", "draft", "servant", "agree", ["submit the plan"]),
 ]
@@ -604,15 +619,16 @@ def test_the_appraisal_closes_only_after_the_appeal_window(db: Engine, on: date,
     # п.39–40: the authority revises 106 to 98, satisfactory (80..105, п.27): no bonus (п.43)
     ({"outcome": "revised", "score": 98}, {"outcome": "revised", "score": "98.00", "band": "satisfactory"}, "98.00", "satisfactory", []),
 ])
-def test_the_decision_on_the_appeal_closes_the_appraisal(
+def test_the_decision_on_the_appeal_closes_the_appraisal_once_reported(
     db: Engine, payload: dict[str, Any], data: dict[str, Any], score: str, band: str, consequences: list[str]
 ) -> None:
     org = organisation(db)
     appraisal_id = start(org, "quarterly", "appealed")
     outcome = act(db, appraisal_id, org.ids["hr"], "record_appeal_decision", payload, on=D(2026, 4, 20))
-    assert (outcome.to_state, outcome.data) == ("closed", data)
+    assert (outcome.to_state, outcome.data) == ("appeal_reviewed", data)
+    assert act(db, appraisal_id, org.ids["hr"], "report_appeal_decision", on=D(2026, 4, 22)).to_state == "closed"  # п.40
     appraisal = appraisal_of(db, appraisal_id)
-    assert (str(appraisal.score), appraisal.band, appraisal.closed_on) == (score, band, D(2026, 4, 20))
+    assert (str(appraisal.score), appraisal.band, appraisal.closed_on) == (score, band, D(2026, 4, 22))
     (appeal,) = rows_of(db, Appeal, appraisal_id)
     assert (appeal.decided_on, appeal.outcome) == (D(2026, 4, 20), payload["outcome"])
     assert appeal.revised_score == (Decimal(score) if payload["outcome"] == "revised" else None)

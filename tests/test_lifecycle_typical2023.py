@@ -112,6 +112,8 @@ ACTUALS = [100, 180, 5]
 SCORES = [5, 4.6, 4.1]
 
 K_SET = Step("set_kpis", "official", D(2026, 1, 12), {"kpis": KPIS[:3]})
+K_PLACE = Step("place_plan", "hr", D(2026, 1, 14))
+K_NOTIFY = Step("notify", "hr", D(2026, 4, 2))
 K_ACTUALS = Step("send_actuals", "hr", D(2026, 4, 3), {"actuals": ACTUALS})
 K_SCORE = Step("score", "official", D(2026, 4, 7), {"scores": SCORES})
 K_FAMILIARISE = Step("familiarise", "hr", D(2026, 4, 8))
@@ -137,10 +139,20 @@ def voting(org: Org, **votes: float) -> Step:
 def test_a_kpi_quarter_through_a_calibration_session_that_corrects_the_score_down(db: Engine) -> None:
     org = organisation(db, "typical2023")
     appraisal_id = kpi(org)
-    assert deadlines_of(db, appraisal_id) == {"kpi_appraisal": (D(2026, 4, 10), "open", None)}
+    # п.23: KPIs within 10 working days of the quarter's start (Mon 19 January, 7 January a
+    # holiday), the actual values 5 working days before the appraisal's last day; п.27: the
+    # head told by the 5th of the month after the quarter (a Sunday: Mon 6 April); п.5
+    assert deadlines_of(db, appraisal_id) == {
+        "kpi_set": (D(2026, 1, 19), "open", None), "kpi_actuals_sent": (D(2026, 4, 3), "open", None),
+        "kpi_notice": (D(2026, 4, 6), "open", None), "kpi_appraisal": (D(2026, 4, 10), "open", None)}
     walk(org, appraisal_id, [
-        (K_SET, Expect("kpis_set", "direct_manager", {"kpis": 3}, {}, {"plan_approved": "2026-01-12"})),
-        (K_ACTUALS, Expect("actuals_sent", "hr", {"actuals": 3})),
+        # approved Mon 12 January: HR places the plan within 5 working days, by Mon 19 (п.23)
+        (K_SET, Expect("kpis_set", "direct_manager", {"kpis": 3},
+                       {"kpi_set": (D(2026, 1, 19), "done", D(2026, 1, 12)), "kpi_plan_placed": (D(2026, 1, 19), "open", None)},
+                       {"plan_approved": "2026-01-12"})),
+        (K_PLACE, Expect("plan_placed", "hr", {}, {"kpi_plan_placed": (D(2026, 1, 19), "done", D(2026, 1, 14))})),
+        (K_NOTIFY, Expect("plan_placed", "hr", {}, {"kpi_notice": (D(2026, 4, 6), "done", D(2026, 4, 2))})),
+        (K_ACTUALS, Expect("actuals_sent", "hr", {"actuals": 3}, {"kpi_actuals_sent": (D(2026, 4, 3), "done", D(2026, 4, 3))})),
         # scored Tue 7 April; familiarise within 2 working days: 8, 9 April (п.12)
         (K_SCORE, Expect("scored", "direct_manager", {"score": "4.57", "band": "effective"},
                          {"kpi_appraisal": (D(2026, 4, 10), "done", D(2026, 4, 7)), "familiarisation": (D(2026, 4, 9), "open", None)},
@@ -206,7 +218,7 @@ def test_a_head_has_three_to_five_kpis(db: Engine, count: int, accepted: bool) -
 ])
 def test_a_kpi_score_outside_annex_3_is_refused(db: Engine, scores: list[float], field_: str, value: Decimal, low: Decimal, high: Decimal) -> None:
     org = organisation(db, "typical2023")
-    appraisal_id = kpi(org, [K_SET, K_ACTUALS])
+    appraisal_id = kpi(org, [K_SET, K_PLACE, K_NOTIFY, K_ACTUALS])
     error = refuse(db, appraisal_id, org.ids["official"], "score", {"scores": scores}, on=D(2026, 4, 7))
     assert (error.code, error.field, error.value, error.rule) == ("kpi_score", field_, value, "п.28, Annex 3")
     assert (error.params["low"], error.params["high"]) == (low, high)
@@ -218,7 +230,7 @@ def test_a_kpi_score_outside_annex_3_is_refused(db: Engine, scores: list[float],
 ])
 def test_values_must_match_the_kpis_one_to_one(db: Engine, action: str, payload: dict[str, Any], field_: str) -> None:
     org = organisation(db, "typical2023")
-    steps = [K_SET, K_ACTUALS] if action == "score" else [K_SET]
+    steps = [K_SET, K_PLACE, K_NOTIFY, K_ACTUALS] if action == "score" else [K_SET, K_PLACE]
     appraisal_id = kpi(org, steps)
     who = "official" if action == "score" else "hr"
     error = refuse(db, appraisal_id, org.ids[who], action, payload, on=D(2026, 4, 7))
@@ -237,7 +249,8 @@ CALIBRATION_WINDOWS = [
 def kpi_familiarised(org: Org, period: str, opened_on: date, days: tuple[date, ...]) -> int:
     appraisal_id = opened(org, "kpi", period, opened_on, "manager")
     set_on, sent_on, scored_on, familiarised_on = days
-    run(org, appraisal_id, [Step("set_kpis", "official", set_on, {"kpis": KPIS[:3]}), Step("send_actuals", "hr", sent_on, {"actuals": ACTUALS}),
+    run(org, appraisal_id, [Step("set_kpis", "official", set_on, {"kpis": KPIS[:3]}), Step("place_plan", "hr", set_on),
+                            Step("send_actuals", "hr", sent_on, {"actuals": ACTUALS}),
                             Step("score", "official", scored_on, {"scores": SCORES}), Step("familiarise", "hr", familiarised_on)])
     return appraisal_id
 
@@ -259,12 +272,12 @@ def test_the_calibration_application_is_due_five_working_days_after_familiarisat
 def test_the_kpi_deadline_of_q4_2025_falls_on_monday_12_january(db: Engine) -> None:
     org = organisation(db, "typical2023")
     appraisal_id = opened(org, "kpi", "2025-Q4", D(2025, 10, 1), "manager")
-    assert deadlines_of(db, appraisal_id) == {"kpi_appraisal": (D(2026, 1, 12), "open", None)}  # 10 January 2026 is a Saturday (п.5)
+    assert deadlines_of(db, appraisal_id)["kpi_appraisal"] == (D(2026, 1, 12), "open", None)  # 10 January 2026 is a Saturday (п.5)
 
 
 def test_the_appointing_official_may_decline_the_calibration(db: Engine) -> None:
     org = organisation(db, "typical2023")
-    appraisal_id = kpi(org, [K_SET, K_ACTUALS, K_SCORE, K_FAMILIARISE, K_APPLY])
+    appraisal_id = kpi(org, [K_SET, K_PLACE, K_NOTIFY, K_ACTUALS, K_SCORE, K_FAMILIARISE, K_APPLY])
     walk(org, appraisal_id, [
         (Step("decline_calibration", "official", D(2026, 4, 16), {"reason": "The KPI values are confirmed by the budget office"}),
          Expect("closed", "appointing_official", {"reason": "The KPI values are confirmed by the budget office"},
@@ -277,7 +290,7 @@ def test_the_appointing_official_may_decline_the_calibration(db: Engine) -> None
 
 def test_a_calibration_without_a_majority_decides_nothing(db: Engine) -> None:
     org = organisation(db, "typical2023")
-    appraisal_id = kpi(org, [K_SET, K_ACTUALS, K_SCORE, K_FAMILIARISE, K_APPLY, convening(org)])
+    appraisal_id = kpi(org, [K_SET, K_PLACE, K_NOTIFY, K_ACTUALS, K_SCORE, K_FAMILIARISE, K_APPLY, convening(org)])
     error = refuse(db, appraisal_id, org.ids["hr"], "hold_calibration", voting(org, member=3.5, colleague1=4, colleague2=4.57).payload, on=D(2026, 4, 22))
     assert (error.code, error.value, error.rule) == ("no_majority", "1/3", "п.40–42")  # one of three for each score (п.42)
     outsider = {"votes": {str(org.ids["colleague3"]): 3.5, str(org.ids["member"]): 3.5}}
@@ -288,7 +301,7 @@ def test_a_calibration_without_a_majority_decides_nothing(db: Engine) -> None:
 @pytest.mark.parametrize("on, accepted", [(D(2026, 4, 15), False), (D(2026, 4, 16), True)])  # the window ends 15 April
 def test_an_uncontested_result_closes_after_the_application_window(db: Engine, on: date, accepted: bool) -> None:
     org = organisation(db, "typical2023")
-    appraisal_id = kpi(org, [K_SET, K_ACTUALS, K_SCORE, K_FAMILIARISE])
+    appraisal_id = kpi(org, [K_SET, K_PLACE, K_NOTIFY, K_ACTUALS, K_SCORE, K_FAMILIARISE])
     if not accepted:
         error = refuse(db, appraisal_id, org.ids["hr"], "close", on=on)
         assert (error.code, error.rule, error.params["due"]) == ("too_early", "п.13", "2026-04-15")
@@ -310,6 +323,7 @@ def test_a_head_deferred_at_opening_is_appraised_by_kpi_after_return(db: Engine)
     # the head's KPIs have never been set: the appraisal must still get them, then its score
     run(org, appraisal_id, [
         Step("set_kpis", "official", D(2026, 4, 14), {"kpis": KPIS[:3]}),
+        Step("place_plan", "hr", D(2026, 4, 14)),
         Step("send_actuals", "hr", D(2026, 4, 15), {"actuals": ACTUALS}),
         Step("score", "official", D(2026, 4, 17), {"scores": SCORES}),
     ])
@@ -349,8 +363,11 @@ def test_a_differentiation_sheet_breaking_annex_4_is_refused(db: Engine, payload
 def test_a_differentiation_quarter_from_opening_to_close(db: Engine) -> None:
     org = organisation(db, "typical2023")
     appraisal_id = opened(org, "differentiation", "2026-Q1", D(2026, 1, 5), "servant")
-    assert deadlines_of(db, appraisal_id) == {"differentiation_appraisal": (D(2026, 4, 10), "open", None)}  # п.5
+    # п.5; п.31: the servant told by the 10th day of the month after the quarter
+    assert deadlines_of(db, appraisal_id) == {"differentiation_notice": (D(2026, 4, 10), "open", None),
+                                              "differentiation_appraisal": (D(2026, 4, 10), "open", None)}
     walk(org, appraisal_id, [
+        (Step("notify", "hr", D(2026, 4, 1)), Expect("draft", "hr", {}, {"differentiation_notice": (D(2026, 4, 10), "done", D(2026, 4, 1))})),
         # scored Mon 6 April: familiarise by 7, 8 April (п.12)
         (Step("score", "manager", D(2026, 4, 6), parameters()),
          Expect("scored", "direct_manager", {"score": "3.88", "band": "proper"},
@@ -593,7 +610,7 @@ def test_the_annual_grade_needs_a_completed_quarter(db: Engine) -> None:
 
 @pytest.mark.parametrize("kind, name, period, steps, payload", [
     ("kpi", "manager", "2026-Q1", [], {"reason": "dismissed", "since": "2026-02-20"}),
-    ("kpi", "manager", "2026-Q1", [K_SET, K_ACTUALS], {"reason": "dismissed", "since": "2026-04-06"}),
+    ("kpi", "manager", "2026-Q1", [K_SET, K_PLACE, K_NOTIFY, K_ACTUALS], {"reason": "dismissed", "since": "2026-04-06"}),
     ("differentiation", "servant", "2026-Q1", [], {"reason": "absent", "since": "2026-04-06"}),
     ("differentiation", "servant", "2026-Q1", [], {"reason": "dismissed", "since": "2026-03-02"}),
     ("360", "servant", "2025", [Step("invite", "hr", D(2026, 1, 5), None)], {"reason": "absent", "since": "2026-01-06"}),
@@ -603,7 +620,7 @@ def test_marking_without_participation_keeps_the_state(
 ) -> None:
     org = organisation(db, "typical2023")
     appraisal_id = opened(org, kind, period, D(2026, 1, 5) if kind != "360" else D(2025, 12, 15), name)
-    run(org, appraisal_id, [Step(s.action, s.actor, s.on, s.payload or invitees(org, **THREE)) for s in steps])
+    run(org, appraisal_id, [Step(s.action, s.actor, s.on, s.payload or (invitees(org, **THREE) if s.action == "invite" else None)) for s in steps])
     state = appraisal_of(db, appraisal_id).state
     walk(org, appraisal_id, [(Step("mark_without_participation", "hr", D(2026, 4, 6), payload), Expect(state, "hr", payload))])
     appraisal = appraisal_of(db, appraisal_id)

@@ -101,10 +101,10 @@ def test_an_action_records_its_notices_in_its_own_transaction(org: Org) -> None:
 
 def test_a_cycle_s_opening_is_announced_once(org: Org) -> None:
     submitted(org)  # acted on already: no "please start" for this one
-    assert announce_openings(org.engine, OPENED, noon(OPENED)) == 2 * 7  # a schedule and a sheet to fill for the 7 others
+    assert announce_openings(org.engine, OPENED, noon(OPENED)) == 7  # a sheet to fill for the 7 others
     assert announce_openings(org.engine, OPENED + timedelta(days=3), noon(OPENED + timedelta(days=3))) == 0
-    schedules = [n for n in outbox(org.engine) if n.kind == "schedule"]
-    assert len(schedules) == 7 and all(n.step == "schedule_notice" for n in schedules)  # mne2017 п.14
+    # the schedule goes with HR's notice, 10 days before the unit's start, not with the opening (mne2017 п.14)
+    assert [n for n in outbox(org.engine) if n.kind == "schedule"] == []
     assert announce_openings(org.engine, OPENED + timedelta(days=60), noon(OPENED + timedelta(days=60))) == 0  # long past the opening
 
 
@@ -115,14 +115,14 @@ def test_delivering_twice_sends_once(org: Org) -> None:
     announce_openings(org.engine, OPENED, noon(OPENED))
     probe = Probe()
     first = deliver(org.engine, T0, channels=[probe], batch=5)
-    assert (first.sent, first.retried, first.dead) == (16, 0, 0)
-    assert first.channels == {"probe": 16, "inbox": 16}
+    assert (first.sent, first.retried, first.dead) == (8, 0, 0)  # a sheet to fill for each of the 8
+    assert first.channels == {"probe": 8, "inbox": 8}
     again = deliver(org.engine, T0 + timedelta(hours=1), channels=[probe])
     assert (again.sent, again.retried, again.dead, again.channels) == (0, 0, 0, {})
     assert sorted(probe.sent) == sorted(n.key for n in outbox(org.engine))
     assert {(n.status, n.delivered, n.attempts) for n in outbox(org.engine)} == {("sent", "inbox,probe", 0)}
     with transaction(org.engine) as session:
-        assert session.execute(sa.select(sa.func.count()).select_from(InboxMessage)).scalar() == 16
+        assert session.execute(sa.select(sa.func.count()).select_from(InboxMessage)).scalar() == 8
 
 
 class Witness(Probe):
@@ -145,8 +145,8 @@ def test_a_notice_that_left_the_system_is_recorded_before_the_next_is_sent(org: 
     its same key); notices for the inbox alone are recorded together."""
     announce_openings(org.engine, OPENED, noon(OPENED))
     witness = Witness(org.engine)
-    assert deliver(org.engine, T0, channels=[witness], batch=100).sent == 16
-    assert len(witness.unrecorded) == 16 and all(gap == set() for gap in witness.unrecorded)
+    assert deliver(org.engine, T0, channels=[witness], batch=100).sent == 8
+    assert len(witness.unrecorded) == 8 and all(gap == set() for gap in witness.unrecorded)
     assert {(n.status, n.delivered) for n in outbox(org.engine)} == {("sent", "inbox,witness")}
 
 
@@ -158,7 +158,7 @@ def test_two_deliverers_at_once_send_each_notice_once(org: Org) -> None:
         worker.start()
     for worker in workers:
         worker.join(timeout=60)
-    assert sorted(probe.sent) == sorted(n.key for n in outbox(org.engine)) and len(probe.sent) == 16
+    assert sorted(probe.sent) == sorted(n.key for n in outbox(org.engine)) and len(probe.sent) == 8
     assert {n.status for n in outbox(org.engine)} == {"sent"}
 
 
@@ -213,14 +213,14 @@ def test_the_inbox_keeps_read_and_unread_per_person(org: Org) -> None:
     deliver(org.engine, T0, channels=[])
     manager, servant = org.ids["manager"], org.ids["servant"]
     with transaction(org.engine) as session:
-        assert inbox.unread(session, manager) == 3  # own schedule, own sheet to fill, a sheet to agree
+        assert inbox.unread(session, manager) == 2  # own sheet to fill, a sheet to agree
         newest = inbox.messages(session, manager)[0]
         assert newest.subject == "Келісуге: тоқсандық бағалау, 2026 жылғы 1-тоқсан (Colleague1)"  # kk, the default
         assert "Сізден күтілетін әрекет: түзетіп келісу" in newest.text and newest.html.startswith("<!DOCTYPE html>")
         assert not inbox.mark_read(session, newest.id, servant, T0)  # not theirs
         assert inbox.mark_read(session, newest.id, manager, T0)
         assert not inbox.mark_read(session, newest.id, manager, T0)  # read already
-        assert inbox.unread(session, manager) == 2
+        assert inbox.unread(session, manager) == 1
         assert [m.id for m in inbox.messages(session, manager, unread_only=True)] == [m.id for m in inbox.messages(session, manager)[1:]]
 
 
@@ -260,7 +260,7 @@ def test_the_sweep_flow_delivers_what_the_sweep_recorded(product: Org) -> None:
     moment = datetime(2026, 4, 13, 9, 0, tzinfo=ALMATY)  # Q1 due Fri 10 April: overdue for all 8
     assert sweep_deadlines(SweepInput(now=moment))["notices"] == 8
     assert deliver_notices(SweepInput(now=moment)) == {
-        "announced": 16, "reminded": 0, "sent": 24, "retried": 0, "dead": 0, "channels": {"inbox": 24},
+        "announced": 8, "reminded": 0, "sent": 16, "retried": 0, "dead": 0, "channels": {"inbox": 16},
     }
     assert deliver_notices(SweepInput(now=moment + timedelta(minutes=15)))["sent"] == 0
 

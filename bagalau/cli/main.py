@@ -31,6 +31,7 @@ from bagalau.cli import (
     orchestration,
     org,
     results,
+    schedule,
     score,
     users,
     web,
@@ -106,6 +107,7 @@ def _os_user() -> str:
     except (OSError, KeyError):  # no login name in some containers
         return "unknown"
 app.add_typer(assessors.app, name="assessor")
+app.add_typer(schedule.app, name="schedule")
 
 
 def main() -> None:
