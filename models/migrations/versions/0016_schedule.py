@@ -4,8 +4,8 @@ mne2017 п.14: HR sets the schedule with the commission chair and notifies the s
 assessors 10 calendar days before the appraisal starts; typical2023 п.11: the appointing
 official approves it.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02 14:00:00.000000
 """
 from typing import Sequence, Union
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0013'
-down_revision: Union[str, None] = '0012'
+revision: str = '0016'
+down_revision: Union[str, None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
