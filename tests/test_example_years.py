@@ -185,12 +185,12 @@ def test_mne2017_year_runs_with_only_the_planned_refusals(mne: Year) -> None:
         (10, "submit", "erbol"),     # his plan: 1 of 3 indicators measurable, at least half needed (п.12)
         (61, "decide", "aigerim"),   # the secretary's vote (п.9)
         (81, "appeal", "daniyar"),   # 24 April, the window closed on 23 April (п.38)
-        (181, "decide", "aigerim"),  # 2 of 4 voting members present, quorum 3 (п.7)
+        (182, "decide", "aigerim"),  # 2 of 4 voting members present, quorum 3 (п.7)
     ]
     assert "1/3" in message(mne, 10) and "para. 12" in message(mne, 10)
     assert "secretary" in message(mne, 61) and "para. 9" in message(mne, 61)
     assert "2026-04-23" in message(mne, 81) and "para. 38" in message(mne, 81)
-    assert "2 of 4" in message(mne, 181) and "(3)" in message(mne, 181) and "para. 7" in message(mne, 181)
+    assert "2 of 4" in message(mne, 182) and "(3)" in message(mne, 182) and "para. 7" in message(mne, 182)
 
 
 def test_mne2017_quarterly_scores_and_bands(mne: Year) -> None:
