@@ -17,7 +17,9 @@ from sqlmodel import Session, col, select
 from methodology import loader
 from methodology.i18n import Lang, cite
 from methodology.notices import table
+from methodology.schema import Band, Methodology, as_kind
 from models import Appraisal, Deadline, Servant, SurveyInvitation
+from models.db import id_of
 from notifications.forms import FORMS
 from notifications.render import day, label, period
 from states import service
@@ -68,7 +70,7 @@ def tasks(session: Session, person: Servant, on: date, lang: Lang) -> list[Task]
         visible = may_see(session, person, appraisal)
         for row in rows:
             out.append(Task(
-                appraisal=appraisal.id, action=row.action, label=row.label(lang),  # type: ignore[arg-type]
+                appraisal=id_of(appraisal), action=row.action, label=row.label(lang),
                 servant=servant.full_name if servant else "—", kind=label("kinds", appraisal.kind, lang),
                 period=period(appraisal.period, lang), due=owed.due if owed else None,
                 overdue=bool(owed and owed.due < on), rung=max(0, owed.level - 2) if owed else 0, visible=visible,
@@ -77,7 +79,7 @@ def tasks(session: Session, person: Servant, on: date, lang: Lang) -> list[Task]
 
 
 def _owed(session: Session, appraisal: Appraisal, roles: set[str]) -> Deadline | None:
-    query = select(Deadline).where(Deadline.appraisal_id == appraisal.id, Deadline.status == "open").order_by(Deadline.due)  # type: ignore[arg-type]
+    query = select(Deadline).where(Deadline.appraisal_id == appraisal.id, Deadline.status == "open").order_by(col(Deadline.due))
     rows = list(session.exec(query))
     return next((row for row in rows if row.responsible_role in roles), rows[0] if rows else None)
 
@@ -85,7 +87,7 @@ def _owed(session: Session, appraisal: Appraisal, roles: set[str]) -> Deadline |
 def summary(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) -> dict[str, Any]:
     """One line of an appraisal, its result only where the person may read it."""
     definition = loader.load(appraisal.methodology)
-    flow = definition.flow(appraisal.kind)  # type: ignore[arg-type]
+    flow = definition.flow(as_kind(appraisal.kind))
     servant = session.get(Servant, appraisal.servant_id)
     line: dict[str, Any] = {
         "id": appraisal.id, "servant": servant.full_name if servant else None,
@@ -101,8 +103,8 @@ def summary(session: Session, person: Servant, appraisal: Appraisal, lang: Lang)
     return line
 
 
-def _bands(definition: Any, appraisal: Appraisal) -> list[Any]:
-    rules = definition.rules(appraisal.kind)
+def _bands(definition: Methodology, appraisal: Appraisal) -> list[Band]:
+    rules = definition.rules(as_kind(appraisal.kind))
     return definition.bands(rules.bands).bands if rules else []
 
 
@@ -121,7 +123,7 @@ def visible(session: Session, person: Servant, appraisal_id: int) -> Appraisal |
 def detail(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) -> dict[str, Any]:
     """The whole appraisal page's data: history, open deadlines, documents, actions."""
     definition = loader.load(appraisal.methodology)
-    deadlines = session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal.id, Deadline.status == "open").order_by(Deadline.due))  # type: ignore[arg-type]
+    deadlines = session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal.id, Deadline.status == "open").order_by(col(Deadline.due)))
     readable = may_read_result(session, person, appraisal)
     return {
         **summary(session, person, appraisal, lang),
@@ -140,7 +142,7 @@ def detail(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) 
             {"at": e.at.isoformat(), "on_label": day(e.at.date(), lang), "action": e.action, "action_label": word("opened", lang) if e.action == "open" else _action_label(definition, appraisal, e.action, lang),
              "from": e.from_state, "to": e.to_state, "role": e.actor_role,
              "role_label": _role(e.actor_role, lang)}
-            for e in service.history(session, appraisal.id)  # type: ignore[arg-type]
+            for e in service.history(session, id_of(appraisal))
         ],
         "documents": [{"name": name, "label": word(f"doc_{name}", lang)} for name, form in FORMS.items()
                       if appraisal.kind in form.kinds and form.name != "refusal-act" and (readable or not form.confidential)],
@@ -153,6 +155,6 @@ def _role(role: str, lang: Lang) -> str:
     return label("roles", role, lang) if role in table().labels["roles"] else role
 
 
-def _action_label(definition: Any, appraisal: Appraisal, action: str, lang: Lang) -> str:
-    rows = [row for row in definition.flow(appraisal.kind).transitions if row.action == action]
+def _action_label(definition: Methodology, appraisal: Appraisal, action: str, lang: Lang) -> str:
+    rows = [row for row in definition.flow(as_kind(appraisal.kind)).transitions if row.action == action]
     return rows[0].label(lang) if rows else action
