@@ -490,6 +490,13 @@ class Methodology(Strict):
     def rules(self, kind: Kind) -> KindRules | None:
         return self.survey360 if kind == "360" else getattr(self, kind)
 
+    def rules_of(self, kind: Kind) -> KindRules:
+        """The rules of one of `kinds`, which every workflow's kind is (checked on load)."""
+        rules = self.rules(kind)
+        if rules is None:
+            raise KeyError(f"{self.id}: no rules for the kind {kind!r}")
+        return rules
+
     @property
     def kinds(self) -> list[Kind]:
         every: tuple[Kind, ...] = ("quarterly", "plan", "annual", "kpi", "differentiation", "360")

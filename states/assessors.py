@@ -25,10 +25,10 @@ from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.errors import InvalidInput
-from methodology.schema import Methodology
+from methodology.schema import Methodology, as_kind
 from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Position, Servant
-from models.db import transaction
+from models.db import rowcount, transaction
 from states.errors import Refused
 from states.people import reader_roles
 from states.service import audit, claim
@@ -96,7 +96,7 @@ def _open_appraisal(session: Session, appraisal_id: int, actor_id: int) -> tuple
         raise InvalidInput("not_found", field="actor", value=actor_id, rule="docs/lifecycle.md")
     definition = loader.load(appraisal.methodology)
     if appraisal.closed_on is not None:  # a final appraisal's steps are all done or cancelled
-        state = definition.flow(appraisal.kind).states[appraisal.state].label  # type: ignore[arg-type]
+        state = definition.flow(as_kind(appraisal.kind)).states[appraisal.state].label
         raise Refused("not_now", field="appraisal", value=appraisal_id, rule="docs/lifecycle.md", state=state)
     return appraisal, actor, definition
 
@@ -119,11 +119,11 @@ def _change(session: Session, definition: Methodology, appraisal: Appraisal, act
     previous = appraisal.assessor_id
     appraisal.assessor_id = person_id
     session.add(appraisal)
-    moved = session.execute(
+    moved = rowcount(session.execute(
         update(Deadline)
         .where(col(Deadline.appraisal_id) == appraisal.id, col(Deadline.status) == "open", col(Deadline.responsible_role) == "direct_manager")
         .values(responsible_id=person_id)
-    ).rowcount  # type: ignore[attr-defined]
+    ))
     data = {"assessor_id": person_id, "previous_assessor_id": previous, "paragraph": paragraph, "source": definition.id}
     moment = at or datetime.combine(on, time(12, 0), ALMATY)
     audit(session, appraisal, actor.id, role, action, appraisal.state, appraisal.state, data, moment, reason)

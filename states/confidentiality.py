@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from methodology import loader
+from methodology.schema import as_kind
 from models import Appraisal, AuditEvent, Servant
 from states.people import reader_roles
 
@@ -33,7 +34,7 @@ def may_see(session: Session, person: Servant, appraisal: Appraisal) -> bool:
     roles = reader_roles(session, person, appraisal)
     if roles & {"servant", "direct_manager", "hr", "head_of_hr", "calibration"}:
         return True
-    flow = loader.load(appraisal.methodology).flow(appraisal.kind)  # type: ignore[arg-type]
+    flow = loader.load(appraisal.methodology).flow(as_kind(appraisal.kind))
     if "appointing_official" in roles and any("appointing_official" in row.roles for row in flow.transitions):
         return True
     return "commission" in roles and _before_the_commission(session, appraisal, flow.transitions)

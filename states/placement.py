@@ -60,10 +60,10 @@ def placing(definition: Methodology, flow: Workflow, body_ids: list[int], period
     participation = case(*((r.when, literal(r.participation)) for r in rules), else_=literal("full"))
     reason = case(*((r.when, r.reason) for r in rules), else_=null())
     query = (
-        select(Servant.id)
+        select(col(Servant.id))
         .select_from(Servant)
-        .join(Position, Position.id == Servant.position_id, isouter=True)
-        .join(Absence, Absence.id == _absence_id(definition, on), isouter=True)
+        .join(Position, col(Position.id) == Servant.position_id, isouter=True)
+        .join(Absence, col(Absence.id) == _absence_id(definition, on), isouter=True)
         .where(col(Servant.state_body_id).in_(body_ids), _concerned(definition, flow), col(Servant.outside_b_corps).is_(False))
     )
     return Placing(state, participation, reason, query)
@@ -106,7 +106,7 @@ def _absence_id(definition: Methodology, on: date) -> ColumnElement[int]:
     away = aliased(Absence)  # the outer query joins Absence itself
     return (
         select(func.min(away.id))
-        .where(away.servant_id == Servant.id, away.kind.in_(definition.scope.absences), away.start <= on, away.end >= on)  # type: ignore[attr-defined]
+        .where(col(away.servant_id) == Servant.id, col(away.kind).in_(definition.scope.absences), col(away.start) <= on, col(away.end) >= on)
         .correlate(Servant)
         .scalar_subquery()
     )

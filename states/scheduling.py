@@ -61,7 +61,8 @@ def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: l
                 continue
             for period in _candidates(today, granularity):
                 quarter = f"Q{period.quarter}" if period.quarter else None
-                opens_on = period_date(flow.opening_overrides.get(quarter, flow.opening), period, calendar)  # type: ignore[call-overload]  # keys are Literal Q1–Q4; a str or None just misses
+                opening = next((term for key, term in flow.opening_overrides.items() if key == quarter), flow.opening)
+                opens_on = period_date(opening, period, calendar)
                 if opens_on <= today < opens_on + GRACE and (body.id, kind, str(period)) not in opened:
                     due.append(Opening(body.code, body.methodology, kind, str(period), opens_on))
     return due
