@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from methodology.errors import InvalidInput
 from models import Appraisal, AuditEvent, Notice, Servant
+from models.db import id_of
 
 RESEND = "resend_notice"
 
@@ -56,7 +57,7 @@ def resend(session: Session, body_id: int, notice_id: int, actor: Servant, at: d
     if notice.appraisal_id is not None:
         appraisal = session.get(Appraisal, notice.appraisal_id)
         assert appraisal is not None
-        session.add(AuditEvent(appraisal_id=appraisal.id, at=at, actor_id=actor.id, actor_role="hr", action=RESEND,  # type: ignore[arg-type]
+        session.add(AuditEvent(appraisal_id=id_of(appraisal), at=at, actor_id=actor.id, actor_role="hr", action=RESEND,
                                from_state=appraisal.state, to_state=appraisal.state, reason=error,
                                data={"notice": notice.id, "kind": notice.kind, "step": notice.step}))
     return notice
