@@ -37,7 +37,7 @@ from models import (
     Unit,
 )
 from models.db import engine as make_engine
-from models.db import transaction
+from models.db import id_of, transaction
 from models.migrate import upgrade
 from states.cycles import open_cycle
 from states.service import act
@@ -210,8 +210,9 @@ def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step
             session.add(Absence(servant_id=_who(people, step.absence.who), kind=step.absence.kind,
                                 start=step.absence.start, end=step.absence.end))
     else:
+        assert step.do is not None, "Step._one_thing: a step that neither opens nor records an absence acts"
         appraisal = _appraisal(engine, people, step)
-        act(engine, appraisal, _who(people, step.who), step.do, _resolve(step.data, people), on=step.day)  # type: ignore[arg-type]
+        act(engine, appraisal, _who(people, step.who), step.do, _resolve(step.data, people), on=step.day)
 
 
 def _appraisal(engine: Engine, people: dict[str, int], step: Step) -> int:
@@ -253,17 +254,17 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
         session.flush()
         units: dict[str, Unit] = {}
         for unit in spec.units:
-            row = Unit(state_body_id=body.id, code=unit.code, name=unit.name,  # type: ignore[arg-type]
+            row = Unit(state_body_id=id_of(body), code=unit.code, name=unit.name,
                        parent_id=units[unit.parent].id if unit.parent else None)
             session.add(row)
             session.flush()
             units[unit.code] = row
         for person in spec.people:  # managers come before the people they manage
-            position = Position(unit_id=units[person.unit].id, code=f"{person.id}-post", title=person.position, category=person.category)  # type: ignore[arg-type]
+            position = Position(unit_id=id_of(units[person.unit]), code=f"{person.id}-post", title=person.position, category=person.category)
             session.add(position)
             session.flush()
             servant = Servant(
-                state_body_id=body.id, personnel_no=person.id, full_name=person.name, position_id=position.id,  # type: ignore[arg-type]
+                state_body_id=id_of(body), personnel_no=person.id, full_name=person.name, position_id=id_of(position),
                 surname=person.surname, given_name=person.given_name, patronymic=person.patronymic,
                 position_start=person.start, probation_end=person.probation_end,
                 manager_id=people[person.manager] if person.manager else None, lang=person.lang,
@@ -273,7 +274,7 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
             )
             session.add(servant)
             session.flush()
-            people[person.id] = servant.id  # type: ignore[assignment]
+            people[person.id] = id_of(servant)
         for absence in spec.absences:
             session.add(Absence(servant_id=people[absence.who], kind=absence.kind, start=absence.start, end=absence.end))
         if spec.commission:
@@ -282,12 +283,12 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
 
 
 def _commission(session: Any, body: StateBody, spec: CommissionSpec, people: dict[str, int]) -> None:
-    order = Commission(state_body_id=body.id, order_ref=spec.order, formed_on=spec.formed_on)  # type: ignore[arg-type]
+    order = Commission(state_body_id=id_of(body), order_ref=spec.order, formed_on=spec.formed_on)
     session.add(order)
     session.flush()
     roles = [(spec.chair, "chair"), *((m, "member") for m in spec.members), (spec.secretary, "secretary")]
     for name, role in roles:
-        session.add(CommissionMember(commission_id=order.id, servant_id=people[name], role=role))
+        session.add(CommissionMember(commission_id=id_of(order), servant_id=people[name], role=role))
 
 
 def _summary(engine: Engine, until: date) -> list[dict[str, Any]]:

@@ -39,8 +39,7 @@ def schedules() -> list[tuple[Flow, str, str]]:
 
 
 def deployments() -> list[RunnerDeployment]:
-    # prefect's sync_compatible types to_deployment as maybe a coroutine; called from sync code it returns the deployment
-    return [flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), tags=["bagalau", flow.name]) for flow, name, cron in schedules()]  # type: ignore[misc]
+    return [flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), tags=["bagalau", flow.name]) for flow, name, cron in schedules()]  # type: ignore[misc]  # prefect: async_dispatch types the result as maybe a coroutine; from sync code it is the deployment
 
 
 def serve_all() -> None:
@@ -53,7 +52,7 @@ def deploy_all(work_pool: str) -> list[str]:
     for flow, name, cron in schedules():
         module = Path(flow.fn.__code__.co_filename).relative_to(PROJECT)
         remote = Flow.from_source(source=str(PROJECT), entrypoint=f"{module}:{flow.fn.__name__}")
-        deployment_id = remote.deploy(  # type: ignore[union-attr]  # from_source is sync_compatible: maybe a coroutine, a Flow here
+        deployment_id = remote.deploy(  # type: ignore[union-attr]  # prefect: async_dispatch types from_source as maybe a coroutine; from sync code it is the Flow
             name,
             work_pool_name=work_pool,
             schedule=Cron(cron, timezone=ZONE),
