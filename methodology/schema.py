@@ -527,7 +527,7 @@ class Methodology(Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> Methodology:
         for kind in self.kinds:
-            rules = self.rules(kind)
+            rules = self.rules_of(kind)
             names = [rules.bands]
             if isinstance(rules, AnnualRules) and rules.quarterly_bands:
                 names.append(rules.quarterly_bands)
@@ -535,6 +535,8 @@ class Methodology(Strict):
                 if name not in self.band_sets:
                     raise ValueError(f"{kind}: no band set {name!r} in band_sets")
             if isinstance(rules, AnnualRules) and rules.band_values:
+                if rules.quarterly_bands is None:
+                    raise ValueError("annual.band_values map the bands of quarterly_bands, which is not set")
                 band_ids = {band.id for band in self.band_sets[rules.quarterly_bands].bands}
                 if set(rules.band_values) != band_ids:
                     raise ValueError(f"annual.band_values must map exactly {sorted(band_ids)}")
@@ -548,10 +550,10 @@ class Methodology(Strict):
         self._check_no_cycles()
         for kind, flow in self.workflow.items():
             self._check_workflow(kind, flow)
-        for rule in self.consequences:
-            missing = set(rule.kinds) - set(self.kinds)
+        for consequence in self.consequences:
+            missing = set(consequence.kinds) - set(self.kinds)
             if missing:
-                raise ValueError(f"consequences.{rule.consequence}: kinds {sorted(missing)} are not defined")
+                raise ValueError(f"consequences.{consequence.consequence}: kinds {sorted(missing)} are not defined")
         return self
 
     def flow(self, kind: Kind) -> Workflow:
