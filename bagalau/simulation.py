@@ -39,7 +39,7 @@ from models import (
     Unit,
 )
 from models.db import engine as make_engine
-from models.db import transaction
+from models.db import id_of, transaction
 from models.migrate import upgrade
 from states.cycles import open_cycle
 from states.service import act
@@ -264,8 +264,9 @@ def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step
     elif step.hire or step.transfer or step.dismiss:
         _restaff(engine, scenario, people, step)
     else:
+        assert step.do is not None, "Step._one_thing: a step that neither opens nor records an absence acts"
         appraisal = _appraisal(engine, people, step)
-        act(engine, appraisal, _who(people, step.who), step.do, _resolve(step.data, people), on=step.day)  # type: ignore[arg-type]
+        act(engine, appraisal, _who(people, step.who), step.do, _resolve(step.data, people), on=step.day)
 
 
 def _restaff(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step) -> None:
@@ -295,7 +296,7 @@ def _transfer(session: Any, units: dict[str, Unit], people: dict[str, int], spec
     if spec.position:
         old = session.get(Position, servant.position_id)
         unit = units[spec.unit] if spec.unit else session.get(Unit, old.unit_id)
-        position = Position(unit_id=unit.id, code=f"{spec.who}-{day.isoformat()}", title=spec.position, category=spec.category or old.category)
+        position = Position(unit_id=id_of(unit), code=f"{spec.who}-{day.isoformat()}", title=spec.position, category=spec.category or old.category)
         session.add(position)
         session.flush()
         servant.position_id, servant.position_start = position.id, day
@@ -341,7 +342,7 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
         session.flush()
         units: dict[str, Unit] = {}
         for unit in spec.units:
-            row = Unit(state_body_id=body.id, code=unit.code, name=unit.name,  # type: ignore[arg-type]
+            row = Unit(state_body_id=id_of(body), code=unit.code, name=unit.name,
                        parent_id=units[unit.parent].id if unit.parent else None)
             session.add(row)
             session.flush()
@@ -375,12 +376,12 @@ def _person(session: Any, body: StateBody, units: dict[str, Unit], person: Perso
 
 
 def _commission(session: Any, body: StateBody, spec: CommissionSpec, people: dict[str, int]) -> None:
-    order = Commission(state_body_id=body.id, order_ref=spec.order, formed_on=spec.formed_on)  # type: ignore[arg-type]
+    order = Commission(state_body_id=id_of(body), order_ref=spec.order, formed_on=spec.formed_on)
     session.add(order)
     session.flush()
     roles = [(spec.chair, "chair"), *((m, "member") for m in spec.members), (spec.secretary, "secretary")]
     for name, role in roles:
-        session.add(CommissionMember(commission_id=order.id, servant_id=people[name], role=role))
+        session.add(CommissionMember(commission_id=id_of(order), servant_id=people[name], role=role))
 
 
 def _summary(engine: Engine, until: date) -> list[dict[str, Any]]:

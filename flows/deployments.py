@@ -84,7 +84,7 @@ def deploy_all(work_pool: str) -> list[str]:
     for flow, name, cron in schedules():
         module = Path(flow.fn.__code__.co_filename).relative_to(PROJECT)
         remote = Flow.from_source(source=str(PROJECT), entrypoint=f"{module}:{flow.fn.__name__}")
-        deployment_id = remote.deploy(  # type: ignore[union-attr]  # from_source is sync_compatible: maybe a coroutine, a Flow here
+        deployment_id = remote.deploy(  # type: ignore[union-attr]  # prefect: async_dispatch types from_source as maybe a coroutine; from sync code it is the Flow
             name,
             work_pool_name=work_pool,
             schedule=Cron(cron, timezone=ZONE),

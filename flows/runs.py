@@ -12,7 +12,7 @@ import inspect
 import logging
 import os
 from datetime import date, datetime
-from typing import Any, Callable, TypeVar, get_type_hints
+from typing import Any, Callable, TypeVar, cast, get_type_hints
 from uuid import UUID
 
 from prefect import get_run_logger
@@ -99,9 +99,9 @@ def plainly(work: Work) -> Work:
             return Failed(message=line)
 
     # the parameters resolved where they were written: Prefect reads them as the flow's signature
-    run.__signature__ = inspect.signature(work, eval_str=True)  # type: ignore[attr-defined]
+    run.__signature__ = inspect.signature(work, eval_str=True)  # type: ignore[attr-defined]  # typeshed: a function's __signature__, which inspect reads, is not declared
     run.__annotations__ = get_type_hints(work)
-    return run  # type: ignore[return-value]
+    return cast(Work, run)  # the wrapper takes what `work` takes: typed as it
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

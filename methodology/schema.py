@@ -540,6 +540,13 @@ class Methodology(Strict):
     def rules(self, kind: Kind) -> KindRules | None:
         return self.survey360 if kind == "360" else getattr(self, kind)
 
+    def rules_of(self, kind: Kind) -> KindRules:
+        """The rules of one of `kinds`, which every workflow's kind is (checked on load)."""
+        rules = self.rules(kind)
+        if rules is None:
+            raise KeyError(f"{self.id}: no rules for the kind {kind!r}")
+        return rules
+
     @property
     def kinds(self) -> list[Kind]:
         every: tuple[Kind, ...] = ("quarterly", "plan", "annual", "kpi", "differentiation", "360")
@@ -570,7 +577,7 @@ class Methodology(Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> Methodology:
         for kind in self.kinds:
-            rules = self.rules(kind)
+            rules = self.rules_of(kind)
             names = [rules.bands]
             if isinstance(rules, AnnualRules) and rules.quarterly_bands:
                 names.append(rules.quarterly_bands)
@@ -578,6 +585,8 @@ class Methodology(Strict):
                 if name not in self.band_sets:
                     raise ValueError(f"{kind}: no band set {name!r} in band_sets")
             if isinstance(rules, AnnualRules) and rules.band_values:
+                if rules.quarterly_bands is None:
+                    raise ValueError("annual.band_values map the bands of quarterly_bands, which is not set")
                 band_ids = {band.id for band in self.band_sets[rules.quarterly_bands].bands}
                 if set(rules.band_values) != band_ids:
                     raise ValueError(f"annual.band_values must map exactly {sorted(band_ids)}")
@@ -595,10 +604,10 @@ class Methodology(Strict):
             self._check_workflow(kind, flow)
         self._check_events_open()
         self._check_every_deadline_opened()
-        for rule in self.consequences:
-            missing = set(rule.kinds) - set(self.kinds)
+        for consequence in self.consequences:
+            missing = set(consequence.kinds) - set(self.kinds)
             if missing:
-                raise ValueError(f"consequences.{rule.consequence}: kinds {sorted(missing)} are not defined")
+                raise ValueError(f"consequences.{consequence.consequence}: kinds {sorted(missing)} are not defined")
         return self
 
     def flow(self, kind: Kind) -> Workflow:

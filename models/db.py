@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, Iterator, Protocol, cast
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.sql.dml import Insert
@@ -105,6 +105,11 @@ def rowcount(result: Result[Any]) -> int:
     """The rows an UPDATE or DELETE matched: Session.execute is typed as returning a Result,
     but a statement that returns no rows gives a CursorResult, which has the count."""
     return cast("CursorResult[Any]", result).rowcount
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table of a table model, for Core statements and column types."""
+    return model.__table__  # type: ignore[attr-defined]  # sqlmodel: sets __table__ on table models but does not declare it
 
 
 class _Row(Protocol):

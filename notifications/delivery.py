@@ -34,16 +34,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from sqlalchemy import Row, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Notice, Position, Servant, StateBody
-from models.db import transaction
+from models.db import id_of, transaction
 from notifications.channels import Channel, ChannelError, Outgoing, configured, inbox
 from notifications.links import LinkSettings
 from notifications.render import READ_AHEAD, language_of, render_notice
@@ -110,15 +111,15 @@ def deliver(
 def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
     query = (
         select(Notice)
-        .where(Notice.status == "pending", or_(Notice.next_attempt_at == None, Notice.next_attempt_at <= now))  # type: ignore[arg-type, operator]  # noqa: E711
-        .order_by(Notice.id)  # type: ignore[arg-type]
+        .where(col(Notice.status) == "pending", or_(col(Notice.next_attempt_at).is_(None), col(Notice.next_attempt_at) <= now))
+        .order_by(col(Notice.id))
         .limit(batch)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     claimed = list(session.exec(query))
     if claimed:  # the lease, by one statement (the rows stay as read: rendering reads no lease)
-        session.execute(update(Notice).where(Notice.id.in_([n.id for n in claimed])).values(next_attempt_at=now + LEASE))  # type: ignore[union-attr]
+        session.execute(update(Notice).where(col(Notice.id).in_([n.id for n in claimed])).values(next_attempt_at=now + LEASE))
     return claimed
 
 
@@ -131,13 +132,14 @@ def _read_ahead(session: Session, notices: list[Notice]) -> None:
     deadlines = _rows(session, Deadline, {n.deadline_id for n in notices})
     people = {n.recipient_id for n in notices} | {a.servant_id for a in appraisals} | {a.assessor_id for a in appraisals}
     servants = _rows(session, Servant, people | {d.responsible_id for d in deadlines})
-    places = [*_rows(session, Position, {s.position_id for s in servants}), *_rows(session, StateBody, {s.state_body_id for s in servants})]
-    session.info[READ_AHEAD] = {(type(row), row.id): row for row in [*appraisals, *deadlines, *servants, *places]}
+    places: list[Position | StateBody] = [*_rows(session, Position, {s.position_id for s in servants}), *_rows(session, StateBody, {s.state_body_id for s in servants})]
+    read: list[Appraisal | Deadline | Servant | Position | StateBody] = [*appraisals, *deadlines, *servants, *places]
+    session.info[READ_AHEAD] = {(type(row), row.id): row for row in read}
 
 
 def _rows(session: Session, table: type[T], ids: set[int | None]) -> list[T]:
     wanted = sorted(i for i in ids if i is not None)
-    return list(session.exec(select(table).where(table.id.in_(wanted)))) if wanted else []  # type: ignore[attr-defined]
+    return list(session.exec(select(table).where(col(table.id).in_(wanted)))) if wanted else []
 
 
 def _prepare(session: Session, notice: Notice, now: datetime, links: LinkSettings) -> _Work:
@@ -148,17 +150,17 @@ def _prepare(session: Session, notice: Notice, now: datetime, links: LinkSetting
     done = set(filter(None, notice.delivered.split(",")))
     person = session.info[READ_AHEAD].get((Servant, notice.recipient_id)) or (session.get(Servant, notice.recipient_id) if notice.recipient_id else None)
     if person is None:
-        return _Work(notice.id, done, None, "no recipient: nobody holds the position this notice is for", final=True)  # type: ignore[arg-type]
+        return _Work(id_of(notice), done, None, "no recipient: nobody holds the position this notice is for", final=True)
     try:
         lang = language_of(session, notice)
         rendered = render_notice(session, notice, lang)
         outgoing = Outgoing(
-            notice.id, notice.key, notice.kind, notice.level, notice.event, notice.appraisal_id,  # type: ignore[arg-type]
-            person.id, person.personnel_no, person.full_name, person.email, lang, rendered,  # type: ignore[arg-type]
+            id_of(notice), notice.key, notice.kind, notice.level, notice.event, notice.appraisal_id,
+            id_of(person), person.personnel_no, person.full_name, person.email, lang, rendered,
         )
     except Exception as error:  # a template or data fault fails this notice, never the batch
-        return _Work(notice.id, done, None, f"render: {type(error).__name__}: {error}")  # type: ignore[arg-type]
-    return _Work(notice.id, done, outgoing)  # type: ignore[arg-type]
+        return _Work(id_of(notice), done, None, f"render: {type(error).__name__}: {error}")
+    return _Work(id_of(notice), done, outgoing)
 
 
 def _invitation(session: Session, notice: Notice, now: datetime, links: LinkSettings) -> _Work:
@@ -224,7 +226,8 @@ def _record_all(
                 _record_all(engine, [outcome], now, max_attempts, backoff, report)
             return
         item, errors = outcomes[0]
-        refused = _Work(item.notice_id, item.done, None, f"record: {type(error.orig or error).__name__}: {error.orig or error}")
+        cause = getattr(error, "orig", None) or error  # the driver's error, where there is one
+        refused = _Work(item.notice_id, item.done, None, f"record: {type(cause).__name__}: {cause}")
         counts = _record_batch(engine, [(refused, errors)], now, max_attempts, backoff)
     for name, count in counts.items():
         if name in ("sent", "retried", "dead"):
@@ -240,8 +243,8 @@ def _record_batch(
     counts: Counter[str] = Counter()
     with transaction(engine) as session:
         ids = [item.notice_id for item, _ in outcomes]
-        columns = select(Notice.id, Notice.status, Notice.attempts, Notice.sent_at).where(Notice.id.in_(ids))  # type: ignore[attr-defined]
-        notices = {n.id: n for n in session.exec(columns)}  # rows of what _record reads, not whole notices
+        columns = sa_select(col(Notice.id), col(Notice.status), col(Notice.attempts), col(Notice.sent_at)).where(col(Notice.id).in_(ids))
+        notices = {n.id: n for n in session.execute(columns)}  # rows of what _record reads, not whole notices
         posts, changes = [], []
         for item, errors in outcomes:
             notice = notices.get(item.notice_id)
@@ -260,10 +263,10 @@ def _record_batch(
     return counts
 
 
-def _update(session: Session, changes: list[dict[str, object]]) -> None:
+def _update(session: Session, changes: list[_Change]) -> None:
     """Write the notices' new columns: the sent ones (nearly all) by one UPDATE per set of
     channels done, the others by primary key."""
-    sent: dict[tuple[object, object], list[object]] = {}
+    sent: dict[tuple[str, datetime | None], list[int]] = {}
     others = []
     for change in changes:
         if change["status"] == "sent":
@@ -272,21 +275,33 @@ def _update(session: Session, changes: list[dict[str, object]]) -> None:
             others.append(change)
     for (delivered, sent_at), ids in sent.items():
         values = {"status": "sent", "delivered": delivered, "sent_at": sent_at, "next_attempt_at": None, "last_error": None}
-        session.execute(update(Notice).where(Notice.id.in_(ids)).values(values))  # type: ignore[union-attr]
+        session.execute(update(Notice).where(col(Notice.id).in_(ids)).values(values))
     if others:
         session.execute(update(Notice), others)
 
 
+class _Change(TypedDict):
+    """A notice's new columns, by its primary key: every change names the same ones, as
+    one bulk UPDATE needs."""
+
+    id: int
+    delivered: str
+    status: str
+    attempts: int
+    last_error: str | None
+    sent_at: datetime | None
+    next_attempt_at: datetime | None
+
+
 def _record(
     notice: Row[Any], done: set[str], item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta
-) -> dict[str, object]:
+) -> _Change:
     """The notice's new columns, by its primary key, for one bulk UPDATE."""
-    change: dict[str, object] = {"id": notice.id, "delivered": ",".join(sorted(done))}
+    delivered = ",".join(sorted(done))
     failure = item.error or "; ".join(f"{name}: {message}" for name, message in sorted(errors.items()))
     if not failure:
-        return change | {"status": "sent", "sent_at": now, "next_attempt_at": None, "last_error": None, "attempts": notice.attempts}
+        return _Change(id=notice.id, delivered=delivered, status="sent", attempts=notice.attempts, last_error=None, sent_at=now, next_attempt_at=None)
     attempts = notice.attempts + 1
-    change |= {"attempts": attempts, "last_error": failure, "sent_at": notice.sent_at}
-    if item.final or attempts >= max_attempts:
-        return change | {"status": "dead", "next_attempt_at": None}
-    return change | {"status": "pending", "next_attempt_at": now + backoff * 2 ** (attempts - 1)}
+    dead = item.final or attempts >= max_attempts
+    return _Change(id=notice.id, delivered=delivered, status="dead" if dead else "pending", attempts=attempts, last_error=failure,
+                   sent_at=notice.sent_at, next_attempt_at=None if dead else now + backoff * 2 ** (attempts - 1))

@@ -26,12 +26,12 @@ from typing import Any, Callable, Mapping, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang, cite
 from methodology.notices import table
-from methodology.schema import Methodology, TransitionDef
+from methodology.schema import Methodology, TransitionDef, as_kind
 from methodology.workdays import ALMATY
 from models import (
     Appeal,
@@ -93,9 +93,11 @@ def _html_is_the_text(kind: str, lang: Lang) -> bool:
     then exactly the text rendered plain (escaping touches only the values, and unescaping
     undoes it), so one rendering serves both."""
     environment = _environment(True)
-    source = environment.loader.get_source(environment, f"{kind}.{lang}.j2")[0]  # type: ignore[union-attr]
+    loader = environment.loader
+    assert loader is not None, "_environment gives every environment its loader"
+    source = loader.get_source(environment, f"{kind}.{lang}.j2")[0]
     included = re.findall(r'{%\s*include\s+"([^"]+)"', source)
-    sources = [source, *(environment.loader.get_source(environment, name)[0] for name in included)]  # type: ignore[union-attr]
+    sources = [source, *(loader.get_source(environment, name)[0] for name in included)]
     return HTML_FROM_TEXT in source and not any("&" in re.sub(r"{[{%#].*?[}%#]}", "", s, flags=re.S) for s in sources)
 
 
@@ -136,7 +138,7 @@ def _get(session: Session, table: type[T], id: int | None) -> T | None:
 
 def language_of(session: Session, notice: Notice) -> Lang:
     person = _get(session, Servant, notice.recipient_id) if notice.recipient_id else None
-    return person.lang if person and person.lang in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+    return person.lang if person and person.lang in LANGS else DEFAULT_LANG
 
 
 def kinds() -> list[str]:
@@ -238,7 +240,7 @@ def context_of(session: Session, notice: Notice, lang: Lang, link: tuple[str, da
     appraisal = _get(session, Appraisal, notice.appraisal_id)
     assert appraisal is not None
     definition = loader.load(appraisal.methodology)
-    flow = definition.flow(appraisal.kind)  # type: ignore[arg-type]
+    flow = definition.flow(as_kind(appraisal.kind))
     servant = _person(session, appraisal.servant_id)
     recipient = _get(session, Servant, notice.recipient_id) if notice.recipient_id else None
     position = _get(session, Position, servant.position_id) if servant.position_id else None
@@ -331,7 +333,7 @@ def _step(definition: Methodology, notice: Notice, lang: Lang) -> dict[str, Any]
 
 
 def _result(definition: Methodology, appraisal: Appraisal, lang: Lang) -> dict[str, Any]:
-    rules = definition.rules(appraisal.kind)  # type: ignore[arg-type]
+    rules = definition.rules(as_kind(appraisal.kind))
     assert rules is not None and appraisal.score is not None
     band = next((b for b in definition.bands(rules.bands).bands if b.id == appraisal.band), None)
     return {"score": number(appraisal.score, lang), "band": band.label(lang) if band else None}
@@ -379,17 +381,17 @@ def _schedule(session: Session, definition: Methodology, appraisal: Appraisal, n
 
 def _refusal(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
     act = session.exec(
-        select(RefusalAct).where(RefusalAct.appraisal_id == appraisal.id, RefusalAct.drawn_up_on <= notice.due).order_by(RefusalAct.id.desc())  # type: ignore[union-attr]
+        select(RefusalAct).where(RefusalAct.appraisal_id == appraisal.id, RefusalAct.drawn_up_on <= notice.due).order_by(col(RefusalAct.id).desc())
     ).first()
     if act is None:
         raise LookupError(f"appraisal {appraisal.id} has no act of refusal by {notice.due}")
-    witnesses = session.exec(select(Servant.full_name).where(Servant.id.in_(act.witnesses or [0]))).all()  # type: ignore[attr-defined]
+    witnesses = session.exec(select(Servant.full_name).where(col(Servant.id).in_(act.witnesses or [0]))).all()
     return {"act": {"refused": label("refused", act.refused, lang), "drawn_up_on": day(act.drawn_up_on, lang), "witnesses": sorted(witnesses)}}
 
 
 def _application(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
     filed = session.exec(
-        select(CalibrationApplication.filed_on).where(CalibrationApplication.appraisal_id == appraisal.id).order_by(CalibrationApplication.id.desc())  # type: ignore[union-attr]
+        select(col(CalibrationApplication.filed_on)).where(CalibrationApplication.appraisal_id == appraisal.id).order_by(col(CalibrationApplication.id).desc())
     ).first()
     return {"filed_on": day(filed or notice.due, lang)}
 
@@ -398,7 +400,7 @@ def _decision(session: Session, definition: Methodology, appraisal: Appraisal, n
     reason = None
     if notice.event == "decline_calibration":
         event = session.exec(
-            select(AuditEvent).where(AuditEvent.appraisal_id == appraisal.id, AuditEvent.action == notice.event).order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+            select(AuditEvent).where(AuditEvent.appraisal_id == appraisal.id, AuditEvent.action == notice.event).order_by(col(AuditEvent.id).desc())
         ).first()
         reason = event.data.get("reason") if event else None
     return {"convened": notice.event == "convene_calibration", "reason": reason}
@@ -406,7 +408,7 @@ def _decision(session: Session, definition: Methodology, appraisal: Appraisal, n
 
 def _session(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
     found = session.exec(
-        select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal.id).order_by(CalibrationSession.id.desc())  # type: ignore[union-attr]
+        select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal.id).order_by(col(CalibrationSession.id).desc())
     ).first()
     if found is None:
         raise LookupError(f"appraisal {appraisal.id} has no calibration session")
@@ -416,12 +418,12 @@ def _session(session: Session, definition: Methodology, appraisal: Appraisal, no
 
 def _meeting(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
     """The feedback meeting's rule, for the servant too (who has no task in it)."""
-    rows = [row for row in definition.flow(appraisal.kind).transitions if row.action == "give_feedback"]  # type: ignore[arg-type]
+    rows = [row for row in definition.flow(as_kind(appraisal.kind)).transitions if row.action == "give_feedback"]
     return {"meeting": _action(definition, rows[0] if rows else None, lang)}
 
 
 def _appeal(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
-    found = session.exec(select(Appeal).where(Appeal.appraisal_id == appraisal.id).order_by(Appeal.id.desc())).first()  # type: ignore[union-attr]
+    found = session.exec(select(Appeal).where(Appeal.appraisal_id == appraisal.id).order_by(col(Appeal.id).desc())).first()
     if found is None:
         raise LookupError(f"appraisal {appraisal.id} has no appeal")
     return {"appeal": {
@@ -434,7 +436,7 @@ def _training(session: Session, definition: Methodology, appraisal: Appraisal, n
     rules = {rule.consequence: rule for rule in definition.consequences if appraisal.kind in rule.kinds}
     names = {c.id: c.name(lang) for group in (definition.survey360.competencies.values() if definition.survey360 else []) for c in group}
     rows = session.exec(
-        select(Consequence).where(Consequence.appraisal_id == appraisal.id, Consequence.kind.in_(["training_due", "training_topics"]))  # type: ignore[attr-defined]
+        select(Consequence).where(Consequence.appraisal_id == appraisal.id, col(Consequence.kind).in_(["training_due", "training_topics"]))
     )
     return {"trainings": [
         {
@@ -452,7 +454,7 @@ def _survey(session: Session, definition: Methodology, appraisal: Appraisal, not
     ).first()
     if role is None:
         raise LookupError(f"appraisal {appraisal.id}: {notice.recipient_id} was not invited to its survey")
-    answer = next(row for row in definition.flow(appraisal.kind).transitions if row.action == "answer")  # type: ignore[arg-type]
+    answer = next(row for row in definition.flow(as_kind(appraisal.kind)).transitions if row.action == "answer")
     return {"survey": {"role": label("respondents", role, lang), "self": role == "self", "anonymity": cite(definition.id, answer.paragraph, lang)}}
 
 

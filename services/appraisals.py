@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from methodology import inputs, loader
 from methodology.errors import InvalidInput
 from methodology.i18n import Lang
+from methodology.schema import as_kind
 from models import Appraisal, Cycle, Deadline, Servant
 from models.db import transaction
 from states import service
@@ -64,7 +65,7 @@ def appraisal_view(engine: Engine, appraisal_id: int, reader_id: int, lang: Lang
 
 def _view(session: Session, row: Appraisal, reader: Servant, lang: Lang) -> dict[str, Any]:
     definition = loader.load(row.methodology)
-    flow = definition.flow(row.kind)  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
+    flow = definition.flow(as_kind(row.kind))
     servant = session.get(Servant, row.servant_id)
     deadlines = session.exec(select(Deadline).where(Deadline.appraisal_id == row.id, Deadline.status == "open"))
     assert row.id is not None

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, col, select
 
 from methodology.deadlines import Period
-from methodology.schema import AppointmentRule, Methodology
+from methodology.schema import AppointmentRule, Methodology, as_kind
 from methodology.workdays import WorkCalendar
 from models import Appraisal, Servant
 from states import timeline
@@ -64,7 +64,7 @@ def record_at_opening(session: Session, definition: Methodology, kind: str, peri
     rule = rule_for(definition, kind)
     if rule is None:
         return
-    initial = definition.flow(kind).initial  # type: ignore[arg-type]
+    initial = definition.flow(as_kind(kind)).initial
     query = (
         select(Appraisal, col(Servant.position_start)).join(Servant, col(Servant.id) == Appraisal.servant_id)
         .where(new, Appraisal.state == initial, col(Servant.position_start) > cutoff(rule, period.year),

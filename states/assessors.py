@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.errors import InvalidInput
-from methodology.schema import Methodology
+from methodology.schema import Methodology, as_kind
 from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Position, Servant
 from models.db import transaction
@@ -96,7 +96,7 @@ def _open_appraisal(session: Session, appraisal_id: int, actor_id: int) -> tuple
         raise InvalidInput("not_found", field="actor", value=actor_id, rule="docs/lifecycle.md")
     definition = loader.load(appraisal.methodology)
     if appraisal.closed_on is not None:  # a final appraisal's steps are all done or cancelled
-        state = definition.flow(appraisal.kind).states[appraisal.state].label  # type: ignore[arg-type]
+        state = definition.flow(as_kind(appraisal.kind)).states[appraisal.state].label
         raise Refused("not_now", field="appraisal", value=appraisal_id, rule="docs/lifecycle.md", state=state)
     return appraisal, actor, definition
 

@@ -64,20 +64,20 @@ def rows_of(
         late = and_(late, closed_on >= since)
     query = (
         select(
-            StateBody.name, Unit.name, owner.full_name, Deadline.responsible_role, Deadline.step, Deadline.paragraph,
-            Appraisal.methodology, Appraisal.kind, Appraisal.period, Servant.full_name,
-            Deadline.due, Deadline.closed_on, Deadline.status,
+            col(StateBody.name), col(Unit.name), col(owner.full_name), col(Deadline.responsible_role), col(Deadline.step), col(Deadline.paragraph),
+            col(Appraisal.methodology), col(Appraisal.kind), col(Appraisal.period), col(Servant.full_name),
+            col(Deadline.due), col(Deadline.closed_on), col(Deadline.status),
         )
-        .join(Appraisal, Appraisal.id == Deadline.appraisal_id)
-        .join(Servant, Servant.id == Appraisal.servant_id)
-        .join(StateBody, StateBody.id == Servant.state_body_id)
-        .join(Position, Position.id == Servant.position_id, isouter=True)
-        .join(Unit, Unit.id == Position.unit_id, isouter=True)
-        .join(owner, owner.id == Deadline.responsible_id, isouter=True)
+        .join(Appraisal, col(Appraisal.id) == col(Deadline.appraisal_id))
+        .join(Servant, col(Servant.id) == col(Appraisal.servant_id))
+        .join(StateBody, col(StateBody.id) == col(Servant.state_body_id))
+        .join(Position, col(Position.id) == col(Servant.position_id), isouter=True)
+        .join(Unit, col(Unit.id) == col(Position.unit_id), isouter=True)
+        .join(owner, col(owner.id) == col(Deadline.responsible_id), isouter=True)
         .where(or_(was_open, late))
     )
     if body_id is not None:
-        query = query.where(StateBody.id == body_id)
+        query = query.where(col(StateBody.id) == body_id)
     steps: dict[tuple[str, str], tuple[bool, str]] = {}  # a country has a few dozen steps: each looked up once
     rows = []
     for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in session.execute(query):

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.errors import InvalidInput
+from methodology.schema import as_kind
 from models import Appraisal, AuditEvent, Servant, SurveyInvitation
 from models.db import id_of
 from states.people import Standing
@@ -45,7 +46,7 @@ def seen_among(session: Session, standing: Standing, appraisals: list[Appraisal]
     the commission's history."""
     seen, pending = set(), {}
     for appraisal in appraisals:
-        rows = loader.load(appraisal.methodology).flow(appraisal.kind).transitions  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
+        rows = loader.load(appraisal.methodology).flow(as_kind(appraisal.kind)).transitions
         verdict = _verdict(standing.reader_roles(appraisal, servants.get(appraisal.servant_id)), appraisal, rows)
         if verdict is None:
             pending[id_of(appraisal)] = {row.action for row in rows if "commission" in row.roles}

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from methodology.deadlines import Period
 from methodology.schema import ConsequenceRule, Methodology, as_kind
 from models import Appraisal, Consequence
+from models.db import id_of
 from states.handlers.survey import pooled_answers
 from states.past_results import earlier_bands
 
@@ -30,7 +31,7 @@ def record(session: Session, definition: Methodology, appraisal: Appraisal, on: 
         return []  # withdrawn or exempt: no result, nothing follows
     made = [
         Consequence(
-            appraisal_id=appraisal.id, servant_id=appraisal.servant_id, kind=rule.consequence,
+            appraisal_id=id_of(appraisal), servant_id=appraisal.servant_id, kind=rule.consequence,
             due=_due(appraisal, rule, on), paragraph=rule.paragraph, data=_data(session, appraisal, rule),
         )
         for rule in definition.consequences

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from methodology import loader
 from methodology.i18n import Lang
+from methodology.schema import as_kind
 from models import Appraisal, Cycle, Servant
 
 SET_APART = ("exempt", "deferred")
@@ -52,7 +53,7 @@ def cycles_of(session: Session, body_id: int, lang: Lang) -> list[CycleLine]:
               .group_by(col(Appraisal.cycle_id), col(Appraisal.state)).order_by(col(Appraisal.cycle_id), col(Appraisal.state)))
     for cycle_id, state, count in session.execute(counts):
         line = lines[cycle_id]
-        states = loader.load(line.methodology).flow(line.kind).states  # type: ignore[arg-type]
+        states = loader.load(line.methodology).flow(as_kind(line.kind)).states
         line.states.append((state, states[state].label(lang) if state in states else state, count))
     apart = (select(col(Appraisal.cycle_id), col(Servant.full_name), col(Appraisal.state), col(Appraisal.participation), col(Appraisal.reason))
              .join(Servant, col(Servant.id) == Appraisal.servant_id)

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Date, DateTime, Integer, and_, case, exists, func, insert, literal, null, or_, type_coerce
+from sqlalchemy import JSON, ColumnElement, Date, DateTime, Integer, SQLColumnExpression, and_, case, exists, func, insert, literal, null, or_, type_coerce
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -30,7 +32,7 @@ from methodology.errors import InvalidInput
 from methodology.schema import Methodology, Workflow
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, Cycle, Deadline, ScheduleEntry, Servant, StateBody
-from models.db import transaction
+from models.db import id_of, transaction
 from states import appointments, audit_chain, people, schedule, timeline
 from states.placement import Placing, placing
 
@@ -105,7 +107,7 @@ def _open(session: Session, body_codes: list[str], kind: str, period_text: str, 
     if kind not in definition.workflow:
         raise InvalidInput("unknown", field="kind", value=kind, rule="docs/lifecycle.md", expected=", ".join(definition.workflow))
     flow = definition.flow(kind)
-    period = Period.parse(period_text, definition.rules(kind).period, source=definition.id)
+    period = Period.parse(period_text, definition.rules_of(kind).period, source=definition.id)
     placed = placing(definition, flow, kind, [body.id for body in bodies], period, on, session.connection().dialect.name)  # type: ignore[misc]
     _check_assessors(session, definition, flow, kind, period, placed, on)
     cycle_ids = _cycles(session, bodies, definition, kind, period, on)
@@ -123,14 +125,14 @@ def _check_assessors(session: Session, definition: Methodology, flow: Workflow, 
     assessor in service (mne2017 п.4, typical2023 п.3); all of them are named at once."""
     assessor = aliased(Servant)
     finals = [name for name, state in flow.states.items() if state.final]
-    has_one = exists().where(Appraisal.servant_id == Servant.id, Appraisal.cycle_id == Cycle.id, Cycle.state_body_id == Servant.state_body_id,
-                             Cycle.kind == kind, Cycle.period == str(period))
-    in_service = or_(assessor.dismissed_on.is_(None), assessor.dismissed_on > on)  # type: ignore[union-attr, operator]
+    has_one = exists().where(col(Appraisal.servant_id) == col(Servant.id), col(Appraisal.cycle_id) == col(Cycle.id), col(Cycle.state_body_id) == col(Servant.state_body_id),
+                             col(Cycle.kind) == kind, col(Cycle.period) == str(period))
+    in_service = or_(col(assessor.dismissed_on).is_(None), col(assessor.dismissed_on) > on)
     query = (
-        placed.select.join(assessor, assessor.id == Servant.manager_id, isouter=True)
-        .with_only_columns(Servant.personnel_no, Servant.full_name)
-        .where(placed.state.not_in(["not_appraised", *finals]), ~has_one, or_(assessor.id.is_(None), ~in_service))  # type: ignore[union-attr]
-        .order_by(Servant.personnel_no)
+        placed.select.join(assessor, col(assessor.id) == col(Servant.manager_id), isouter=True)
+        .with_only_columns(col(Servant.personnel_no), col(Servant.full_name))
+        .where(placed.state.not_in(["not_appraised", *finals]), ~has_one, or_(col(assessor.id).is_(None), ~in_service))
+        .order_by(col(Servant.personnel_no))
     )
     lacking = [f"{number} {name}" for number, name in session.connection().execute(query)]
     if lacking:
@@ -141,14 +143,14 @@ def _check_assessors(session: Session, definition: Methodology, flow: Workflow, 
 
 def _cycles(session: Session, bodies: list[StateBody], definition: Methodology, kind: str, period: Period, on: date) -> list[int]:
     """Each body's cycle of the kind and period, created where it does not exist yet."""
-    query = select(Cycle).where(Cycle.state_body_id.in_([b.id for b in bodies]), Cycle.kind == kind, Cycle.period == str(period))
+    query = select(Cycle).where(col(Cycle.state_body_id).in_([b.id for b in bodies]), col(Cycle.kind) == kind, col(Cycle.period) == str(period))
     cycles = {cycle.state_body_id: cycle for cycle in session.exec(query)}
     for body in bodies:
-        if body.id not in cycles:
-            cycles[body.id] = Cycle(state_body_id=body.id, methodology=definition.id, kind=kind, period=str(period), opened_on=on)  # type: ignore[arg-type, index]
-            session.add(cycles[body.id])  # type: ignore[index]
+        if id_of(body) not in cycles:
+            cycles[id_of(body)] = Cycle(state_body_id=id_of(body), methodology=definition.id, kind=kind, period=str(period), opened_on=on)
+            session.add(cycles[id_of(body)])
     session.flush()
-    return [cycles[body.id].id for body in bodies]  # type: ignore[index, misc]
+    return [id_of(cycles[id_of(body)]) for body in bodies]
 
 
 def _create(
@@ -157,32 +159,32 @@ def _create(
     """Insert an appraisal for every placed servant their body's cycle has none for yet,
     by one INSERT … SELECT; return the condition that picks out the rows it wrote."""
     connection = session.connection()
-    before = connection.execute(select(func.coalesce(func.max(Appraisal.id), 0))).scalar_one()
+    before = connection.execute(select(func.coalesce(func.max(col(Appraisal.id)), 0))).scalar_one()
     finals = [name for name, state in flow.states.items() if state.final]
-    their_cycle = and_(Cycle.state_body_id == Servant.state_body_id, Cycle.kind == kind, Cycle.period == str(period))
+    their_cycle = and_(col(Cycle.state_body_id) == col(Servant.state_body_id), col(Cycle.kind) == kind, col(Cycle.period) == str(period))
     rows = (
         placed.select.join(Cycle, their_cycle)
         .with_only_columns(
-            Cycle.id, Servant.id, Servant.manager_id, literal(definition.id), literal(kind), literal(str(period)),
+            col(Cycle.id), col(Servant.id), col(Servant.manager_id), literal(definition.id), literal(kind), literal(str(period)),
             placed.state, literal(1), placed.participation, placed.reason, literal({}, JSON),
             case((placed.state.in_(finals), literal(on, Date)), else_=null()), literal(False),
         )
-        .where(placed.state != "not_appraised", ~exists().where(Appraisal.cycle_id == Cycle.id, Appraisal.servant_id == Servant.id))
+        .where(placed.state != "not_appraised", ~exists().where(col(Appraisal.cycle_id) == col(Cycle.id), col(Appraisal.servant_id) == col(Servant.id)))
     )
     columns = ["cycle_id", "servant_id", "assessor_id", "methodology", "kind", "period", "state", "version",
                "participation", "reason", "events", "closed_on", "legal_hold"]
     connection.execute(insert(Appraisal).from_select(columns, rows))
-    return and_(Appraisal.cycle_id.in_(cycle_ids), Appraisal.id > before)
+    return and_(col(Appraisal.cycle_id).in_(cycle_ids), col(Appraisal.id) > before)
 
 
 def _opening_events(session: Session, new: ColumnElement[bool], on: date) -> None:
     """The audit trail's first event of each new appraisal, derived from its row."""
     at = datetime.combine(on, time(9, 0), ALMATY)
     for participation in ("full", "without"):
-        opened = select(
-            Appraisal.id, literal(at, DateTime(timezone=True)), literal("system"), literal("open"),
-            Appraisal.state, Appraisal.reason, literal({"participation": participation}, JSON),
-        ).where(new, Appraisal.participation == participation)
+        opened = sa_select(
+            col(Appraisal.id), literal(at, DateTime(timezone=True)), literal("system"), literal("open"),
+            col(Appraisal.state), col(Appraisal.reason), literal({"participation": participation}, JSON),
+        ).where(new, col(Appraisal.participation) == participation)
         columns = ["appraisal_id", "at", "actor_role", "action", "to_state", "reason", "data"]
         audit_chain.insert_events(session, columns, opened)
 
@@ -197,8 +199,8 @@ def _scheduled(session: Session, cycle_ids: list[int], on: date, calendar: WorkC
 
 def _placements(session: Session, new: ColumnElement[bool]) -> list[Placement]:
     query = (
-        select(Appraisal.servant_id, Servant.full_name, Appraisal.state, Appraisal.participation, Appraisal.reason)
-        .join(Servant, Servant.id == Appraisal.servant_id).where(new).order_by(Appraisal.servant_id)
+        sa_select(col(Appraisal.servant_id), col(Servant.full_name), col(Appraisal.state), col(Appraisal.participation), col(Appraisal.reason))
+        .join(Servant, col(Servant.id) == col(Appraisal.servant_id)).where(new).order_by(col(Appraisal.servant_id))
     )
     return [Placement(*row) for row in session.connection().execute(query)]
 
@@ -207,8 +209,8 @@ def _not_appraised(session: Session, placed: Placing) -> list[Placement]:
     """Who the cycle leaves out altogether (dismissed before or during it, typical2023 п.7):
     they have no appraisal, so they are named again on every opening."""
     query = (
-        placed.select.with_only_columns(Servant.id, Servant.full_name, placed.state, placed.participation, placed.reason)
-        .where(placed.state == "not_appraised").order_by(Servant.id)
+        placed.select.with_only_columns(col(Servant.id), col(Servant.full_name), placed.state, placed.participation, placed.reason)
+        .where(placed.state == "not_appraised").order_by(col(Servant.id))
     )
     return [Placement(*row) for row in session.connection().execute(query)]
 
@@ -232,30 +234,30 @@ def _first_deadlines(
         if due.due is None:
             continue
         role = due.rule.responsible
-        who = {"servant": Appraisal.servant_id, "direct_manager": Appraisal.assessor_id}.get(role)
+        who: SQLColumnExpression[Any] | None = {"servant": col(Appraisal.servant_id), "direct_manager": col(Appraisal.assessor_id)}.get(role)
         if who is None:  # an office of the appraisal's body: its holder, body by body
             offices = offices or people.offices_of(session, [body.id for body in bodies if body.id is not None])
             who = type_coerce(case(*_office_whens(offices, role), else_=null()), Integer)
         rows = (
-            select(
-                Appraisal.id, literal(step), literal(due.due, Date), literal(due.rule.paragraph), literal(role), who,
+            sa_select(
+                col(Appraisal.id), literal(step), literal(due.due, Date), literal(due.rule.paragraph), literal(role), who,
                 literal("open"), literal(0), literal(timeline.first_fire(definition, step, due.due, calendar), Date),
             )
-            .join(Cycle, Cycle.id == Appraisal.cycle_id)
-            .join(Servant, Servant.id == Appraisal.servant_id)
-            .where(new, Appraisal.state == flow.initial, appointments.owes_period_step(definition, kind, step, period))
+            .join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
+            .join(Servant, col(Servant.id) == Appraisal.servant_id)
+            .where(new, col(Appraisal.state) == flow.initial, appointments.owes_period_step(definition, kind, step, period))
         )
         columns = ["appraisal_id", "step", "due", "paragraph", "responsible_role", "responsible_id", "status", "level", "next_fire"]
         session.connection().execute(insert(Deadline).from_select(columns, rows))
 
 
-def _office_whens(offices: dict[int, people.Offices], role: str) -> list[tuple[ColumnElement[bool], ColumnElement[int]]]:
+def _office_whens(offices: dict[int, people.Offices], role: str) -> list[tuple[ColumnElement[bool], ColumnElement[Any]]]:
     """A body's office holder for its appraisals, but for HR's own appraisals, whose HR steps
     go to someone else (states/people.py: conflict of interest)."""
-    def value(person: int | None) -> ColumnElement[int]:
+    def value(person: int | None) -> ColumnElement[Any]:
         return null() if person is None else literal(person, Integer)
 
-    own = [(and_(Cycle.state_body_id == body, Appraisal.servant_id == person), value(o.holder(role, person, None)))
+    own = [(and_(col(Cycle.state_body_id) == body, col(Appraisal.servant_id) == person), value(o.holder(role, person, None)))
            for body, o in offices.items() for person in o.conflicted()]
-    return own + [(Cycle.state_body_id == body, value(o.holder(role, 0, None))) for body, o in offices.items()]
+    return own + [(col(Cycle.state_body_id) == body, value(o.holder(role, 0, None))) for body, o in offices.items()]
 

@@ -10,7 +10,7 @@ the checks, the data and the state change happen in one call, or not at all.
 from __future__ import annotations
 
 from functools import cache
-from typing import Callable
+from typing import Any, Callable
 
 from transitions import EventData, Machine
 from transitions.extensions import GraphMachine
@@ -24,6 +24,12 @@ class Subject:
 
     def __init__(self, state: str) -> None:
         self.state = state
+
+
+class _Drawn(Subject):
+    """A subject given to a GraphMachine, which adds `get_graph` to it at runtime."""
+
+    get_graph: Callable[[], Any]
 
 
 def _run_step(event: EventData) -> None:
@@ -68,9 +74,9 @@ def mermaid(methodology_id: str, kind: Kind) -> str:
         # The library writes its title alone between "---" lines, where mermaid expects YAML.
         title=f"title: {methodology_id} {kind}",
     )
-    subject = Subject(flow.initial)
+    subject = _Drawn(flow.initial)
     graph.add_model(subject)
-    return str(subject.get_graph().draw(None))  # type: ignore[attr-defined]  # transitions adds get_graph at runtime (GraphMachine)
+    return str(subject.get_graph().draw(None))
 
 
 def transitions_from(methodology_id: str, kind: Kind, state: str) -> list[TransitionDef]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from methodology import loader
 from methodology.i18n import Lang
+from methodology.schema import as_kind
 from models import Appraisal, Cycle, Deadline, Servant
 from models.db import id_of
 
@@ -59,7 +60,7 @@ def meetings_ahead(session: Session, body_id: int, lang: Lang) -> list[Meeting]:
 
 def _waiting_in(cycle: Cycle) -> list[tuple[str, set[str], list[str]]]:
     """(meeting, the states that wait for it, the deadlines it closes) of the cycle's workflow."""
-    flow = loader.load(cycle.methodology).flow(cycle.kind)  # type: ignore[arg-type]  # Cycle.kind is a str column; the definition takes the same names as a Literal
+    flow = loader.load(cycle.methodology).flow(as_kind(cycle.kind))
     return [(MEETINGS[row.handler], set(row.source), row.closes) for row in flow.transitions if row.handler in MEETINGS]
 
 

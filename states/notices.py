@@ -30,7 +30,7 @@ from methodology.notices import Entry, table
 from methodology.schema import Methodology, as_kind
 from methodology.workdays import WorkCalendar, default_calendar
 from models import Appraisal, Consequence, Cycle, Deadline, Notice, Servant
-from models.db import insert_ignoring, transaction
+from models.db import insert_ignoring, table_of, transaction
 from states import machines, outbox
 from states.people import People, offices_of
 from states.timeline import events_of, period_of
@@ -99,12 +99,12 @@ def _announcement(definition: Methodology, kind: str, periods: list[str], entry:
         + literal(":")
         + cast(Cycle.opened_on, String)
     )
-    created = literal(at, Notice.__table__.c.created_at.type)  # type: ignore[attr-defined]  # a table's column, typed as a SQLModel's
+    created = literal(at, table_of(Notice).c.created_at.type)
     query = (
-        sa_select(  # type: ignore[call-overload]  # thirteen columns: beyond the overloads' typing
+        sa_select(
             key,
-            Appraisal.id,
-            recipient.id,
+            col(Appraisal.id),
+            col(recipient.id),
             literal(entry.notice),
             literal(0),
             literal(step),
@@ -122,10 +122,10 @@ def _announcement(definition: Methodology, kind: str, periods: list[str], entry:
         .where(
             col(Cycle.opened_on) >= today - ANNOUNCE_WITHIN,
             col(Cycle.opened_on) <= today,
-            Appraisal.methodology == definition.id,
-            Appraisal.kind == kind,
-            Appraisal.state == initial,
-            Appraisal.participation == "full",
+            col(Appraisal.methodology) == definition.id,
+            col(Appraisal.kind) == kind,
+            col(Appraisal.state) == initial,
+            col(Appraisal.participation) == "full",
             ~announced,
             or_(col(recipient.dismissed_on).is_(None), col(recipient.dismissed_on) > Cycle.opened_on),
         )
@@ -235,7 +235,7 @@ def remind(engine: Engine, today: date, at: datetime, calendar: WorkCalendar | N
 
 @cache
 def _initial(methodology: str, kind: str) -> str:
-    return loader.load(methodology).flow(kind).initial  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
+    return loader.load(methodology).flow(as_kind(kind)).initial
 
 
 def _dues(session: Session, appraisals: list[Appraisal]) -> dict[int, dict[str, date]]:

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col
 
 from models import Notice
-from models.db import insert_ignoring
+from models.db import insert_ignoring, table_of
 
 KEY_LENGTH = 80  # Notice.key
 
@@ -76,7 +76,7 @@ def _record_as_arrays(session: Session, rows: list[dict[str, Any]]) -> list[str]
     batch of thousands is one statement of a dozen parameters instead of a statement text
     of tens of thousands of placeholders that the driver parses again for every batch. A
     column no row names takes the table's default, as it does in the Core insert."""
-    table = Notice.__table__  # type: ignore[attr-defined]  # a SQLModel's table
+    table = table_of(Notice)
     names = list(rows[0])
     arrays = [bindparam(f"column_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type)) for name in names]
     source = func.unnest(*arrays).table_valued(*names).render_derived()

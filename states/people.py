@@ -139,7 +139,7 @@ def rung_holder(offices: Offices, servant: int, responsible: int | None, manager
 def managers_of(session: Session, people: Iterable[int]) -> dict[int, int | None]:
     """Each person's manager, by one query."""
     wanted = sorted(set(people))
-    return dict(session.exec(select(Servant.id, Servant.manager_id).where(col(Servant.id).in_(wanted))).all())  # type: ignore[arg-type]  # rows of (int, int | None), typed as a Sequence of Row
+    return dict(session.exec(select(Servant.id, Servant.manager_id).where(col(Servant.id).in_(wanted))).all())  # type: ignore[arg-type]  # sqlmodel: types a primary key read back as Optional, like the unsaved model's
 
 
 class People:

@@ -63,10 +63,10 @@ def placing(definition: Methodology, flow: Workflow, kind: str, body_ids: list[i
     participation = case(*((r.when, literal(r.participation)) for r in rules), else_=literal("full"))
     reason = case(*((r.when, r.reason) for r in rules), else_=null())
     query = (
-        select(Servant.id)
+        select(col(Servant.id))
         .select_from(Servant)
-        .join(Position, Position.id == Servant.position_id, isouter=True)
-        .join(Absence, Absence.id == _absence_id(definition, on), isouter=True)
+        .join(Position, col(Position.id) == Servant.position_id, isouter=True)
+        .join(Absence, col(Absence.id) == _absence_id(definition, on), isouter=True)
         .where(col(Servant.state_body_id).in_(body_ids), _concerned(definition, flow), col(Servant.outside_b_corps).is_(False))
     )
     return Placing(state, participation, reason, query)
@@ -84,7 +84,7 @@ def _rules(definition: Methodology, flow: Workflow, kind: str, period: Period, o
         Rule(ends, "not_appraised", "full", why_dismissed),
         Rule(dismissed, flow.initial, "without", why_dismissed),
         *_too_late(definition, kind, period, dialect),
-        Rule(Servant.position_start > latest_start(definition, period), "exempt", "full",
+        Rule(col(Servant.position_start) > latest_start(definition, period), "exempt", "full",
              because("in the position since ", _iso(Servant.position_start, dialect), f" ({scope.exempt_paragraph})")),
     ]
     if scope.exempt_on_probation:
@@ -127,7 +127,7 @@ def _absence_id(definition: Methodology, on: date) -> ColumnElement[int]:
     away = aliased(Absence)  # the outer query joins Absence itself
     return (
         select(func.min(away.id))
-        .where(away.servant_id == Servant.id, away.kind.in_(definition.scope.absences), away.start <= on, away.end >= on)  # type: ignore[attr-defined]
+        .where(col(away.servant_id) == Servant.id, col(away.kind).in_(definition.scope.absences), col(away.start) <= on, col(away.end) >= on)
         .correlate(Servant)
         .scalar_subquery()
     )

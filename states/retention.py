@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import cast
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col
 
@@ -42,9 +41,9 @@ from models import (
     Violation,
     Vote,
 )
-from models.db import rowcount, transaction
+from models.db import rowcount, table_of, transaction
 
-_BY_APPRAISAL = [
+_BY_APPRAISAL: list[type[SQLModel]] = [
     Indicator, BonusItem, Violation, ParameterScore, RefusalAct, SurveyTally, SelfAnswer, SurveyInvitation,
     Vote, CalibrationApplication, Appeal, Notice, Consequence,
 ]
@@ -77,7 +76,7 @@ def purge(engine: Engine, today: date, *, at: datetime, dry_run: bool = False) -
                 .values(score=None, band=None, reason=None, events={}, purged_on=today)
             )
             session.add(AuditEvent(
-                appraisal_id=appraisal.id, at=at, actor_id=None, actor_role="system",
+                appraisal_id=appraisal_id, at=at, actor_id=None, actor_role="system",
                 action="purge", from_state=appraisal.state, to_state=appraisal.state,
                 reason=_retention_rule(appraisal), data={"rows": removed},
             ))
@@ -93,7 +92,7 @@ def _expired(session: Session, today: date) -> list[Appraisal]:
     out: list[Appraisal] = []
     for name, cutoff in _cutoffs(today):
         query = select(Appraisal).where(
-            Appraisal.methodology == name, col(Appraisal.closed_on) < cutoff, col(Appraisal.purged_on).is_(None)
+            col(Appraisal.methodology) == name, col(Appraisal.closed_on) < cutoff, col(Appraisal.purged_on).is_(None)
         )
         out.extend(session.execute(query).scalars())
     return out
@@ -102,7 +101,7 @@ def _expired(session: Session, today: date) -> list[Appraisal]:
 def _purge_reports(session: Session, today: date) -> int:
     removed = 0
     for name, cutoff in _cutoffs(today):
-        bodies = select(StateBody.id).where(StateBody.methodology == name)
+        bodies = select(col(StateBody.id)).where(col(StateBody.methodology) == name)
         result = session.execute(delete(Notice).where(col(Notice.state_body_id).in_(bodies), col(Notice.due) < cutoff))
         removed += rowcount(result)
     return removed
@@ -115,28 +114,23 @@ def _cutoffs(today: date) -> list[tuple[str, date]]:
 
 
 def _under_appeal(session: Session, appraisal_id: int) -> bool:
-    pending = select(Appeal.id).where(Appeal.appraisal_id == appraisal_id, Appeal.decided_on == None)  # noqa: E711
+    pending = select(col(Appeal.id)).where(col(Appeal.appraisal_id) == appraisal_id, col(Appeal.decided_on).is_(None))
     return session.execute(pending).first() is not None
 
 
 def _purge_one(session: Session, appraisal_id: int) -> dict[str, int]:
     removed: dict[str, int] = {}
-    sessions = select(CalibrationSession.id).where(CalibrationSession.appraisal_id == appraisal_id)
-    for table in (CalibrationVote, CalibrationParticipant):
-        rows = _table(table)
-        removed[rows.name] = rowcount(session.execute(delete(table).where(rows.c.session_id.in_(sessions))))
+    sessions = select(col(CalibrationSession.id)).where(col(CalibrationSession.appraisal_id) == appraisal_id)
+    for linked in (CalibrationVote, CalibrationParticipant):
+        rows = table_of(linked)
+        removed[rows.name] = rowcount(session.execute(delete(linked).where(rows.c.session_id.in_(sessions))))
     result = session.execute(delete(CalibrationSession).where(col(CalibrationSession.appraisal_id) == appraisal_id))
     removed["calibration_session"] = rowcount(result)
     for table in _BY_APPRAISAL:
-        rows = _table(table)
+        rows = table_of(table)
         removed[rows.name] = rowcount(session.execute(delete(table).where(rows.c.appraisal_id == appraisal_id)))
     session.execute(update(AuditEvent).where(col(AuditEvent.appraisal_id) == appraisal_id).values(data={}, reason=None))
     return {name: count for name, count in removed.items() if count}
-
-
-def _table(model: type[SQLModel]) -> Table:
-    """The table of a table model: SQLModel sets __table__ on it but does not declare it."""
-    return cast(Table, model.__table__)  # type: ignore[attr-defined]  # set on table models, not declared
 
 
 def _retention_rule(appraisal: Appraisal) -> str:

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from methodology import loader
 from methodology.deadlines import Period, due_of
 from methodology.errors import InvalidInput
-from methodology.schema import Kind, Methodology, ScheduleRules
+from methodology.schema import Kind, Methodology, ScheduleRules, as_kind
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, Cycle, Position, ScheduleEntry, Servant, StateBody, Unit
 from models.db import transaction
@@ -117,7 +117,7 @@ def apply(session: Session, found: Cycle, actor_id: int | None, on: date, at: da
     names = definition.schedule.events.get(kind, []) if definition.schedule else []  # type: ignore[call-overload]  # a Kind column
     if not names:
         return 0
-    flow = definition.flow(kind)  # type: ignore[arg-type]
+    flow = definition.flow(as_kind(kind))
     starts = {
         unit_id: day for unit_id, day in session.exec(
             select(col(ScheduleEntry.unit_id), col(ScheduleEntry.starts_on)).where(

@@ -21,10 +21,10 @@ from sqlmodel import Session, col, select
 from methodology import loader
 from methodology.errors import InvalidInput
 from methodology.i18n import Text
-from methodology.schema import Methodology, TransitionDef
+from methodology.schema import Methodology, TransitionDef, as_kind
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, AuditEvent, Servant
-from models.db import transaction
+from models.db import rowcount, transaction
 from states import consequences, machines, timeline
 from states.errors import Conflict, Refused
 from states.handlers import Context, load_all
@@ -103,7 +103,7 @@ def apply(
     timeline.finish_rows(session, appraisal, row.closes, "done", on)
     timeline.finish_rows(session, appraisal, row.cancels, "cancelled", on)
     timeline.open_rows(session, definition, appraisal, [*row.opens, *opened_by_events(definition, appraisal, row.events)], calendar)
-    state = definition.flow(appraisal.kind).states[to_state]  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
+    state = definition.flow(as_kind(appraisal.kind)).states[to_state]
     if state.final:
         appraisal.closed_on = on
         timeline.finish_rows(session, appraisal, [r.step for r in timeline.rows_of(session, appraisal)], "cancelled", on)
@@ -146,7 +146,7 @@ def allowed(session: Session, appraisal: Appraisal, person: Servant) -> list[Tra
 
 def allowed_for(roles: set[str], appraisal: Appraisal) -> list[TransitionDef]:
     """The workflow table's rows open now to someone holding `roles` on this appraisal."""
-    rows = machines.transitions_from(appraisal.methodology, appraisal.kind, appraisal.state)  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
+    rows = machines.transitions_from(appraisal.methodology, as_kind(appraisal.kind), appraisal.state)
     return [row for row in rows if roles & set(row.roles)]
 
 
@@ -167,11 +167,11 @@ def _get(session: Session, table: Any, key: int, field: str) -> Any:
 
 def _row(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, action: str) -> tuple[TransitionDef, str]:
     """The workflow row for this action now, and the role the actor takes it in."""
-    rows = machines.transitions_from(definition.id, appraisal.kind, appraisal.state)  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
+    rows = machines.transitions_from(definition.id, as_kind(appraisal.kind), appraisal.state)
     instead = [r.label for r in allowed(session, appraisal, actor)]
     match = next((r for r in rows if r.action == action), None)
     if match is None:
-        state = definition.flow(appraisal.kind).states[appraisal.state].label  # type: ignore[arg-type]  # Appraisal.kind is a str column; the definition takes the same names as a Literal
+        state = definition.flow(as_kind(appraisal.kind)).states[appraisal.state].label
         raise Refused("not_now", field="action", value=action, rule="docs/lifecycle.md", instead=instead, state=state)
     roles = roles_of(session, actor, appraisal)
     if not roles & set(match.roles):
@@ -214,7 +214,7 @@ def claim(session: Session, appraisal: Appraisal, expected: int | None) -> None:
     claimed = session.execute(
         update(Appraisal).where(col(Appraisal.id) == appraisal.id, col(Appraisal.version) == version).values(version=version + 1)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # typed as Result; an UPDATE's is a CursorResult
+    if rowcount(claimed) != 1:
         session.rollback()
         current = session.get(Appraisal, appraisal.id)
         raise _conflict(version, current.version if current else "—")

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from models.db import transaction
+from models.db import id_of, transaction
 from states import service
 from states.service import Outcome
 from web.app import Console
@@ -29,7 +29,7 @@ def ensure_visible(console: Console, who: Signed, appraisal_id: int) -> None:
 def take(console: Console, who: Signed, appraisal_id: int, action: str, data: dict[str, Any], version: int | None) -> Outcome:
     ensure_visible(console, who, appraisal_id)
     outcome = service.act(
-        console.engine, appraisal_id, who.person.id, action, data,  # type: ignore[arg-type]
+        console.engine, appraisal_id, id_of(who.person), action, data,
         on=console.settings.day(), at=console.settings.moment(), expected_version=version,
     )
     # Who did what, never with what data: a score or a proof stays out of the logs.

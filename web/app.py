@@ -92,9 +92,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.include_router(meeting_pages.router)
     app.include_router(calibration_pages.router)
     app.add_middleware(_Operator)
-    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
-    app.add_exception_handler(BagalauError, _refused)  # type: ignore[arg-type]
+    # The decorator's form: add_exception_handler is typed for a handler of any Exception.
+    app.exception_handler(HTTPException)(_http_error)
+    app.exception_handler(RequestValidationError)(_invalid_request)
+    app.exception_handler(BagalauError)(_refused)
     app.add_exception_handler(Exception, _unexpected)
     logging.getLogger("uvicorn.access").addFilter(NO_LINKS)  # once: a logger keeps a filter once
     return app

@@ -13,14 +13,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.errors import InvalidInput
 from methodology.i18n import Lang
-from methodology.scoring.kpi import realisation
+from methodology.scoring.kpi import as_direction, realisation
 from models import Appraisal, BonusItem, Indicator, Servant
 from web.labels import word
 
@@ -87,7 +87,7 @@ def build(session: Session, appraisal: Appraisal, person: Servant, row: Any, rul
     return form
 
 
-def _bonus(lang: Lang, rows: int, filled: list[tuple[str, Any]] = ()) -> Group:  # type: ignore[assignment]
+def _bonus(lang: Lang, rows: int, filled: Sequence[tuple[str, Any]] = ()) -> Group:
     out = []
     for index in range(rows):
         description, points = filled[index] if index < len(filled) else (None, None)
@@ -102,7 +102,7 @@ def _self(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) 
 
 
 def _manager(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
-    claims = session.exec(select(BonusItem).where(BonusItem.appraisal_id == appraisal.id).order_by(BonusItem.id)).all()  # type: ignore[arg-type]
+    claims = session.exec(select(BonusItem).where(BonusItem.appraisal_id == appraisal.id).order_by(col(BonusItem.id))).all()
     filled = [(item.description, item.points if item.points is not None else item.self_points) for item in claims]
     form.groups.append(_bonus(lang, max(4, len(filled) + 1), filled))
     rows = tuple(Row(None, (
@@ -161,7 +161,7 @@ def _kpi_scores(form: ActionForm, session: Session, appraisal: Appraisal, lang: 
     for i, ind in enumerate(_indicators_of(session, appraisal)):
         caption = ind.text
         if ind.planned is not None and ind.actual is not None:
-            percent = realisation(ind.planned, ind.actual, ind.direction)  # type: ignore[arg-type]
+            percent = realisation(ind.planned, ind.actual, as_direction(ind.direction))
             allowed = rules.row_for(percent)
             caption += (f" — {word('realisation', lang)} {_n(percent)}%; "
                         f"{word('allowed_range', lang)}: {_n(allowed.min)}–{_n(allowed.max)}")

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from methodology.errors import BagalauError, InvalidInput
 from methodology.i18n import LANGS, Lang, cite
 from models import Account, Appraisal, Servant
-from models.db import transaction
+from models.db import id_of, transaction
 from notifications.channels import inbox
 from notifications.forms import FORMS, prepare
 from states import service
@@ -137,8 +137,8 @@ def work(request: Request) -> Response:
         context = {
             "tasks": views.tasks(session, who.person, today, lang),
             "appraisals": views.my_appraisals(session, who.person, lang),
-            "messages": inbox.messages(session, who.person.id),  # type: ignore[arg-type]
-            "unread": inbox.unread(session, who.person.id),  # type: ignore[arg-type]
+            "messages": inbox.messages(session, id_of(who.person)),
+            "unread": inbox.unread(session, id_of(who.person)),
         }
     return HTMLResponse(page("work.html.j2", lang, me=who.person, csrf=who.csrf, today=today, path="/work", **context))
 
@@ -148,7 +148,7 @@ async def read_message(message_id: int, request: Request) -> Response:
     who = _who(request)
     await _posted(request, who)
     with transaction(console(request).engine) as session:
-        inbox.mark_read(session, message_id, who.person.id, datetime.now(timezone.utc))  # type: ignore[arg-type]
+        inbox.mark_read(session, message_id, id_of(who.person), datetime.now(timezone.utc))
     return RedirectResponse("/work#inbox", 303)
 
 

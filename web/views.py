@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from methodology import loader
 from methodology.i18n import Lang, cite
 from methodology.notices import table
+from methodology.schema import Band, Methodology, as_kind
 from models import Appraisal, Deadline, Servant, SurveyInvitation
 from models.db import id_of
 from notifications.forms import FORMS
@@ -139,7 +140,7 @@ def summary(session: Session, person: Servant, appraisal: Appraisal, lang: Lang)
 
 def _line(appraisal: Appraisal, servant: Servant | None, readable: bool, lang: Lang) -> dict[str, Any]:
     definition = loader.load(appraisal.methodology)
-    flow = definition.flow(appraisal.kind)  # type: ignore[arg-type]
+    flow = definition.flow(as_kind(appraisal.kind))
     line: dict[str, Any] = {
         "id": appraisal.id, "servant": servant.full_name if servant else None,
         "methodology": appraisal.methodology, "kind": appraisal.kind, "kind_label": label("kinds", appraisal.kind, lang),
@@ -154,8 +155,8 @@ def _line(appraisal: Appraisal, servant: Servant | None, readable: bool, lang: L
     return line
 
 
-def _bands(definition: Any, appraisal: Appraisal) -> list[Any]:
-    rules = definition.rules(appraisal.kind)
+def _bands(definition: Methodology, appraisal: Appraisal) -> list[Band]:
+    rules = definition.rules(as_kind(appraisal.kind))
     return definition.bands(rules.bands).bands if rules else []
 
 
@@ -179,7 +180,7 @@ def visible(session: Session, person: Servant, appraisal_id: int) -> Appraisal |
 def detail(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) -> dict[str, Any]:
     """The whole appraisal page's data: history, open deadlines, documents, actions."""
     definition = loader.load(appraisal.methodology)
-    deadlines = session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal.id, Deadline.status == "open").order_by(Deadline.due))  # type: ignore[arg-type]
+    deadlines = session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal.id, Deadline.status == "open").order_by(col(Deadline.due)))
     readable = may_read_result(session, person, appraisal)
     return {
         **summary(session, person, appraisal, lang),
@@ -198,7 +199,7 @@ def detail(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) 
             {"at": e.at.isoformat(), "on_label": day(e.at.date(), lang), "action": e.action, "action_label": word("opened", lang) if e.action == "open" else _action_label(definition, appraisal, e.action, lang),
              "from": e.from_state, "to": e.to_state, "role": e.actor_role,
              "role_label": _role(e.actor_role, lang)}
-            for e in service.history(session, appraisal.id)  # type: ignore[arg-type]
+            for e in service.history(session, id_of(appraisal))
         ],
         "documents": [{"name": name, "label": word(f"doc_{name}", lang)} for name, form in FORMS.items()
                       if appraisal.kind in form.kinds and form.name != "refusal-act" and (readable or not form.confidential)],
@@ -211,6 +212,6 @@ def _role(role: str, lang: Lang) -> str:
     return label("roles", role, lang) if role in table().labels["roles"] else role
 
 
-def _action_label(definition: Any, appraisal: Appraisal, action: str, lang: Lang) -> str:
-    rows = [row for row in definition.flow(appraisal.kind).transitions if row.action == action]
+def _action_label(definition: Methodology, appraisal: Appraisal, action: str, lang: Lang) -> str:
+    rows = [row for row in definition.flow(as_kind(appraisal.kind)).transitions if row.action == action]
     return rows[0].label(lang) if rows else action

@@ -36,7 +36,7 @@ def reader() -> Lang:
     """The reader's language as far as it is known: the one `use_lang` last checked, else
     BAGALAU_LANG (an error before any command read --lang is told in it too)."""
     env = os.environ.get("BAGALAU_LANG", "")
-    return _current[0] if _current[0] != DEFAULT_LANG or env not in LANGS else env  # type: ignore[return-value]
+    return _current[0] if _current[0] != DEFAULT_LANG or env not in LANGS else env
 
 
 def fail(error: BagalauError) -> NoReturn:
@@ -47,7 +47,8 @@ def fail(error: BagalauError) -> NoReturn:
 def plain(value: Any) -> Any:
     """Decimals as JSON numbers, dates as ISO text, recursively."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        exponent = value.as_tuple().exponent  # a letter for NaN and infinity, which go as floats
+        return int(value) if value == value.to_integral_value() and isinstance(exponent, int) and exponent >= 0 else float(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):

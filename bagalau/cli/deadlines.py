@@ -27,13 +27,12 @@ def deadlines(
     """Print a JSON list of {step, due, rule, ...} for each deadline of the appraisal."""
     reader = use_lang(lang)
     definition = find(methodology)
-    rules = definition.rules(kind) if kind in definition.kinds else None
-    if rules is None:
+    if kind not in definition.kinds:
         raise InvalidInput("unknown", field="--kind", value=kind, rule="docs/cli.md", expected=", ".join(definition.kinds))
-    when = Period.parse(period, rules.period)
+    when = Period.parse(period, definition.rules_of(kind).period)
     events = parse_events(event, definition)
     out = []
-    for due in compute(definition, kind, when, events, calendar_from(calendar)):  # type: ignore[arg-type]
+    for due in compute(definition, kind, when, events, calendar_from(calendar)):
         out.append({
             "step": due.step,
             "due": due.due,

@@ -48,7 +48,7 @@ def show(
     console.print(f"[bold]{definition.id}[/bold]: {definition.title(reader)}")
     console.print(definition.source(reader))
     for set_name, band_set in definition.band_sets.items():
-        kinds = [label("kind", kind, reader) for kind in definition.kinds if definition.rules(kind).bands == set_name]  # type: ignore[union-attr]
+        kinds = [label("kind", kind, reader) for kind in definition.kinds if definition.rules_of(kind).bands == set_name]
         table = Table(title=f"{', '.join(kinds)} ({cite(definition.id, band_set.paragraph, reader)})")
         for column in columns(("band", "from"), reader):
             table.add_column(column)

@@ -113,7 +113,7 @@ def _calendar(lang: Lang) -> Table:
         table.add_column(label("column", column, lang))
     for definition in loader.loadable()[0]:
         for kind in definition.kinds:
-            granularity = definition.rules(kind).period  # type: ignore[union-attr]  # every kind of a definition has rules (checked on load)
+            granularity = definition.rules_of(kind).period
             periods = [Period(YEAR, q) for q in (1, 2, 3, 4)] if granularity == "quarter" else [Period(YEAR)]
             for period in periods:
                 for due in deadlines(definition, kind, period, {}, calendar):

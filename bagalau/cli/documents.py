@@ -17,10 +17,10 @@ import typer
 from bagalau.cli.common import LangOption, use_lang
 from methodology.errors import InvalidInput
 from models.db import engine
-from notifications.forms import FORMS, render
+from notifications.forms import FORMS, Format, render
 from notifications.forms.base import RULE
 
-FORMATS = ("html", "pdf")
+FORMATS: tuple[Format, ...] = ("html", "pdf")
 
 
 def document(
@@ -35,7 +35,7 @@ def document(
     reader = use_lang(lang)
     if format not in FORMATS:
         raise InvalidInput("unknown", field="--format", value=format, rule=RULE, expected=", ".join(FORMATS))
-    content = render(engine(), kind, appraisal, as_, format, reader)  # type: ignore[arg-type]
+    content = render(engine(), kind, appraisal, as_, format, reader)
     if out is None:
         sys.stdout.buffer.write(content)
         return

@@ -123,7 +123,7 @@ def main() -> None:
     except typer.Abort:
         sys.exit(130)
     except TyperException as error:  # the command line's own: missing argument, bad option
-        message = error.format_message()  # type: ignore[attr-defined]
+        message = error.format_message()
         if message:  # empty when the help was shown for a bare command
             context = getattr(error, "ctx", None)
             where = f" ({context.command_path})" if context else ""

@@ -23,6 +23,7 @@ from bagalau.cli.common import LangOption, print_json, reader, use_lang
 from bagalau.cli.workdays import day_or_today, moment_or_now, parse_date, parse_moment
 from methodology import inputs
 from methodology.errors import InvalidInput
+from methodology.i18n import LANGS
 from methodology.labels import message
 from methodology.schema import Granularity
 from models.db import engine
@@ -125,7 +126,7 @@ def report(
     """Write the compliance report (CSV, XLSX, HTML) once."""
     from services.report import build_report
 
-    if lang not in ("kk", "ru", "en"):
+    if lang not in LANGS:
         raise InvalidInput("unknown", field="--lang", value=lang, rule="docs/cli.md", expected="kk, ru, en")
     first = parse_date(since, "--since") if since else None
 
@@ -136,7 +137,7 @@ def report(
         return compliance_report(ReportInput(on=parse_date(on, "--on") if on else None, lang=lang, folder=folder, since=first))  # lang checked above
 
     _once("compliance-report", flow_run,
-          lambda: build_report(engine(), day_or_today(on), moment_or_now(None), lang, Path(folder), first))  # type: ignore[arg-type]  # lang checked above
+          lambda: build_report(engine(), day_or_today(on), moment_or_now(None), lang, Path(folder), first))
 
 
 def _once(name: str, flow_run: Callable[[], Any], work: Callable[[], Any]) -> None:

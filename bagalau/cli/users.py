@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from bagalau.cli.common import LangOption, use_lang
 from methodology.errors import InvalidInput
 from models import Account, Servant, StateBody
-from models.db import engine, transaction
+from models.db import engine, id_of, transaction
 from models.migrate import upgrade
 from states import invitations
 from web.identity.passwords import RULE, end_all, set_password
@@ -49,7 +49,7 @@ def revoke(
     with transaction(engine()) as session:
         servant = _servant(session, personnel_no, body)
         account = session.exec(select(Account).where(Account.servant_id == servant.id)).first()
-        ended = end_all(session, account.id) if account else 0  # type: ignore[arg-type]
+        ended = end_all(session, id_of(account)) if account else 0
     print(f"ended {ended}")
 
 

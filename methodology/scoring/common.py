@@ -45,7 +45,7 @@ class Result:
 
 def result(methodology: Methodology, kind: Kind, raw: Exact, **details: Any) -> Result:
     score = round_score(raw)
-    band = methodology.bands(methodology.rules(kind).bands).band_for(score)
+    band = methodology.bands(methodology.rules_of(kind).bands).band_for(score)
     return Result(methodology.id, kind, score, band, details)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models.db import insert_ignoring
+from models.db import insert_ignoring, rowcount
 from models.outbox import InboxMessage
 from notifications.channels import Outgoing
 from states.invitations import KIND as INVITATION
@@ -45,7 +45,7 @@ def messages(session: Session, person_id: int, *, unread_only: bool = False, lim
     query = select(InboxMessage).where(InboxMessage.recipient_id == person_id)
     if unread_only:
         query = query.where(InboxMessage.read_at == None)  # noqa: E711
-    return list(session.exec(query.order_by(InboxMessage.id.desc()).limit(limit)))  # type: ignore[union-attr]
+    return list(session.exec(query.order_by(col(InboxMessage.id).desc()).limit(limit)))
 
 
 def unread(session: Session, person_id: int) -> int:
@@ -57,7 +57,7 @@ def mark_read(session: Session, message_id: int, person_id: int, at: datetime) -
     """Mark one of the person's own messages read; False if it is not theirs or is read."""
     done = session.execute(
         update(InboxMessage)
-        .where(InboxMessage.id == message_id, InboxMessage.recipient_id == person_id, InboxMessage.read_at == None)  # type: ignore[arg-type]  # noqa: E711
+        .where(col(InboxMessage.id) == message_id, col(InboxMessage.recipient_id) == person_id, col(InboxMessage.read_at).is_(None))
         .values(read_at=at)
     )
-    return done.rowcount == 1  # type: ignore[attr-defined]
+    return rowcount(done) == 1

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from methodology.scoring.requests import Number
 from models import CalibrationApplication, CalibrationParticipant, CalibrationSession, CalibrationVote, Servant
+from models.db import id_of
 from states.handlers import Context, handler
 from states.handlers.records import set_score
 from states.handlers.sheets import Payload
@@ -23,7 +24,7 @@ class Application(Payload):
 @handler("calibration_application")
 def calibration_application(ctx: Context) -> dict[str, Any]:
     """п.13: in free form, within 5 working days of familiarisation (the `within` check)."""
-    ctx.session.add(CalibrationApplication(appraisal_id=ctx.appraisal.id, filed_on=ctx.on, text=ctx.parse(Application).text))
+    ctx.session.add(CalibrationApplication(appraisal_id=id_of(ctx.appraisal), filed_on=ctx.on, text=ctx.parse(Application).text))
     return {}
 
 
@@ -50,11 +51,11 @@ def calibration_convene(ctx: Context) -> dict[str, Any]:
         member = ctx.session.get(Servant, person)
         if member is None or member.state_body_id != servant.state_body_id or person == servant.id:
             raise ctx.fail("not_member", "participants", person)
-    session = CalibrationSession(appraisal_id=ctx.appraisal.id, decided_on=ctx.on, score_before=ctx.appraisal.score)
+    session = CalibrationSession(appraisal_id=id_of(ctx.appraisal), decided_on=ctx.on, score_before=ctx.appraisal.score)
     ctx.session.add(session)
     ctx.session.flush()
     for person in dict.fromkeys(people):
-        ctx.session.add(CalibrationParticipant(session_id=session.id, servant_id=person))
+        ctx.session.add(CalibrationParticipant(session_id=id_of(session), servant_id=person))
     return {"participants": len(set(people))}
 
 
@@ -78,11 +79,11 @@ def calibration_session(ctx: Context) -> dict[str, Any]:
     for person, score in votes.items():
         if not scale.min <= score <= scale.max:
             raise ctx.fail("range", f"votes.{person}", score, low=scale.min, high=scale.max)
-    (score, count), *_ = Counter(votes.values()).most_common(1) or [(None, 0)]
+    (score, count), *_ = Counter(votes.values()).most_common(1) or [(scale.min, 0)]  # no votes: no majority, below
     if count * 2 <= len(participants):
         raise ctx.fail("no_majority", "votes", f"{count}/{len(participants)}")
     for person, value in votes.items():
-        ctx.session.add(CalibrationVote(session_id=session.id, participant_id=participants[person].id, score=value))
+        ctx.session.add(CalibrationVote(session_id=id_of(session), participant_id=id_of(participants[person]), score=value))
     data = set_score(ctx, score)
     session.held_on, session.protocol_signed_on, session.score_after = ctx.on, ctx.on, ctx.appraisal.score
     ctx.session.add(session)

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from methodology.scoring.requests import Number
 from models import Attendance, Commission, CommissionMember, Meeting, Servant, Vote
+from models.db import id_of
 from states import people
 from states.handlers import Context, handler
 from states.handlers.records import set_score
@@ -102,10 +103,10 @@ def _minute(ctx: Context, decision: Decision, members: dict[int, CommissionMembe
         ctx.session.add(meeting)
         ctx.session.flush()
         for person, member in members.items():
-            ctx.session.add(Attendance(meeting_id=meeting.id, member_id=member.id, present=person in decision.present))
+            ctx.session.add(Attendance(meeting_id=id_of(meeting), member_id=id_of(member), present=person in decision.present))
     proposed = decision.proposal.score if decision.proposal else None
     for person, choice in decision.votes.items():
         ctx.session.add(Vote(
-            meeting_id=meeting.id, appraisal_id=ctx.appraisal.id, member_id=members[person].id,
+            meeting_id=id_of(meeting), appraisal_id=id_of(ctx.appraisal), member_id=id_of(members[person]),
             decision=choice, score=proposed if choice == "revise" else None,
         ))

@@ -12,6 +12,7 @@ from sqlmodel import select
 from methodology.scoring.common import round_score
 from methodology.scoring.requests import Number
 from models import Absence, Appeal, RefusalAct, Servant
+from models.db import id_of
 from states.handlers import Context, handler
 from states.handlers.sheets import Payload
 
@@ -26,7 +27,7 @@ def refusal_act(ctx: Context) -> dict[str, Any]:
     """mne2017 п.25, п.36: HR and the manager draw up an act; the appraisal goes on."""
     act = ctx.parse(Act)
     refused = ctx.row.action.removeprefix("refuse_").removeprefix("to_")
-    ctx.session.add(RefusalAct(appraisal_id=ctx.appraisal.id, refused=refused, drawn_up_on=ctx.on, witnesses=act.witnesses, text=act.text))
+    ctx.session.add(RefusalAct(appraisal_id=id_of(ctx.appraisal), refused=refused, drawn_up_on=ctx.on, witnesses=act.witnesses, text=act.text))
     return {"refused": refused}
 
 
@@ -100,7 +101,7 @@ class AppealLine(Payload):
 def appeal(ctx: Context) -> dict[str, Any]:
     """mne2017 п.38: to the civil-service authority within 10 working days of the decision."""
     line = ctx.parse(AppealLine)
-    ctx.session.add(Appeal(appraisal_id=ctx.appraisal.id, filed_on=ctx.on, authority=line.authority))
+    ctx.session.add(Appeal(appraisal_id=id_of(ctx.appraisal), filed_on=ctx.on, authority=line.authority))
     return {"authority": line.authority}
 
 

@@ -18,6 +18,7 @@ from methodology.scoring.plan import plan_score as plan_result
 from methodology.scoring.quarterly import quarterly_score as quarterly_result
 from methodology.scoring.requests import Number
 from models import Appraisal, BonusItem, Indicator, ParameterScore, Violation
+from models.db import id_of
 from states.handlers import Context, handler
 
 
@@ -53,7 +54,7 @@ def self_assessment(ctx: Context) -> dict[str, Any]:
     own = quarterly_result(ctx.definition, [line.points for line in sheet.bonus_items], Decimal(0))
     _replace(ctx, BonusItem)
     for line in sheet.bonus_items:
-        ctx.session.add(BonusItem(appraisal_id=ctx.appraisal.id, description=line.description, self_points=int(line.points)))
+        ctx.session.add(BonusItem(appraisal_id=id_of(ctx.appraisal), description=line.description, self_points=int(line.points)))
     return {"self_score": str(own.score)}
 
 
@@ -67,14 +68,14 @@ def quarterly_score(ctx: Context) -> dict[str, Any]:
     for line in sheet.bonus_items:
         mine = own.pop(line.description, None)
         ctx.session.add(BonusItem(
-            appraisal_id=ctx.appraisal.id, description=line.description,
+            appraisal_id=id_of(ctx.appraisal), description=line.description,
             self_points=mine.self_points if mine else None, points=int(line.points),
         ))
     for left_out in own.values():  # claimed by the servant, not accepted by the manager
-        ctx.session.add(BonusItem(appraisal_id=ctx.appraisal.id, description=left_out.description, self_points=left_out.self_points))
+        ctx.session.add(BonusItem(appraisal_id=id_of(ctx.appraisal), description=left_out.description, self_points=left_out.self_points))
     _replace(ctx, Violation)
     for fact in sheet.violations:
-        ctx.session.add(Violation(appraisal_id=ctx.appraisal.id, **fact.model_dump()))
+        ctx.session.add(Violation(appraisal_id=id_of(ctx.appraisal), **fact.model_dump()))
     return {**ctx.record(result), "violations": len(sheet.violations)}
 
 
@@ -113,7 +114,7 @@ def _store_plan(ctx: Context, lines: list[PlanLine]) -> dict[str, Any]:
         raise ctx.fail("measurable_share", "indicators", f"{measurable}/{len(lines)}", "п.12", share=f"{rules.measurable_share_min:.0%}")
     _replace(ctx, Indicator)
     for position, line in enumerate(lines):
-        ctx.session.add(Indicator(appraisal_id=ctx.appraisal.id, position=position, text=line.text, measurable=line.measurable))
+        ctx.session.add(Indicator(appraisal_id=id_of(ctx.appraisal), position=position, text=line.text, measurable=line.measurable))
     return {"indicators": len(lines), "measurable": measurable}
 
 
@@ -155,7 +156,7 @@ def kpi_plan(ctx: Context) -> dict[str, Any]:
             raise ctx.fail("at_least", f"kpis[{index}].planned", line.planned, rules.table_paragraph, low=0)
     _replace(ctx, Indicator)
     for position, line in enumerate(kpis):
-        ctx.session.add(Indicator(appraisal_id=ctx.appraisal.id, position=position, **line.model_dump()))
+        ctx.session.add(Indicator(appraisal_id=id_of(ctx.appraisal), position=position, **line.model_dump()))
     return {"kpis": len(kpis)}
 
 
@@ -201,7 +202,7 @@ def differentiation_scores(ctx: Context) -> dict[str, Any]:
     result = differentiation_score(ctx.definition, {k: ParameterInput(v.score, v.justification) for k, v in lines.items()})
     _replace(ctx, ParameterScore)
     for name, line in lines.items():
-        ctx.session.add(ParameterScore(appraisal_id=ctx.appraisal.id, parameter=name, score=line.score, justification=line.justification))
+        ctx.session.add(ParameterScore(appraisal_id=id_of(ctx.appraisal), parameter=name, score=line.score, justification=line.justification))
     return ctx.record(result)
 
 

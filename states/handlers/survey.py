@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from methodology.scoring.requests import Number
 from methodology.scoring.survey360 import check_answers, check_roles, pooled_score
 from models import Position, SelfAnswer, Servant, SurveyInvitation, SurveyTally
+from models.db import id_of
 from states.handlers import Context, handler
 from states.handlers.sheets import Payload
 from states.survey import pooled_answers
@@ -45,8 +46,8 @@ def survey_invite(ctx: Context) -> dict[str, Any]:
         if other is None or other.id is None or other.id == assessee.id or other.id in seen or (other.dismissed_on is not None and other.dismissed_on <= ctx.on):
             raise ctx.fail("not_respondent", f"respondents[{index}].servant", person.servant, rules.respondents_paragraph)
         seen.add(other.id)
-        ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=other.id, role=person.role))
-    ctx.session.add(SurveyInvitation(appraisal_id=ctx.appraisal.id, respondent_id=assessee.id, role="self"))
+        ctx.session.add(SurveyInvitation(appraisal_id=id_of(ctx.appraisal), respondent_id=other.id, role=person.role))
+    ctx.session.add(SurveyInvitation(appraisal_id=id_of(ctx.appraisal), respondent_id=id_of(assessee), role="self"))
     _open_tally(ctx)
     return {"respondents": len(people)}
 
@@ -92,9 +93,9 @@ def survey_answer(ctx: Context) -> dict[str, Any]:
     check_answers(ctx.definition, assessee_group(ctx), "answers", answers)
     chosen = [(c, q, int(v)) for c, values in answers.items() for q, v in enumerate(values)]
     if invitation.role == "self":
-        ctx.session.add_all(SelfAnswer(appraisal_id=ctx.appraisal.id, competency=c, question=q, value=v) for c, q, v in chosen)
+        ctx.session.add_all(SelfAnswer(appraisal_id=id_of(ctx.appraisal), competency=c, question=q, value=v) for c, q, v in chosen)
     else:  # one statement over every cell: +1 where chosen, +0 elsewhere
-        cell = tuple_(SurveyTally.competency, SurveyTally.question, SurveyTally.value)
+        cell = tuple_(col(SurveyTally.competency), col(SurveyTally.question), col(SurveyTally.value))
         ctx.session.execute(
             update(SurveyTally)
             .where(col(SurveyTally.appraisal_id) == ctx.appraisal.id)
@@ -120,7 +121,7 @@ def survey_result(ctx: Context) -> dict[str, Any]:
     own: dict[str, list[Decimal]] = defaultdict(list)
     for answer in ctx.session.exec(select(SelfAnswer).where(SelfAnswer.appraisal_id == ctx.appraisal.id)):
         own[answer.competency].append(Decimal(answer.value))
-    result = pooled_score(ctx.definition, assessee_group(ctx), pooled_answers(ctx.session, ctx.appraisal.id), own or None, len(others))
+    result = pooled_score(ctx.definition, assessee_group(ctx), pooled_answers(ctx.session, id_of(ctx.appraisal)), own or None, len(others))
     return {**ctx.record(result), "weakest": result.details["weakest"]}
 
 
