@@ -178,8 +178,9 @@ def _known_and_unique(scenario: Scenario) -> Scenario:
         if person.id in seen:
             raise InvalidInput("duplicate_key", field=f"organisation.people[{index}].id", value=person.id, rule=SCENARIO_RULE)
         if person.manager and person.manager not in seen:  # managers come before the people they manage
-            raise InvalidInput("unknown", field=f"organisation.people[{index}].manager", value=person.manager, rule=SCENARIO_RULE,
-                               expected=", ".join(sorted(seen)))
+            raise InvalidInput(
+                "unknown", field=f"organisation.people[{index}].manager", value=person.manager, rule=SCENARIO_RULE, expected=", ".join(sorted(seen))
+            )
         seen.add(person.id)
     _in_order(scenario.steps)
     _people_known(scenario, seen)
@@ -189,8 +190,16 @@ def _known_and_unique(scenario: Scenario) -> Scenario:
 def _in_order(steps: list[Step]) -> None:
     for number, (previous, step) in enumerate(zip(steps, steps[1:]), start=2):
         if step.day < previous.day:
-            raise InvalidInput("scenario_order", field=f"steps[{number}].day", value=step.day.isoformat(), rule=SCENARIO_RULE,
-                               step=number, day=step.day.isoformat(), previous=number - 1, previous_day=previous.day.isoformat())
+            raise InvalidInput(
+                "scenario_order",
+                field=f"steps[{number}].day",
+                value=step.day.isoformat(),
+                rule=SCENARIO_RULE,
+                step=number,
+                day=step.day.isoformat(),
+                previous=number - 1,
+                previous_day=previous.day.isoformat(),
+            )
 
 
 def _people_known(scenario: Scenario, known: set[str]) -> None:
@@ -198,8 +207,9 @@ def _people_known(scenario: Scenario, known: set[str]) -> None:
     for number, step in enumerate(scenario.steps, start=1):
         for field, name in _named(step):
             if name not in known:
-                raise InvalidInput("scenario_person", field=f"steps[{number}].{field}", value=name, rule=SCENARIO_RULE,
-                                   step=number, expected=", ".join(sorted(known)))
+                raise InvalidInput(
+                    "scenario_person", field=f"steps[{number}].{field}", value=name, rule=SCENARIO_RULE, step=number, expected=", ".join(sorted(known))
+                )
         if step.hire is not None:
             known.add(step.hire.id)
 
@@ -246,7 +256,11 @@ def run(scenario: Scenario, database_url: str) -> dict[str, Any]:
 def _refusal(index: int, step: Step, error: BagalauError | None) -> dict[str, Any]:
     """A refused step, or an expected refusal that did not happen (also unexpected)."""
     return {
-        "step": index + 1, "on": step.day.isoformat(), "who": step.who, "do": step.do, "of": step.of,
+        "step": index + 1,
+        "on": step.day.isoformat(),
+        "who": step.who,
+        "do": step.do,
+        "of": step.of,
         "expected": error is not None and step.expect == "refused",
         "reason": getattr(error, "code", type(error).__name__) if error else None,
         "message": error.render("en") if error else "expected a refusal, but the action was taken",
@@ -259,8 +273,7 @@ def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step
         open_cycle(engine, scenario.organisation.code, step.open.kind, step.open.period, on=step.day)
     elif step.absence is not None:
         with transaction(engine) as session:
-            session.add(Absence(servant_id=_who(people, step.absence.who), kind=step.absence.kind,
-                                start=step.absence.start, end=step.absence.end))
+            session.add(Absence(servant_id=_who(people, step.absence.who), kind=step.absence.kind, start=step.absence.start, end=step.absence.end))
     elif step.hire or step.transfer or step.dismiss:
         _restaff(engine, scenario, people, step)
     else:
@@ -305,9 +318,7 @@ def _transfer(session: Any, units: dict[str, Unit], people: dict[str, int], spec
 
 def _appraisal(engine: Engine, people: dict[str, int], step: Step) -> int:
     with transaction(engine) as session:
-        query = select(Appraisal.id).where(
-            Appraisal.servant_id == _who(people, step.of), Appraisal.kind == step.kind, Appraisal.period == step.period
-        )
+        query = select(Appraisal.id).where(Appraisal.servant_id == _who(people, step.of), Appraisal.kind == step.kind, Appraisal.period == step.period)
         found = session.exec(query).first()
     if found is None:
         raise InvalidInput("not_found", field="of", value=f"{step.of} {step.kind} {step.period}", rule=SCENARIO_RULE)
@@ -342,8 +353,7 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
         session.flush()
         units: dict[str, Unit] = {}
         for unit in spec.units:
-            row = Unit(state_body_id=id_of(body), code=unit.code, name=unit.name,
-                       parent_id=units[unit.parent].id if unit.parent else None)
+            row = Unit(state_body_id=id_of(body), code=unit.code, name=unit.name, parent_id=units[unit.parent].id if unit.parent else None)
             session.add(row)
             session.flush()
             units[unit.code] = row
@@ -357,16 +367,24 @@ def _build(engine: Engine, scenario: Scenario) -> dict[str, int]:
 
 
 def _person(session: Any, body: StateBody, units: dict[str, Unit], person: PersonSpec, people: dict[str, int]) -> int:
-    position = Position(unit_id=units[person.unit].id, code=f"{person.id}-post", title=person.position, category=person.category)  # type: ignore[arg-type]
+    position = Position(unit_id=id_of(units[person.unit]), code=f"{person.id}-post", title=person.position, category=person.category)
     session.add(position)
     session.flush()
     servant = Servant(
-        state_body_id=body.id, personnel_no=person.id, full_name=person.name, position_id=position.id,  # type: ignore[arg-type]
-        surname=person.surname, given_name=person.given_name, patronymic=person.patronymic,
-        position_start=person.start, probation_end=person.probation_end,
-        manager_id=people[person.manager] if person.manager else None, lang=person.lang,
+        state_body_id=id_of(body),
+        personnel_no=person.id,
+        full_name=person.name,
+        position_id=id_of(position),
+        surname=person.surname,
+        given_name=person.given_name,
+        patronymic=person.patronymic,
+        position_start=person.start,
+        probation_end=person.probation_end,
+        manager_id=people[person.manager] if person.manager else None,
+        lang=person.lang,
         is_hr="hr" in person.roles or "head_of_hr" in person.roles,
-        is_head_of_hr="head_of_hr" in person.roles, is_appointing_official="appointing_official" in person.roles,
+        is_head_of_hr="head_of_hr" in person.roles,
+        is_appointing_official="appointing_official" in person.roles,
         outside_b_corps="outside_b_corps" in person.roles,
     )
     session.add(servant)
@@ -393,17 +411,32 @@ def _summary(engine: Engine, until: date) -> list[dict[str, Any]]:
             consequences = session.exec(select(Consequence).where(Consequence.appraisal_id == appraisal.id))
             audit = session.exec(select(AuditEvent.id).where(AuditEvent.appraisal_id == appraisal.id)).all()
             person, name = names[appraisal.servant_id]
-            out.append({
-                "servant": person, "name": name, "kind": appraisal.kind, "period": appraisal.period,
-                "state": appraisal.state, "participation": appraisal.participation, "reason": appraisal.reason,
-                "score": None if appraisal.score is None else float(appraisal.score), "band": appraisal.band,
-                "consequences": sorted(c.kind for c in consequences),
-                "deadlines": _tally(rows, until),
-                "due": [{"step": r.step, "due": r.due.isoformat(), "status": r.status,
-                         "closed_on": r.closed_on.isoformat() if r.closed_on else None, "paragraph": r.paragraph}
-                        for r in sorted(rows, key=lambda r: (r.due, r.step))],
-                "audit_events": len(audit),
-            })
+            out.append(
+                {
+                    "servant": person,
+                    "name": name,
+                    "kind": appraisal.kind,
+                    "period": appraisal.period,
+                    "state": appraisal.state,
+                    "participation": appraisal.participation,
+                    "reason": appraisal.reason,
+                    "score": None if appraisal.score is None else float(appraisal.score),
+                    "band": appraisal.band,
+                    "consequences": sorted(c.kind for c in consequences),
+                    "deadlines": _tally(rows, until),
+                    "due": [
+                        {
+                            "step": r.step,
+                            "due": r.due.isoformat(),
+                            "status": r.status,
+                            "closed_on": r.closed_on.isoformat() if r.closed_on else None,
+                            "paragraph": r.paragraph,
+                        }
+                        for r in sorted(rows, key=lambda r: (r.due, r.step))
+                    ],
+                    "audit_events": len(audit),
+                }
+            )
         return out
 
 

@@ -46,13 +46,16 @@ class Period:
         wanted = "2026-Q3" if granularity == "quarter" else "2026"
         if not match or (match.group(2) is None) != (granularity == "year"):
             raise InvalidInput(
-                "period", field="period", value=text, rule="docs/cli.md", source=source,
+                "period",
+                field="period",
+                value=text,
+                rule="docs/cli.md",
+                source=source,
                 expected=wanted,
             )
         year, quarter = match.groups()
         if not EARLIEST.year <= int(year) <= LATEST.year:  # 0000 or 9999 would overflow a date
-            raise InvalidInput("range", field="period", value=text, rule="docs/cli.md", source=source,
-                               low=EARLIEST.year, high=LATEST.year)
+            raise InvalidInput("range", field="period", value=text, rule="docs/cli.md", source=source, low=EARLIEST.year, high=LATEST.year)
         return cls(int(year), int(quarter) if quarter else None)
 
     @property
@@ -121,9 +124,7 @@ _NO_RULES = cast(Methodology, _NoRules())  # a stand-in: only its deadlines are 
 
 
 class _Resolver:
-    def __init__(
-        self, methodology: Methodology, period: Period, events: Mapping[str, date], calendar: WorkCalendar
-    ) -> None:
+    def __init__(self, methodology: Methodology, period: Period, events: Mapping[str, date], calendar: WorkCalendar) -> None:
         self.methodology = methodology
         self.period = period
         self.calendar = calendar

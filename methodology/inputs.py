@@ -97,8 +97,11 @@ def parse_json(raw: str, field: str, rule: str) -> Any:
         raise InvalidInput("too_deep", field=field, value=f"{depth} levels", rule=rule, limit=MAX_DEPTH)
     try:
         parsed = json.loads(
-            raw, parse_float=_number, parse_int=_number,
-            parse_constant=lambda name: _Bad("not_a_number", name), object_pairs_hook=_no_duplicates,
+            raw,
+            parse_float=_number,
+            parse_int=_number,
+            parse_constant=lambda name: _Bad("not_a_number", name),
+            object_pairs_hook=_no_duplicates,
         )
     except json.JSONDecodeError as error:
         raise InvalidInput("json", field=field, value=raw, rule=rule, line=error.lineno, column=error.colno) from None
@@ -161,8 +164,7 @@ def strict_loader(base: type) -> type:
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=True)
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark)
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
                 seen.add(key)
             return super().construct_mapping(node, deep)
 
@@ -253,7 +255,6 @@ def not_after(day: date, field: str, rule: str, *, today: date) -> date:
     if day > today:
         raise InvalidInput("not_in_future", field=field, value=day.isoformat(), rule=rule, today=today.isoformat())
     return day
-
 
 
 def period_held(period: str, field: str, rule: str, *, on: date) -> str:

@@ -71,4 +71,3 @@ def message(code: str, lang: Lang, **params: Any) -> str:
 def columns(names: list[str] | tuple[str, ...], lang: Lang) -> list[str]:
     """Table headers in the reader's language."""
     return [label("column", name, lang) for name in names]
-

@@ -264,10 +264,7 @@ class Survey360Rules(KindRules):
         for group, items in self.competencies.items():
             for item in items:
                 if len(item.questions) != self.questions_per_competency:
-                    raise ValueError(
-                        f"competencies.{group}.{item.id}: {len(item.questions)} questions,"
-                        f" expected {self.questions_per_competency}"
-                    )
+                    raise ValueError(f"competencies.{group}.{item.id}: {len(item.questions)} questions, expected {self.questions_per_competency}")
         return self
 
     @property
@@ -671,7 +668,7 @@ class Methodology(Strict):
             raise ValueError(f"{where}: {rule.opens!r} does not count from the event 'appointment'")
 
     def _check_events_open(self) -> None:
-        for kind, names in (self.schedule.events.items() if self.schedule else []):
+        for kind, names in self.schedule.events.items() if self.schedule else []:
             if kind not in self.kinds:
                 raise ValueError(f"schedule.events.{kind}: the kind is not defined")
             for name in names:
@@ -717,4 +714,3 @@ class Methodology(Strict):
                 if step not in seen:
                     seen.add(step)
                     todo.extend(depends_on(step))
-

@@ -60,9 +60,7 @@ _WEEKDAYS = {
 }
 _WEEKEND = Text(kk="демалыс күні", ru="выходной день", en="weekend")
 _WORKDAY = Text(kk="жұмыс күні", ru="рабочий день", en="working day")
-_WORKED_WEEKEND = Text(
-    kk="ауыстырылған жұмыс күні", ru="перенесённый рабочий день", en="working day by transfer"
-)
+_WORKED_WEEKEND = Text(kk="ауыстырылған жұмыс күні", ru="перенесённый рабочий день", en="working day by transfer")
 
 
 def russian_name(english: str) -> str | None:
@@ -135,9 +133,7 @@ def load_table(path: Path) -> CalendarTable:
     except (OSError, UnicodeDecodeError, yaml.YAMLError, inputs.InputLimit) as error:
         raise DefinitionError(str(path), [str(error)]) from None
     except ValidationError as error:
-        raise DefinitionError(
-            str(path), [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
-        ) from None
+        raise DefinitionError(str(path), [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]) from None
 
 
 def shipped_table() -> Path:
@@ -205,8 +201,12 @@ class WorkCalendar:
         if year not in self._years:
             if not FIRST_YEAR <= year <= LAST_YEAR:
                 raise InvalidInput(
-                    "calendar_year", field="date", value=year, rule="Kazakhstan's calendar",
-                    low=FIRST_YEAR, high=LAST_YEAR,
+                    "calendar_year",
+                    field="date",
+                    value=year,
+                    rule="Kazakhstan's calendar",
+                    low=FIRST_YEAR,
+                    high=LAST_YEAR,
                 )
             self._years[year] = self._build_year(year)
         return self._years[year]

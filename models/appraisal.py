@@ -81,9 +81,7 @@ class AuditEvent(SQLModel, table=True):
     """Every transition, who made it, when, from what to what, why, with what data."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (
-        Index("ix_audit_event_unsealed", "id", sqlite_where=text("hash IS NULL"), postgresql_where=text("hash IS NULL")),
-    )
+    __table_args__ = (Index("ix_audit_event_unsealed", "id", sqlite_where=text("hash IS NULL"), postgresql_where=text("hash IS NULL")),)
     id: Optional[int] = Field(default=None, primary_key=True)
     # What the event is about: an appraisal, or a result from before bagalau (past_result).
     appraisal_id: Optional[int] = Field(default=None, foreign_key="appraisal.id", index=True)

@@ -128,9 +128,7 @@ def _widths(rows: list[Row], headers: list[str], sample: int = 500) -> list[floa
 
 @cache
 def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined
-    )
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined)
 
 
 def write_html(rows: list[Row], path: Path, lang: Lang, today: date) -> Path:

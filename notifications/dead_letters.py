@@ -38,11 +38,24 @@ def _of_body(body_id: int) -> ColumnElement[bool]:
 
 def dead_of(session: Session, body_id: int) -> list[DeadLetter]:
     recipient = select(col(Servant.full_name)).where(col(Servant.id) == Notice.recipient_id).scalar_subquery()
-    query = (select(col(Notice.id), col(Notice.kind), col(Notice.step), col(Notice.due), recipient, col(Notice.appraisal_id),
-                    col(Notice.attempts), col(Notice.last_error))
-             .where(col(Notice.status) == "dead", _of_body(body_id)).order_by(col(Notice.due), col(Notice.id)))
-    return [DeadLetter(i, kind, step, due, name or "—", appraisal, attempts, error or "")
-            for i, kind, step, due, name, appraisal, attempts, error in session.execute(query)]
+    query = (
+        select(
+            col(Notice.id),
+            col(Notice.kind),
+            col(Notice.step),
+            col(Notice.due),
+            recipient,
+            col(Notice.appraisal_id),
+            col(Notice.attempts),
+            col(Notice.last_error),
+        )
+        .where(col(Notice.status) == "dead", _of_body(body_id))
+        .order_by(col(Notice.due), col(Notice.id))
+    )
+    return [
+        DeadLetter(i, kind, step, due, name or "—", appraisal, attempts, error or "")
+        for i, kind, step, due, name, appraisal, attempts, error in session.execute(query)
+    ]
 
 
 def resend(session: Session, body_id: int, notice_id: int, actor: Servant, at: datetime) -> Notice:
@@ -56,7 +69,17 @@ def resend(session: Session, body_id: int, notice_id: int, actor: Servant, at: d
     if notice.appraisal_id is not None:
         appraisal = session.get(Appraisal, notice.appraisal_id)
         assert appraisal is not None
-        session.add(AuditEvent(appraisal_id=appraisal.id, at=at, actor_id=actor.id, actor_role="hr", action=RESEND,
-                               from_state=appraisal.state, to_state=appraisal.state, reason=error,
-                               data={"notice": notice.id, "kind": notice.kind, "step": notice.step}))
+        session.add(
+            AuditEvent(
+                appraisal_id=appraisal.id,
+                at=at,
+                actor_id=actor.id,
+                actor_role="hr",
+                action=RESEND,
+                from_state=appraisal.state,
+                to_state=appraisal.state,
+                reason=error,
+                data={"notice": notice.id, "kind": notice.kind, "step": notice.step},
+            )
+        )
     return notice

@@ -132,7 +132,10 @@ def _read_ahead(session: Session, notices: list[Notice]) -> None:
     deadlines = _rows(session, Deadline, {n.deadline_id for n in notices})
     people = {n.recipient_id for n in notices} | {a.servant_id for a in appraisals} | {a.assessor_id for a in appraisals}
     servants = _rows(session, Servant, people | {d.responsible_id for d in deadlines})
-    places: list[Position | StateBody] = [*_rows(session, Position, {s.position_id for s in servants}), *_rows(session, StateBody, {s.state_body_id for s in servants})]
+    places: list[Position | StateBody] = [
+        *_rows(session, Position, {s.position_id for s in servants}),
+        *_rows(session, StateBody, {s.state_body_id for s in servants}),
+    ]
     read: list[Appraisal | Deadline | Servant | Position | StateBody] = [*appraisals, *deadlines, *servants, *places]
     session.info[READ_AHEAD] = {(type(row), row.id): row for row in read}
 
@@ -155,8 +158,18 @@ def _prepare(session: Session, notice: Notice, now: datetime, links: LinkSetting
         lang = language_of(session, notice)
         rendered = render_notice(session, notice, lang)
         outgoing = Outgoing(
-            id_of(notice), notice.key, notice.kind, notice.level, notice.event, notice.appraisal_id,
-            id_of(person), person.personnel_no, person.full_name, person.email, lang, rendered,
+            id_of(notice),
+            notice.key,
+            notice.kind,
+            notice.level,
+            notice.event,
+            notice.appraisal_id,
+            id_of(person),
+            person.personnel_no,
+            person.full_name,
+            person.email,
+            lang,
+            rendered,
         )
     except Exception as error:  # a template or data fault fails this notice, never the batch
         return _Work(id_of(notice), done, None, f"render: {type(error).__name__}: {error}")
@@ -178,8 +191,20 @@ def _invitation(session: Session, notice: Notice, now: datetime, links: LinkSett
         return _Work(notice.id, set(), None, f"invitation: {error}", final=True)
     except Exception as error:  # a template or data fault fails this notice, never the batch
         return _Work(notice.id, set(), None, _without(f"render: {type(error).__name__}: {error}", token))
-    outgoing = Outgoing(notice.id, notice.key, notice.kind, notice.level, notice.event, None, person.id,  # type: ignore[arg-type]
-                        person.personnel_no, person.full_name, person.email, lang, rendered)
+    outgoing = Outgoing(
+        notice.id,
+        notice.key,
+        notice.kind,
+        notice.level,
+        notice.event,
+        None,
+        person.id,  # type: ignore[arg-type]
+        person.personnel_no,
+        person.full_name,
+        person.email,
+        lang,
+        rendered,
+    )
     return _Work(notice.id, set(), outgoing, secret=token)
 
 
@@ -210,7 +235,11 @@ def _without(text: str, secret: str | None) -> str:
 
 
 def _record_all(
-    engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta,
+    engine: Engine,
+    outcomes: list[tuple[_Work, dict[str, str]]],
+    now: datetime,
+    max_attempts: int,
+    backoff: timedelta,
     report: DeliveryReport,
 ) -> None:
     """Record outcomes in one transaction: each notice's status and its inbox message. If
@@ -236,9 +265,7 @@ def _record_all(
             report.channels[name] = report.channels.get(name, 0) + count
 
 
-def _record_batch(
-    engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta
-) -> Counter[str]:
+def _record_batch(engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta) -> Counter[str]:
     """The outcomes written in one transaction; how many were sent, retried, dead, posted."""
     counts: Counter[str] = Counter()
     with transaction(engine) as session:
@@ -293,9 +320,7 @@ class _Change(TypedDict):
     next_attempt_at: datetime | None
 
 
-def _record(
-    notice: Row[Any], done: set[str], item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta
-) -> _Change:
+def _record(notice: Row[Any], done: set[str], item: _Work, errors: dict[str, str], now: datetime, max_attempts: int, backoff: timedelta) -> _Change:
     """The notice's new columns, by its primary key, for one bulk UPDATE."""
     delivered = ",".join(sorted(done))
     failure = item.error or "; ".join(f"{name}: {message}" for name, message in sorted(errors.items()))
@@ -303,5 +328,12 @@ def _record(
         return _Change(id=notice.id, delivered=delivered, status="sent", attempts=notice.attempts, last_error=None, sent_at=now, next_attempt_at=None)
     attempts = notice.attempts + 1
     dead = item.final or attempts >= max_attempts
-    return _Change(id=notice.id, delivered=delivered, status="dead" if dead else "pending", attempts=attempts, last_error=failure,
-                   sent_at=notice.sent_at, next_attempt_at=None if dead else now + backoff * 2 ** (attempts - 1))
+    return _Change(
+        id=notice.id,
+        delivered=delivered,
+        status="dead" if dead else "pending",
+        attempts=attempts,
+        last_error=failure,
+        sent_at=notice.sent_at,
+        next_attempt_at=None if dead else now + backoff * 2 ** (attempts - 1),
+    )

@@ -149,8 +149,12 @@ def kinds() -> list[str]:
 @cache
 def _environment(html: bool) -> Environment:
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         auto_reload=False,  # the templates ship with the code: no stat of every file per notice
     )
     environment.filters["paragraphs"] = paragraphs
@@ -253,8 +257,11 @@ def context_of(session: Session, notice: Notice, lang: Lang, link: tuple[str, da
         "body": body.name if body else "—",
         "servant": {"name": servant.full_name, "position": position.title if position else None},
         "appraisal": {
-            "id": appraisal.id, "kind": label("kinds", appraisal.kind, lang), "period": period(appraisal.period, lang),
-            "methodology": definition.title(lang), "state": flow.states[appraisal.state].label(lang),
+            "id": appraisal.id,
+            "kind": label("kinds", appraisal.kind, lang),
+            "period": period(appraisal.period, lang),
+            "methodology": definition.title(lang),
+            "state": flow.states[appraisal.state].label(lang),
         },
         "on": day((outbox.day_of(notice.key) if notice.event else None) or notice.due, lang),
         "event": _action(definition, transitions.get(notice.event or ""), lang),
@@ -272,7 +279,8 @@ def context_of(session: Session, notice: Notice, lang: Lang, link: tuple[str, da
 
 def _reader(recipient: Servant | None, *, is_servant: bool) -> dict[str, Any]:
     return {
-        "name": recipient.full_name if recipient else "—", "is_servant": is_servant,
+        "name": recipient.full_name if recipient else "—",
+        "is_servant": is_servant,
         "gender": gender(recipient.full_name) if recipient else None,
     }
 
@@ -289,11 +297,22 @@ def _report_context(session: Session, notice: Notice, lang: Lang) -> dict[str, A
     return {
         "lang": lang,
         "recipient": _reader(_get(session, Servant, notice.recipient_id) if notice.recipient_id else None, is_servant=False),
-        "body": body.name, "on": day(notice.due, lang), "since": day(since, lang),
-        "overdue": sum(row.status == "overdue" for row in found), "late": sum(row.status == "late" for row in found),
+        "body": body.name,
+        "on": day(notice.due, lang),
+        "since": day(since, lang),
+        "overdue": sum(row.status == "overdue" for row in found),
+        "late": sum(row.status == "late" for row in found),
         "rows": [
-            {"step": row.step, "rule": row.rule, "servant": row.servant, "unit": row.unit, "responsible": row.responsible,
-             "due": day(row.due, lang), "days": row.days_overdue, "status": names["statuses"][row.status][lang]}
+            {
+                "step": row.step,
+                "rule": row.rule,
+                "servant": row.servant,
+                "unit": row.unit,
+                "responsible": row.responsible,
+                "due": day(row.due, lang),
+                "days": row.days_overdue,
+                "status": names["statuses"][row.status][lang],
+            }
             for row in found
         ],
     }
@@ -305,8 +324,11 @@ def _invitation_context(session: Session, notice: Notice, lang: Lang, link: tupl
     body = _get(session, StateBody, person.state_body_id)
     until = link[1].astimezone(ALMATY) if link else None
     return {
-        "lang": lang, "recipient": _reader(person, is_servant=True), "body": body.name if body else "—",
-        "login": person.personnel_no, "link": link[0] if link else "…",
+        "lang": lang,
+        "recipient": _reader(person, is_servant=True),
+        "body": body.name if body else "—",
+        "login": person.personnel_no,
+        "link": link[0] if link else "…",
         "until": f"{day(until.date(), lang)}, {until:%H:%M}" if until else "…",
     }
 
@@ -327,8 +349,11 @@ def _step(definition: Methodology, notice: Notice, lang: Lang) -> dict[str, Any]
     if rule is None:
         return None
     return {  # the day recorded with the notice: the sweep's row when it fired, an action's step then
-        "label": rule.label(lang), "due": day(notice.due, lang), "paragraph": cite(definition.id, rule.paragraph, lang),
-        "window": rule.window, "responsible": label("roles", rule.responsible, lang),
+        "label": rule.label(lang),
+        "due": day(notice.due, lang),
+        "paragraph": cite(definition.id, rule.paragraph, lang),
+        "window": rule.window,
+        "responsible": label("roles", rule.responsible, lang),
     }
 
 
@@ -372,8 +397,7 @@ def _schedule(session: Session, definition: Methodology, appraisal: Appraisal, n
     assessor = _get(session, Servant, appraisal.assessor_id) if appraisal.assessor_id else None
     return {
         "deadlines": [
-            {"label": definition.deadlines[r.step].label(lang), "due": day(r.due, lang), "paragraph": cite(definition.id, r.paragraph, lang)}
-            for r in rows
+            {"label": definition.deadlines[r.step].label(lang), "due": day(r.due, lang), "paragraph": cite(definition.id, r.paragraph, lang)} for r in rows
         ],
         "assessor": assessor.full_name if assessor else None,
     }
@@ -407,9 +431,7 @@ def _decision(session: Session, definition: Methodology, appraisal: Appraisal, n
 
 
 def _session(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
-    found = session.exec(
-        select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal.id).order_by(col(CalibrationSession.id).desc())
-    ).first()
+    found = session.exec(select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal.id).order_by(col(CalibrationSession.id).desc())).first()
     if found is None:
         raise LookupError(f"appraisal {appraisal.id} has no calibration session")
     members = session.exec(select(CalibrationParticipant.id).where(CalibrationParticipant.session_id == found.id)).all()
@@ -426,25 +448,32 @@ def _appeal(session: Session, definition: Methodology, appraisal: Appraisal, not
     found = session.exec(select(Appeal).where(Appeal.appraisal_id == appraisal.id).order_by(col(Appeal.id).desc())).first()
     if found is None:
         raise LookupError(f"appraisal {appraisal.id} has no appeal")
-    return {"appeal": {
-        "filed_on": day(found.filed_on, lang), "authority": found.authority, "decided_on": day(found.decided_on, lang),
-        "outcome": label("outcomes", found.outcome, lang) if found.outcome in ("rejected", "revised") else None,
-    }}
+    return {
+        "appeal": {
+            "filed_on": day(found.filed_on, lang),
+            "authority": found.authority,
+            "decided_on": day(found.decided_on, lang),
+            "outcome": label("outcomes", found.outcome, lang) if found.outcome in ("rejected", "revised") else None,
+        }
+    }
 
 
 def _training(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
     rules = {rule.consequence: rule for rule in definition.consequences if appraisal.kind in rule.kinds}
     names = {c.id: c.name(lang) for group in (definition.survey360.competencies.values() if definition.survey360 else []) for c in group}
-    rows = session.exec(
-        select(Consequence).where(Consequence.appraisal_id == appraisal.id, col(Consequence.kind).in_(["training_due", "training_topics"]))
-    )
-    return {"trainings": [
-        {
-            "label": rules[row.kind].label(lang), "paragraph": cite(definition.id, row.paragraph, lang), "due": day(row.due, lang),
-            "topics": [names.get(topic, topic) for topic in row.data.get("competencies", [])],
-        }
-        for row in rows if row.kind in rules
-    ]}
+    rows = session.exec(select(Consequence).where(Consequence.appraisal_id == appraisal.id, col(Consequence.kind).in_(["training_due", "training_topics"])))
+    return {
+        "trainings": [
+            {
+                "label": rules[row.kind].label(lang),
+                "paragraph": cite(definition.id, row.paragraph, lang),
+                "due": day(row.due, lang),
+                "topics": [names.get(topic, topic) for topic in row.data.get("competencies", [])],
+            }
+            for row in rows
+            if row.kind in rules
+        ]
+    }
 
 
 def _survey(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
@@ -459,7 +488,9 @@ def _survey(session: Session, definition: Methodology, appraisal: Appraisal, not
 
 
 EXTRAS: dict[str, Extra] = {
-    "reminder": _lateness, "overdue": _lateness, "escalation": _lateness,
+    "reminder": _lateness,
+    "overdue": _lateness,
+    "escalation": _lateness,
     "schedule": _schedule,
     "refusal_act": _refusal,
     "calibration_received": _application,

@@ -18,8 +18,9 @@ from orgimport import ImportReport, import_organisation
 from states.staffing import Applied, apply_changes, staffing
 
 
-def import_and_apply(engine: Engine, servants: Path, absences: Path | None = None, *, on: date,
-                     calendar: WorkCalendar | None = None) -> tuple[ImportReport, list[Applied]]:
+def import_and_apply(
+    engine: Engine, servants: Path, absences: Path | None = None, *, on: date, calendar: WorkCalendar | None = None
+) -> tuple[ImportReport, list[Applied]]:
     """Import the file; apply its changes of staff to the open appraisals as of `on`."""
     applied: list[Applied] = []
 

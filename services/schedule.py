@@ -18,14 +18,16 @@ from states import schedule
 from states.schedule import Entry
 
 
-def draft(engine: Engine, body: str, kind: str, period: str, unit: str, starts_on: date, actor: str, *,
-          on: date, lang: Lang, calendar: WorkCalendar | None = None) -> list[dict[str, Any]]:
+def draft(
+    engine: Engine, body: str, kind: str, period: str, unit: str, starts_on: date, actor: str, *, on: date, lang: Lang, calendar: WorkCalendar | None = None
+) -> list[dict[str, Any]]:
     entries = schedule.draft(engine, body, kind, period, unit, starts_on, actor, on=on, calendar=calendar)
     return shown(entries, lang)
 
 
-def approve(engine: Engine, body: str, kind: str, period: str, actor: str, *, on: date, at: datetime | None = None,
-            lang: Lang, calendar: WorkCalendar | None = None) -> list[dict[str, Any]]:
+def approve(
+    engine: Engine, body: str, kind: str, period: str, actor: str, *, on: date, at: datetime | None = None, lang: Lang, calendar: WorkCalendar | None = None
+) -> list[dict[str, Any]]:
     entries = schedule.approve(engine, body, kind, period, actor, on=on, at=at, calendar=calendar)
     return shown(entries, lang)
 
@@ -38,9 +40,14 @@ def shown(entries: list[Entry], lang: Lang) -> list[dict[str, Any]]:
     """Each unit's row, the steps its day opens named in the reader's language."""
     return [
         {
-            "unit": e.unit, "unit_name": e.unit_name, "starts_on": e.starts_on,
+            "unit": e.unit,
+            "unit_name": e.unit_name,
+            "starts_on": e.starts_on,
             "opens": [{"step": step, "label": label("step", step, lang, e.methodology), "due": due} for step, due in e.opens.items()],
-            "drafted_by": e.drafted_by, "chair": e.chair, "approved_by": e.approved_by, "approved_on": e.approved_on,
+            "drafted_by": e.drafted_by,
+            "chair": e.chair,
+            "approved_by": e.approved_by,
+            "approved_on": e.approved_on,
         }
         for e in entries
     ]

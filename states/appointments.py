@@ -57,8 +57,9 @@ def owes_period_step(definition: Methodology, kind: str, step: str, period: Peri
     return col(Servant.position_start) <= cutoff(rule, period.year)
 
 
-def record_at_opening(session: Session, definition: Methodology, kind: str, period: Period, new: ColumnElement[bool],
-                      calendar: WorkCalendar, at: datetime) -> None:
+def record_at_opening(
+    session: Session, definition: Methodology, kind: str, period: Period, new: ColumnElement[bool], calendar: WorkCalendar, at: datetime
+) -> None:
     """The appointees among the appraisals an opening created (few: one query, then each):
     those `applies` names."""
     rule = rule_for(definition, kind)
@@ -66,16 +67,20 @@ def record_at_opening(session: Session, definition: Methodology, kind: str, peri
         return
     initial = definition.flow(as_kind(kind)).initial
     query = (
-        select(Appraisal, col(Servant.position_start)).join(Servant, col(Servant.id) == Appraisal.servant_id)
-        .where(new, Appraisal.state == initial, col(Servant.position_start) > cutoff(rule, period.year),
-               col(Servant.position_start).between(period.start, period.end))
+        select(Appraisal, col(Servant.position_start))
+        .join(Servant, col(Servant.id) == Appraisal.servant_id)
+        .where(
+            new,
+            Appraisal.state == initial,
+            col(Servant.position_start) > cutoff(rule, period.year),
+            col(Servant.position_start).between(period.start, period.end),
+        )
     )
     for appraisal, start in session.exec(query).all():
         appoint(session, definition, rule, appraisal, start, calendar, at)
 
 
-def appoint(session: Session, definition: Methodology, rule: AppointmentRule, appraisal: Appraisal, start: date,
-            calendar: WorkCalendar, at: datetime) -> bool:
+def appoint(session: Session, definition: Methodology, rule: AppointmentRule, appraisal: Appraisal, start: date, calendar: WorkCalendar, at: datetime) -> bool:
     """Record the appointment on one appraisal: the period's step no longer owed, the
     appointee's opened, audited with the paragraph. Nothing when already recorded."""
     if appraisal.events.get("appointment") == start.isoformat():
@@ -84,7 +89,13 @@ def appoint(session: Session, definition: Methodology, rule: AppointmentRule, ap
     session.add(appraisal)
     timeline.finish_rows(session, appraisal, [rule.instead_of], "cancelled", at.date())
     opened = timeline.open_rows(session, definition, appraisal, [rule.opens], calendar)
-    data = {"appointed_on": start.isoformat(), "opens": rule.opens, "instead_of": rule.instead_of,
-            "due": opened[0].due.isoformat() if opened else None, "paragraph": rule.paragraph, "source": definition.id}
+    data = {
+        "appointed_on": start.isoformat(),
+        "opens": rule.opens,
+        "instead_of": rule.instead_of,
+        "due": opened[0].due.isoformat() if opened else None,
+        "paragraph": rule.paragraph,
+        "source": definition.id,
+    }
     audit(session, appraisal, None, "system", "appointment", appraisal.state, appraisal.state, data, at)
     return True

@@ -44,8 +44,7 @@ class Change:
     deadlines: int  # open deadlines that now name the new assessor
 
 
-def assign(engine: Engine, appraisal_id: int, actor_id: int, assessor_id: int, *, on: date,
-           at: datetime | None = None, reason: str | None = None) -> Change:
+def assign(engine: Engine, appraisal_id: int, actor_id: int, assessor_id: int, *, on: date, at: datetime | None = None, reason: str | None = None) -> Change:
     """HR records the appraisal's assessor, or a deputy in place of the one it has."""
     with transaction(engine) as session:
         appraisal, actor, definition = _open_appraisal(session, appraisal_id, actor_id)
@@ -55,8 +54,7 @@ def assign(engine: Engine, appraisal_id: int, actor_id: int, assessor_id: int, *
         return _change(session, definition, appraisal, actor, role, action, assessor_id, definition.scope.assessor_paragraph, on, at, reason)
 
 
-def delegate(engine: Engine, appraisal_id: int, actor_id: int, delegate_id: int, *, on: date,
-             at: datetime | None = None, reason: str | None = None) -> Change:
+def delegate(engine: Engine, appraisal_id: int, actor_id: int, delegate_id: int, *, on: date, at: datetime | None = None, reason: str | None = None) -> Change:
     """The assessor names a person who appraises in their place (typical2023 п.32)."""
     with transaction(engine) as session:
         appraisal, actor, definition = _open_appraisal(session, appraisal_id, actor_id)
@@ -66,9 +64,16 @@ def delegate(engine: Engine, appraisal_id: int, actor_id: int, delegate_id: int,
         _check_role(session, definition, appraisal, actor, ("direct_manager",), paragraph)
         count = unit_size(session, appraisal.servant_id, on)
         if scope.delegate_above is None or appraisal.kind not in scope.delegate_kinds or count <= scope.delegate_above:
-            raise Refused("not_delegable", field="unit", value=count, rule=paragraph, source=definition.id, count=count,
-                          above=scope.delegate_above if scope.delegate_above is not None else "—",
-                          kinds=", ".join(scope.delegate_kinds) or "—")
+            raise Refused(
+                "not_delegable",
+                field="unit",
+                value=count,
+                rule=paragraph,
+                source=definition.id,
+                count=count,
+                above=scope.delegate_above if scope.delegate_above is not None else "—",
+                kinds=", ".join(scope.delegate_kinds) or "—",
+            )
         return _change(session, definition, appraisal, actor, "direct_manager", "delegate_assessor", delegate_id, paragraph, on, at, reason)
 
 
@@ -80,9 +85,14 @@ def unit_size(session: Session, servant_id: int, on: date) -> int:
     if position is None:
         return 0
     query = (
-        select(func.count()).select_from(Servant).join(Position, col(Position.id) == Servant.position_id)
-        .where(Position.unit_id == position.unit_id, col(Servant.outside_b_corps).is_(False),
-               (col(Servant.dismissed_on).is_(None)) | (col(Servant.dismissed_on) > on))
+        select(func.count())
+        .select_from(Servant)
+        .join(Position, col(Position.id) == Servant.position_id)
+        .where(
+            Position.unit_id == position.unit_id,
+            col(Servant.outside_b_corps).is_(False),
+            (col(Servant.dismissed_on).is_(None)) | (col(Servant.dismissed_on) > on),
+        )
     )
     return session.exec(query).one()
 
@@ -101,19 +111,36 @@ def _open_appraisal(session: Session, appraisal_id: int, actor_id: int) -> tuple
     return appraisal, actor, definition
 
 
-def _check_role(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant,
-                wanted: tuple[str, ...], paragraph: str) -> str:
+def _check_role(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, wanted: tuple[str, ...], paragraph: str) -> str:
     """The role the actor takes the change in (HR, the head of HR, or the assessor)."""
     roles = reader_roles(session, actor, appraisal)  # the head of HR is HR here, flagged or not
     role = next((r for r in wanted if r in roles), None)
     if role is None:
-        raise Refused("not_your_role", field="actor", value=actor.personnel_no, rule=paragraph, source=definition.id,
-                      roles=", ".join(wanted), yours=", ".join(sorted(roles)) or "—")
+        raise Refused(
+            "not_your_role",
+            field="actor",
+            value=actor.personnel_no,
+            rule=paragraph,
+            source=definition.id,
+            roles=", ".join(wanted),
+            yours=", ".join(sorted(roles)) or "—",
+        )
     return role
 
 
-def _change(session: Session, definition: Methodology, appraisal: Appraisal, actor: Servant, role: str, action: str,
-            person_id: int, paragraph: str, on: date, at: datetime | None, reason: str | None) -> Change:
+def _change(
+    session: Session,
+    definition: Methodology,
+    appraisal: Appraisal,
+    actor: Servant,
+    role: str,
+    action: str,
+    person_id: int,
+    paragraph: str,
+    on: date,
+    at: datetime | None,
+    reason: str | None,
+) -> Change:
     _check_assessor(session, definition, appraisal, person_id, paragraph, on)
     claim(session, appraisal, None)
     previous = appraisal.assessor_id

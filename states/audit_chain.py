@@ -42,9 +42,21 @@ from models.db import transaction
 OPERATOR: ContextVar[str | None] = ContextVar("bagalau_operator", default=None)
 _CHUNK = 5000  # ids per statement: under SQLite's and PostgreSQL's limits of parameters
 _COLUMNS: tuple[Any, ...] = (
-    AuditEvent.id, AuditEvent.appraisal_id, AuditEvent.past_result_id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_role,
-    AuditEvent.operator, AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.reason,
-    AuditEvent.data, AuditEvent.data_digest, AuditEvent.prev_hash, AuditEvent.hash,
+    AuditEvent.id,
+    AuditEvent.appraisal_id,
+    AuditEvent.past_result_id,
+    AuditEvent.at,
+    AuditEvent.actor_id,
+    AuditEvent.actor_role,
+    AuditEvent.operator,
+    AuditEvent.action,
+    AuditEvent.from_state,
+    AuditEvent.to_state,
+    AuditEvent.reason,
+    AuditEvent.data,
+    AuditEvent.data_digest,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
 )
 
 
@@ -64,8 +76,19 @@ def data_digest(data: Any, reason: str | None) -> str:
 def event_hash(prev: str, row: dict[str, Any], digest: str) -> str:
     """The hash of an event: its predecessor's hash and every field but the data itself
     (an event about a past result adds its id, so the trail sealed before them verifies)."""
-    fields = [prev, row["id"], row["appraisal_id"], _moment(row["at"]), row["actor_id"], row["actor_role"], row["operator"],
-              row["action"], row["from_state"], row["to_state"], digest]
+    fields = [
+        prev,
+        row["id"],
+        row["appraisal_id"],
+        _moment(row["at"]),
+        row["actor_id"],
+        row["actor_role"],
+        row["operator"],
+        row["action"],
+        row["from_state"],
+        row["to_state"],
+        digest,
+    ]
     if row.get("past_result_id") is not None:
         fields.append(row["past_result_id"])
     return _sha(json.dumps(fields, ensure_ascii=False))
@@ -74,7 +97,7 @@ def event_hash(prev: str, row: dict[str, Any], digest: str) -> str:
 def insert_events(session: Session, columns: list[str], rows: Select[Any]) -> None:
     """Write audit events by one INSERT … SELECT, noted to be sealed with the transaction."""
     inserted = session.connection().execute(insert(AuditEvent).from_select(columns, rows).returning(col(AuditEvent.id)))
-    _written(session).update(id_ for id_, in inserted)
+    _written(session).update(id_ for (id_,) in inserted)
 
 
 def seal(session: Session, ids: set[int]) -> None:
@@ -95,15 +118,13 @@ def seal(session: Session, ids: set[int]) -> None:
             sealed.append({"key": row.id, "op": fields["operator"], "dd": digest, "ph": prev, "h": event_hash(prev, fields, digest)})
             prev = sealed[-1]["h"]
         connection.execute(
-            update(AuditEvent).where(col(AuditEvent.id) == bindparam("key"))
+            update(AuditEvent)
+            .where(col(AuditEvent.id) == bindparam("key"))
             .values(operator=bindparam("op"), data_digest=bindparam("dd"), prev_hash=bindparam("ph"), hash=bindparam("h"))
             .execution_options(synchronize_session=False),
             sealed,
         )
-        connection.execute(
-            update(AuditChain).where(col(AuditChain.state_body_id) == body_id)
-            .values(last_event_id=events[-1].id, last_hash=prev)
-        )
+        connection.execute(update(AuditChain).where(col(AuditChain.state_body_id) == body_id).values(last_event_id=events[-1].id, last_hash=prev))
 
 
 def verify(session: Session) -> list[Finding]:
@@ -166,8 +187,10 @@ def _body() -> Any:
 
 def _joined(query: Any) -> Any:
     return (
-        query.outerjoin(Appraisal, col(Appraisal.id) == AuditEvent.appraisal_id).outerjoin(Cycle, col(Cycle.id) == Appraisal.cycle_id)
-        .outerjoin(PastResult, col(PastResult.id) == AuditEvent.past_result_id).outerjoin(Servant, col(Servant.id) == PastResult.servant_id)
+        query.outerjoin(Appraisal, col(Appraisal.id) == AuditEvent.appraisal_id)
+        .outerjoin(Cycle, col(Cycle.id) == Appraisal.cycle_id)
+        .outerjoin(PastResult, col(PastResult.id) == AuditEvent.past_result_id)
+        .outerjoin(Servant, col(Servant.id) == PastResult.servant_id)
     )
 
 
@@ -179,7 +202,7 @@ def _unsealed(ids: list[int]) -> Any:
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
     """The ids in lists short enough for one statement's parameters on either database."""
     for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
+        yield ids[start : start + _CHUNK]
 
 
 def _of_body(body_id: int) -> Any:

@@ -50,7 +50,12 @@ def compliance_rows(engine: Engine, today: date, lang: Lang, since: date | None 
 
 
 def rows_of(
-    session: Session, today: date, lang: Lang, since: date | None = None, body_id: int | None = None, calendar: WorkCalendar | None = None,
+    session: Session,
+    today: date,
+    lang: Lang,
+    since: date | None = None,
+    body_id: int | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> list[Row]:
     """The same, inside a unit of work, of one state body or of all."""
     calendar = calendar or default_calendar()
@@ -64,9 +69,19 @@ def rows_of(
         late = and_(late, closed_on >= since)
     query = (
         select(
-            col(StateBody.name), col(Unit.name), col(owner.full_name), col(Deadline.responsible_role), col(Deadline.step), col(Deadline.paragraph),
-            col(Appraisal.methodology), col(Appraisal.kind), col(Appraisal.period), col(Servant.full_name),
-            col(Deadline.due), col(Deadline.closed_on), col(Deadline.status),
+            col(StateBody.name),
+            col(Unit.name),
+            col(owner.full_name),
+            col(Deadline.responsible_role),
+            col(Deadline.step),
+            col(Deadline.paragraph),
+            col(Appraisal.methodology),
+            col(Appraisal.kind),
+            col(Appraisal.period),
+            col(Servant.full_name),
+            col(Deadline.due),
+            col(Deadline.closed_on),
+            col(Deadline.status),
         )
         .join(Appraisal, col(Appraisal.id) == col(Deadline.appraisal_id))
         .join(Servant, col(Servant.id) == col(Appraisal.servant_id))
@@ -87,11 +102,22 @@ def rows_of(
         if about[0]:
             continue
         done = closed_on if status == "done" and closed_on <= today else None
-        rows.append(Row(
-            state_body=body, unit=unit or "—", responsible=person or _nobody(role, lang), step=about[1],
-            rule=f"{methodology} {paragraph}", kind=label("kind", kind, lang), period=period, servant=servant, due=due, done_on=done,
-            days_overdue=working_days_between(due, done or today, calendar), status="late" if done else "overdue",
-        ))
+        rows.append(
+            Row(
+                state_body=body,
+                unit=unit or "—",
+                responsible=person or _nobody(role, lang),
+                step=about[1],
+                rule=f"{methodology} {paragraph}",
+                kind=label("kind", kind, lang),
+                period=period,
+                servant=servant,
+                due=due,
+                done_on=done,
+                days_overdue=working_days_between(due, done or today, calendar),
+                status="late" if done else "overdue",
+            )
+        )
     return sorted(rows, key=lambda r: (r.state_body, r.unit, -r.days_overdue, r.responsible, r.step))
 
 

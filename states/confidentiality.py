@@ -88,8 +88,13 @@ def refuse_unseen(person: Servant, appraisal: Appraisal) -> InvalidInput:
     """The one refusal to a person who may not see the appraisal (`show`, `document`):
     it names the rule, never the appraisal's state or history."""
     scope = loader.load(appraisal.methodology).scope
-    return InvalidInput("not_yours_to_see", field="--as", value=person.personnel_no,
-                        rule=scope.result_readers_paragraph if scope else "docs/lifecycle.md", source=appraisal.methodology)
+    return InvalidInput(
+        "not_yours_to_see",
+        field="--as",
+        value=person.personnel_no,
+        rule=scope.result_readers_paragraph if scope else "docs/lifecycle.md",
+        source=appraisal.methodology,
+    )
 
 
 def may_read_result(session: Session, person: Servant, appraisal: Appraisal) -> bool:

@@ -31,8 +31,12 @@ def record(session: Session, definition: Methodology, appraisal: Appraisal, on: 
         return []  # withdrawn or exempt: no result, nothing follows
     made = [
         Consequence(
-            appraisal_id=id_of(appraisal), servant_id=appraisal.servant_id, kind=rule.consequence,
-            due=_due(appraisal, rule, on), paragraph=rule.paragraph, data=_data(session, appraisal, rule),
+            appraisal_id=id_of(appraisal),
+            servant_id=appraisal.servant_id,
+            kind=rule.consequence,
+            due=_due(appraisal, rule, on),
+            paragraph=rule.paragraph,
+            data=_data(session, appraisal, rule),
         )
         for rule in definition.consequences
         if _applies(session, definition, appraisal, rule)

@@ -49,16 +49,22 @@ def cycles_of(session: Session, body_id: int, lang: Lang) -> list[CycleLine]:
     lines = {c.id: CycleLine(c.id, c.methodology, c.kind, c.period, c.opened_on) for c in cycles}
     if not lines:
         return []
-    counts = (select(col(Appraisal.cycle_id), col(Appraisal.state), func.count()).where(col(Appraisal.cycle_id).in_(lines))
-              .group_by(col(Appraisal.cycle_id), col(Appraisal.state)).order_by(col(Appraisal.cycle_id), col(Appraisal.state)))
+    counts = (
+        select(col(Appraisal.cycle_id), col(Appraisal.state), func.count())
+        .where(col(Appraisal.cycle_id).in_(lines))
+        .group_by(col(Appraisal.cycle_id), col(Appraisal.state))
+        .order_by(col(Appraisal.cycle_id), col(Appraisal.state))
+    )
     for cycle_id, state, count in session.execute(counts):
         line = lines[cycle_id]
         states = loader.load(line.methodology).flow(as_kind(line.kind)).states
         line.states.append((state, states[state].label(lang) if state in states else state, count))
-    apart = (select(col(Appraisal.cycle_id), col(Servant.full_name), col(Appraisal.state), col(Appraisal.participation), col(Appraisal.reason))
-             .join(Servant, col(Servant.id) == Appraisal.servant_id)
-             .where(col(Appraisal.cycle_id).in_(lines), or_(col(Appraisal.state).in_(SET_APART), col(Appraisal.participation) == "without"))
-             .order_by(col(Appraisal.cycle_id), col(Servant.full_name)))
+    apart = (
+        select(col(Appraisal.cycle_id), col(Servant.full_name), col(Appraisal.state), col(Appraisal.participation), col(Appraisal.reason))
+        .join(Servant, col(Servant.id) == Appraisal.servant_id)
+        .where(col(Appraisal.cycle_id).in_(lines), or_(col(Appraisal.state).in_(SET_APART), col(Appraisal.participation) == "without"))
+        .order_by(col(Appraisal.cycle_id), col(Servant.full_name))
+    )
     for cycle_id, name, state, participation, reason in session.execute(apart):
         lines[cycle_id].apart.append(Apart(name, state, participation, reason or "—"))
     return list(lines.values())

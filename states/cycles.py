@@ -62,18 +62,14 @@ class OpenedCycles:
     not_appraised: int
 
 
-def open_cycle(
-    engine: Engine, body_code: str, kind: str, period_text: str, *, on: date, calendar: WorkCalendar | None = None
-) -> OpenedCycle:
+def open_cycle(engine: Engine, body_code: str, kind: str, period_text: str, *, on: date, calendar: WorkCalendar | None = None) -> OpenedCycle:
     """Open one body's cycle and name everyone it placed, and how (for a person)."""
     with transaction(engine) as session:
         opening = _open(session, [body_code], kind, period_text, on, calendar or default_calendar())
         return OpenedCycle(opening.cycle_ids[0], _placements(session, opening.new), _not_appraised(session, opening.placed))
 
 
-def open_cycles(
-    engine: Engine, body_codes: list[str], kind: str, period_text: str, *, on: date, calendar: WorkCalendar | None = None
-) -> OpenedCycles:
+def open_cycles(engine: Engine, body_codes: list[str], kind: str, period_text: str, *, on: date, calendar: WorkCalendar | None = None) -> OpenedCycles:
     """Open one kind and period for many state bodies of one methodology in one transaction,
     by the same handful of statements as for one body (the scheduled opening)."""
     with transaction(engine) as session:
@@ -125,8 +121,13 @@ def _check_assessors(session: Session, definition: Methodology, flow: Workflow, 
     assessor in service (mne2017 п.4, typical2023 п.3); all of them are named at once."""
     assessor = aliased(Servant)
     finals = [name for name, state in flow.states.items() if state.final]
-    has_one = exists().where(col(Appraisal.servant_id) == col(Servant.id), col(Appraisal.cycle_id) == col(Cycle.id), col(Cycle.state_body_id) == col(Servant.state_body_id),
-                             col(Cycle.kind) == kind, col(Cycle.period) == str(period))
+    has_one = exists().where(
+        col(Appraisal.servant_id) == col(Servant.id),
+        col(Appraisal.cycle_id) == col(Cycle.id),
+        col(Cycle.state_body_id) == col(Servant.state_body_id),
+        col(Cycle.kind) == kind,
+        col(Cycle.period) == str(period),
+    )
     in_service = or_(col(assessor.dismissed_on).is_(None), col(assessor.dismissed_on) > on)
     query = (
         placed.select.join(assessor, col(assessor.id) == col(Servant.manager_id), isouter=True)
@@ -137,8 +138,7 @@ def _check_assessors(session: Session, definition: Methodology, flow: Workflow, 
     lacking = [f"{number} {name}" for number, name in session.connection().execute(query)]
     if lacking:
         assert definition.scope is not None
-        raise InvalidInput("no_assessor", field="servants", value=lacking, rule=definition.scope.assessor_paragraph,
-                           source=definition.id, count=len(lacking))
+        raise InvalidInput("no_assessor", field="servants", value=lacking, rule=definition.scope.assessor_paragraph, source=definition.id, count=len(lacking))
 
 
 def _cycles(session: Session, bodies: list[StateBody], definition: Methodology, kind: str, period: Period, on: date) -> list[int]:
@@ -165,14 +165,37 @@ def _create(
     rows = (
         placed.select.join(Cycle, their_cycle)
         .with_only_columns(
-            col(Cycle.id), col(Servant.id), col(Servant.manager_id), literal(definition.id), literal(kind), literal(str(period)),
-            placed.state, literal(1), placed.participation, placed.reason, literal({}, JSON),
-            case((placed.state.in_(finals), literal(on, Date)), else_=null()), literal(False),
+            col(Cycle.id),
+            col(Servant.id),
+            col(Servant.manager_id),
+            literal(definition.id),
+            literal(kind),
+            literal(str(period)),
+            placed.state,
+            literal(1),
+            placed.participation,
+            placed.reason,
+            literal({}, JSON),
+            case((placed.state.in_(finals), literal(on, Date)), else_=null()),
+            literal(False),
         )
         .where(placed.state != "not_appraised", ~exists().where(col(Appraisal.cycle_id) == col(Cycle.id), col(Appraisal.servant_id) == col(Servant.id)))
     )
-    columns = ["cycle_id", "servant_id", "assessor_id", "methodology", "kind", "period", "state", "version",
-               "participation", "reason", "events", "closed_on", "legal_hold"]
+    columns = [
+        "cycle_id",
+        "servant_id",
+        "assessor_id",
+        "methodology",
+        "kind",
+        "period",
+        "state",
+        "version",
+        "participation",
+        "reason",
+        "events",
+        "closed_on",
+        "legal_hold",
+    ]
     connection.execute(insert(Appraisal).from_select(columns, rows))
     return and_(col(Appraisal.cycle_id).in_(cycle_ids), col(Appraisal.id) > before)
 
@@ -182,8 +205,13 @@ def _opening_events(session: Session, new: ColumnElement[bool], on: date) -> Non
     at = datetime.combine(on, time(9, 0), ALMATY)
     for participation in ("full", "without"):
         opened = sa_select(
-            col(Appraisal.id), literal(at, DateTime(timezone=True)), literal("system"), literal("open"),
-            col(Appraisal.state), col(Appraisal.reason), literal({"participation": participation}, JSON),
+            col(Appraisal.id),
+            literal(at, DateTime(timezone=True)),
+            literal("system"),
+            literal("open"),
+            col(Appraisal.state),
+            col(Appraisal.reason),
+            literal({"participation": participation}, JSON),
         ).where(new, col(Appraisal.participation) == participation)
         columns = ["appraisal_id", "at", "actor_role", "action", "to_state", "reason", "data"]
         audit_chain.insert_events(session, columns, opened)
@@ -200,7 +228,9 @@ def _scheduled(session: Session, cycle_ids: list[int], on: date, calendar: WorkC
 def _placements(session: Session, new: ColumnElement[bool]) -> list[Placement]:
     query = (
         sa_select(col(Appraisal.servant_id), col(Servant.full_name), col(Appraisal.state), col(Appraisal.participation), col(Appraisal.reason))
-        .join(Servant, col(Servant.id) == col(Appraisal.servant_id)).where(new).order_by(col(Appraisal.servant_id))
+        .join(Servant, col(Servant.id) == col(Appraisal.servant_id))
+        .where(new)
+        .order_by(col(Appraisal.servant_id))
     )
     return [Placement(*row) for row in session.connection().execute(query)]
 
@@ -210,7 +240,8 @@ def _not_appraised(session: Session, placed: Placing) -> list[Placement]:
     they have no appraisal, so they are named again on every opening."""
     query = (
         placed.select.with_only_columns(col(Servant.id), col(Servant.full_name), placed.state, placed.participation, placed.reason)
-        .where(placed.state == "not_appraised").order_by(col(Servant.id))
+        .where(placed.state == "not_appraised")
+        .order_by(col(Servant.id))
     )
     return [Placement(*row) for row in session.connection().execute(query)]
 
@@ -240,8 +271,15 @@ def _first_deadlines(
             who = type_coerce(case(*_office_whens(offices, role), else_=null()), Integer)
         rows = (
             sa_select(
-                col(Appraisal.id), literal(step), literal(due.due, Date), literal(due.rule.paragraph), literal(role), who,
-                literal("open"), literal(0), literal(timeline.first_fire(definition, step, due.due, calendar), Date),
+                col(Appraisal.id),
+                literal(step),
+                literal(due.due, Date),
+                literal(due.rule.paragraph),
+                literal(role),
+                who,
+                literal("open"),
+                literal(0),
+                literal(timeline.first_fire(definition, step, due.due, calendar), Date),
             )
             .join(Cycle, col(Cycle.id) == Appraisal.cycle_id)
             .join(Servant, col(Servant.id) == Appraisal.servant_id)
@@ -254,10 +292,13 @@ def _first_deadlines(
 def _office_whens(offices: dict[int, people.Offices], role: str) -> list[tuple[ColumnElement[bool], ColumnElement[Any]]]:
     """A body's office holder for its appraisals, but for HR's own appraisals, whose HR steps
     go to someone else (states/people.py: conflict of interest)."""
+
     def value(person: int | None) -> ColumnElement[Any]:
         return null() if person is None else literal(person, Integer)
 
-    own = [(and_(col(Cycle.state_body_id) == body, col(Appraisal.servant_id) == person), value(o.holder(role, person, None)))
-           for body, o in offices.items() for person in o.conflicted()]
+    own = [
+        (and_(col(Cycle.state_body_id) == body, col(Appraisal.servant_id) == person), value(o.holder(role, person, None)))
+        for body, o in offices.items()
+        for person in o.conflicted()
+    ]
     return own + [(col(Cycle.state_body_id) == body, value(o.holder(role, 0, None))) for body, o in offices.items()]
-

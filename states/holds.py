@@ -29,9 +29,17 @@ def set_hold(engine: Engine, appraisal_id: int, held: bool, reason: str, *, at: 
             raise InvalidInput("hold_already", field="APPRAISAL", value=appraisal_id, rule=RULE)
         appraisal.legal_hold = held
         session.add(appraisal)
-        session.add(AuditEvent(
-            appraisal_id=appraisal_id, at=at, actor_id=None, actor_role="operator",
-            action="hold_set" if held else "hold_release", from_state=appraisal.state, to_state=appraisal.state,
-            reason=reason, data={},
-        ))
+        session.add(
+            AuditEvent(
+                appraisal_id=appraisal_id,
+                at=at,
+                actor_id=None,
+                actor_role="operator",
+                action="hold_set" if held else "hold_release",
+                from_state=appraisal.state,
+                to_state=appraisal.state,
+                reason=reason,
+                data={},
+            )
+        )
         return appraisal

@@ -36,11 +36,25 @@ def invite(session: Session, servant: Servant, at: datetime, by: Servant | None 
     session.add(row)
     session.flush()
     day = at.astimezone(ALMATY).date() if at.tzinfo else at.date()
-    outbox.record(session, [{
-        "key": outbox.invitation_key(id_of(row), id_of(servant), day), "invitation_id": row.id,
-        "state_body_id": servant.state_body_id, "recipient_id": servant.id, "kind": KIND, "level": 0,
-        "step": KIND, "due": day, "created_at": at, "status": "pending", "attempts": 0, "delivered": "",
-    }])
+    outbox.record(
+        session,
+        [
+            {
+                "key": outbox.invitation_key(id_of(row), id_of(servant), day),
+                "invitation_id": row.id,
+                "state_body_id": servant.state_body_id,
+                "recipient_id": servant.id,
+                "kind": KIND,
+                "level": 0,
+                "step": KIND,
+                "due": day,
+                "created_at": at,
+                "status": "pending",
+                "attempts": 0,
+                "delivered": "",
+            }
+        ],
+    )
     return row
 
 

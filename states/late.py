@@ -50,15 +50,26 @@ class Late:
     state_body: str = "—"
 
 
-def late_now(session: Session, body_ids: list[int] | None, today: date, calendar: WorkCalendar, lang: Lang,
-             filters: Filters = Filters()) -> list[Late]:
+def late_now(session: Session, body_ids: list[int] | None, today: date, calendar: WorkCalendar, lang: Lang, filters: Filters = Filters()) -> list[Late]:
     """Open deadlines of these bodies (None: of every body) due before `today`, most
     working days overdue first."""
     owner = aliased(Servant)
     query = (
-        select(col(Appraisal.id), col(Servant.full_name), col(Unit.name), col(Appraisal.methodology), col(Appraisal.kind),
-               col(Appraisal.period), col(Deadline.step), col(Deadline.paragraph), col(Deadline.responsible_role),
-               col(owner.full_name), col(Deadline.due), col(Deadline.level), col(StateBody.name))
+        select(
+            col(Appraisal.id),
+            col(Servant.full_name),
+            col(Unit.name),
+            col(Appraisal.methodology),
+            col(Appraisal.kind),
+            col(Appraisal.period),
+            col(Deadline.step),
+            col(Deadline.paragraph),
+            col(Deadline.responsible_role),
+            col(owner.full_name),
+            col(Deadline.due),
+            col(Deadline.level),
+            col(StateBody.name),
+        )
         .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
         .join(Servant, col(Servant.id) == Appraisal.servant_id)
         .join(StateBody, col(StateBody.id) == Servant.state_body_id)
@@ -69,8 +80,12 @@ def late_now(session: Session, body_ids: list[int] | None, today: date, calendar
     )
     if body_ids is not None:
         query = query.where(col(Servant.state_body_id).in_(body_ids))
-    for column, value in ((col(Unit.id), filters.unit), (col(Appraisal.kind), filters.kind),
-                          (col(Appraisal.period), filters.period), (col(Deadline.step), filters.step)):
+    for column, value in (
+        (col(Unit.id), filters.unit),
+        (col(Appraisal.kind), filters.kind),
+        (col(Appraisal.period), filters.period),
+        (col(Deadline.step), filters.step),
+    ):
         if value is not None:
             query = query.where(column == value)
     rows = []
@@ -78,12 +93,23 @@ def late_now(session: Session, body_ids: list[int] | None, today: date, calendar
         rule = loader.load(methodology).deadlines.get(step)
         if rule and rule.window:  # a window left unused is nobody's breach (an appeal not filed)
             continue
-        rows.append(Late(
-            appraisal=appraisal, servant=servant, unit=unit or "—", kind=kind, period=period, step=step,
-            step_label=rule.label(lang) if rule else step, rule=f"{methodology} {paragraph}",
-            responsible=person or table().labels["roles"].get(role, {}).get(lang, role), due=due,
-            working_days_overdue=working_days_between(due, today, calendar), rung=max(0, level - 2), state_body=body,
-        ))
+        rows.append(
+            Late(
+                appraisal=appraisal,
+                servant=servant,
+                unit=unit or "—",
+                kind=kind,
+                period=period,
+                step=step,
+                step_label=rule.label(lang) if rule else step,
+                rule=f"{methodology} {paragraph}",
+                responsible=person or table().labels["roles"].get(role, {}).get(lang, role),
+                due=due,
+                working_days_overdue=working_days_between(due, today, calendar),
+                rung=max(0, level - 2),
+                state_body=body,
+            )
+        )
     return sorted(rows, key=lambda r: (-r.working_days_overdue, r.due, r.servant, r.step))
 
 

@@ -97,8 +97,17 @@ def appraisals(session: Session, filters: Filters, limit: int = LIMIT, offset: i
     late = _overdue_steps(session, [a.id for a, *_ in found], filters.overdue_on)
     rows = [
         AppraisalRow(
-            a.id, body.code, unit.name if unit else None, s.personnel_no, s.full_name, a.methodology,
-            a.kind, a.period, a.state, a.participation, late.get(a.id, []),
+            a.id,
+            body.code,
+            unit.name if unit else None,
+            s.personnel_no,
+            s.full_name,
+            a.methodology,
+            a.kind,
+            a.period,
+            a.state,
+            a.participation,
+            late.get(a.id, []),
         )
         for a, s, body, unit in found
     ]
@@ -128,11 +137,20 @@ def people(session: Session, filters: Filters, limit: int = LIMIT, offset: int =
     rows = []
     for s, body, unit in found:
         position, manager = positions.get(s.position_id), managers.get(s.manager_id)
-        rows.append(PersonRow(
-            s.id, body.code, s.personnel_no, s.full_name, unit.name if unit else None,
-            position.title if position else None, position.category if position else None,
-            manager.full_name if manager else None, roles_of(s), s.dismissed_on,
-        ))
+        rows.append(
+            PersonRow(
+                s.id,
+                body.code,
+                s.personnel_no,
+                s.full_name,
+                unit.name if unit else None,
+                position.title if position else None,
+                position.category if position else None,
+                manager.full_name if manager else None,
+                roles_of(s),
+                s.dismissed_on,
+            )
+        )
     return Page(rows, total)
 
 

@@ -39,10 +39,7 @@ def _run_step(event: EventData) -> None:
 @cache
 def machine(methodology_id: str, kind: Kind) -> Machine:
     flow = loader.load(methodology_id).flow(kind)
-    transitions = [
-        {"trigger": row.action, "source": row.source, "dest": row.to, "before": _run_step}
-        for row in flow.transitions
-    ]
+    transitions = [{"trigger": row.action, "source": row.source, "dest": row.to, "before": _run_step} for row in flow.transitions]
     return Machine(
         model=None,
         states=list(flow.states),

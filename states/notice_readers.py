@@ -36,8 +36,9 @@ def check_reader(session: Session, notice: Notice, personnel_no: str | None) -> 
     if appraisal is None:
         return  # a body's notice (the weekly report) carries no appraisal
     owner = session.get(Servant, appraisal.servant_id)
-    reader = session.exec(select(Servant).where(
-        Servant.personnel_no == personnel_no, Servant.state_body_id == (owner.state_body_id if owner else None))).first()
+    reader = session.exec(
+        select(Servant).where(Servant.personnel_no == personnel_no, Servant.state_body_id == (owner.state_body_id if owner else None))
+    ).first()
     if reader is None:
         raise InvalidInput("not_found", field="--as", value=personnel_no, rule=RULE)
     if reader.id == notice.recipient_id:

@@ -84,12 +84,22 @@ def _rules(definition: Methodology, flow: Workflow, kind: str, period: Period, o
         Rule(ends, "not_appraised", "full", why_dismissed),
         Rule(dismissed, flow.initial, "without", why_dismissed),
         *_too_late(definition, kind, period, dialect),
-        Rule(col(Servant.position_start) > latest_start(definition, period), "exempt", "full",
-             because("in the position since ", _iso(Servant.position_start, dialect), f" ({scope.exempt_paragraph})")),
+        Rule(
+            col(Servant.position_start) > latest_start(definition, period),
+            "exempt",
+            "full",
+            because("in the position since ", _iso(Servant.position_start, dialect), f" ({scope.exempt_paragraph})"),
+        ),
     ]
     if scope.exempt_on_probation:
-        rules.append(Rule(col(Servant.probation_end) > period.end, "exempt", "full",
-                          because("on probation until ", _iso(Servant.probation_end, dialect), f" ({scope.exempt_paragraph})")))
+        rules.append(
+            Rule(
+                col(Servant.probation_end) > period.end,
+                "exempt",
+                "full",
+                because("on probation until ", _iso(Servant.probation_end, dialect), f" ({scope.exempt_paragraph})"),
+            )
+        )
     if flow.when_absent != "none":
         absent = because(Absence.kind, " ", _iso(Absence.start, dialect), "–", _iso(Absence.end, dialect), f" ({scope.absences_paragraph})")
         deferred = flow.when_absent == "defer"

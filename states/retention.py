@@ -44,8 +44,19 @@ from models import (
 from models.db import rowcount, table_of, transaction
 
 _BY_APPRAISAL: list[type[SQLModel]] = [
-    Indicator, BonusItem, Violation, ParameterScore, RefusalAct, SurveyTally, SelfAnswer, SurveyInvitation,
-    Vote, CalibrationApplication, Appeal, Notice, Consequence,
+    Indicator,
+    BonusItem,
+    Violation,
+    ParameterScore,
+    RefusalAct,
+    SurveyTally,
+    SelfAnswer,
+    SurveyInvitation,
+    Vote,
+    CalibrationApplication,
+    Appeal,
+    Notice,
+    Consequence,
 ]
 
 
@@ -71,15 +82,20 @@ def purge(engine: Engine, today: date, *, at: datetime, dry_run: bool = False) -
                 report.purged.append(appraisal_id)
                 continue
             removed = _purge_one(session, appraisal_id)
-            session.execute(
-                update(Appraisal).where(col(Appraisal.id) == appraisal_id)
-                .values(score=None, band=None, reason=None, events={}, purged_on=today)
+            session.execute(update(Appraisal).where(col(Appraisal.id) == appraisal_id).values(score=None, band=None, reason=None, events={}, purged_on=today))
+            session.add(
+                AuditEvent(
+                    appraisal_id=appraisal_id,
+                    at=at,
+                    actor_id=None,
+                    actor_role="system",
+                    action="purge",
+                    from_state=appraisal.state,
+                    to_state=appraisal.state,
+                    reason=_retention_rule(appraisal),
+                    data={"rows": removed},
+                )
             )
-            session.add(AuditEvent(
-                appraisal_id=appraisal_id, at=at, actor_id=None, actor_role="system",
-                action="purge", from_state=appraisal.state, to_state=appraisal.state,
-                reason=_retention_rule(appraisal), data={"rows": removed},
-            ))
             report.purged.append(appraisal_id)
             report.rows += sum(removed.values())
         if not dry_run:
@@ -91,9 +107,7 @@ def _expired(session: Session, today: date) -> list[Appraisal]:
     """Closed appraisals whose retention has run out, by each one's methodology."""
     out: list[Appraisal] = []
     for name, cutoff in _cutoffs(today):
-        query = select(Appraisal).where(
-            col(Appraisal.methodology) == name, col(Appraisal.closed_on) < cutoff, col(Appraisal.purged_on).is_(None)
-        )
+        query = select(Appraisal).where(col(Appraisal.methodology) == name, col(Appraisal.closed_on) < cutoff, col(Appraisal.purged_on).is_(None))
         out.extend(session.execute(query).scalars())
     return out
 

@@ -25,7 +25,7 @@ from methodology.errors import InvalidInput
 from methodology.schema import Kind, Methodology, ScheduleRules, as_kind
 from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 from models import Appraisal, Cycle, Position, ScheduleEntry, Servant, StateBody, Unit
-from models.db import transaction
+from models.db import id_of, transaction
 from states import people, timeline
 from states.errors import Refused
 from states.service import audit, claim, opened_by_events
@@ -55,8 +55,18 @@ class _Cycle:
     period: Period
 
 
-def draft(engine: Engine, body_code: str, kind: str, period_text: str, unit_code: str, starts_on: date,
-          actor_no: str, *, on: date, calendar: WorkCalendar | None = None) -> list[Entry]:
+def draft(
+    engine: Engine,
+    body_code: str,
+    kind: str,
+    period_text: str,
+    unit_code: str,
+    starts_on: date,
+    actor_no: str,
+    *,
+    on: date,
+    calendar: WorkCalendar | None = None,
+) -> list[Entry]:
     """HR sets (or moves) the day a unit's appraisal starts, with the commission chair."""
     with transaction(engine) as session:
         cycle = _cycle(session, body_code, kind, period_text)
@@ -65,23 +75,37 @@ def draft(engine: Engine, body_code: str, kind: str, period_text: str, unit_code
         if not (actor.is_hr or actor.is_head_of_hr):
             raise _not_your_role(cycle, actor, "hr", cycle.rules.paragraph)
         if starts_on < on:
-            raise InvalidInput("schedule_in_past", field="--starts", value=starts_on.isoformat(), rule=cycle.rules.paragraph,
-                               source=cycle.definition.id, on=on.isoformat())
+            raise InvalidInput(
+                "schedule_in_past", field="--starts", value=starts_on.isoformat(), rule=cycle.rules.paragraph, source=cycle.definition.id, on=on.isoformat()
+            )
         unit = _unit(session, cycle.body, unit_code)
         entry = next((e for e in _entries(session, cycle) if e.unit_id == unit.id), None) or ScheduleEntry(
-            state_body_id=cycle.body.id, kind=kind, period=str(cycle.period), unit_id=unit.id,  # type: ignore[arg-type]
-            starts_on=starts_on, drafted_by=actor.id, drafted_on=on)  # type: ignore[arg-type]
+            state_body_id=id_of(cycle.body),
+            kind=kind,
+            period=str(cycle.period),
+            unit_id=id_of(unit),
+            starts_on=starts_on,
+            drafted_by=id_of(actor),
+            drafted_on=on,
+        )
         if entry.approved_on is not None:
-            raise Refused("schedule_approved", field="--unit", value=unit_code, rule=cycle.rules.approval_paragraph,
-                          source=cycle.definition.id, on=entry.approved_on.isoformat())
+            raise Refused(
+                "schedule_approved",
+                field="--unit",
+                value=unit_code,
+                rule=cycle.rules.approval_paragraph,
+                source=cycle.definition.id,
+                on=entry.approved_on.isoformat(),
+            )
         entry.starts_on, entry.drafted_by, entry.drafted_on, entry.chair_id = starts_on, actor.id, on, offices.chair  # type: ignore[assignment]
         session.add(entry)
         session.flush()
         return _shown(session, cycle, calendar or default_calendar())
 
 
-def approve(engine: Engine, body_code: str, kind: str, period_text: str, actor_no: str, *, on: date,
-            at: datetime | None = None, calendar: WorkCalendar | None = None) -> list[Entry]:
+def approve(
+    engine: Engine, body_code: str, kind: str, period_text: str, actor_no: str, *, on: date, at: datetime | None = None, calendar: WorkCalendar | None = None
+) -> list[Entry]:
     """The appointing official approves every drafted unit; their appraisals are dated."""
     calendar = calendar or default_calendar()
     with transaction(engine) as session:
@@ -91,8 +115,7 @@ def approve(engine: Engine, body_code: str, kind: str, period_text: str, actor_n
             raise _not_your_role(cycle, actor, "appointing_official", cycle.rules.approval_paragraph)
         drafts = [entry for entry in _entries(session, cycle) if entry.approved_on is None]
         if not drafts:
-            raise Refused("schedule_empty", field="period", value=str(cycle.period), rule=cycle.rules.approval_paragraph,
-                          source=cycle.definition.id)
+            raise Refused("schedule_empty", field="period", value=str(cycle.period), rule=cycle.rules.approval_paragraph, source=cycle.definition.id)
         for entry in drafts:
             entry.approved_by, entry.approved_on = actor.id, on
             session.add(entry)
@@ -119,15 +142,22 @@ def apply(session: Session, found: Cycle, actor_id: int | None, on: date, at: da
         return 0
     flow = definition.flow(as_kind(kind))
     starts = {
-        unit_id: day for unit_id, day in session.exec(
+        unit_id: day
+        for unit_id, day in session.exec(
             select(col(ScheduleEntry.unit_id), col(ScheduleEntry.starts_on)).where(
-                ScheduleEntry.state_body_id == found.state_body_id, ScheduleEntry.kind == kind, ScheduleEntry.period == found.period,
-                col(ScheduleEntry.approved_on).is_not(None)))
+                ScheduleEntry.state_body_id == found.state_body_id,
+                ScheduleEntry.kind == kind,
+                ScheduleEntry.period == found.period,
+                col(ScheduleEntry.approved_on).is_not(None),
+            )
+        )
     }
     rows = session.exec(
-        select(Appraisal, Position.unit_id).join(Servant, col(Servant.id) == Appraisal.servant_id)
+        select(Appraisal, Position.unit_id)
+        .join(Servant, col(Servant.id) == Appraisal.servant_id)
         .join(Position, col(Position.id) == Servant.position_id)
-        .where(Appraisal.cycle_id == found.id, Appraisal.state == flow.initial).order_by(col(Appraisal.id))
+        .where(Appraisal.cycle_id == found.id, Appraisal.state == flow.initial)
+        .order_by(col(Appraisal.id))
     ).all()
     dated = 0
     for appraisal, unit_id in rows:
@@ -140,8 +170,7 @@ def apply(session: Session, found: Cycle, actor_id: int | None, on: date, at: da
         timeline.open_rows(session, definition, appraisal, opened_by_events(definition, appraisal, names), calendar)
         assert definition.schedule is not None
         data = {"starts_on": day.isoformat(), "paragraph": definition.schedule.paragraph, "source": definition.id}
-        audit(session, appraisal, actor_id, "appointing_official" if actor_id else "system", "schedule",
-              appraisal.state, appraisal.state, data, at)
+        audit(session, appraisal, actor_id, "appointing_official" if actor_id else "system", "schedule", appraisal.state, appraisal.state, data, at)
         dated += 1
     return dated
 
@@ -202,13 +231,13 @@ def _unit(session: Session, body: StateBody, code: str) -> Unit:
 
 
 def _not_your_role(cycle: _Cycle, actor: Servant, role: str, paragraph: str) -> Refused:
-    return Refused("not_your_role", field="--as", value=actor.personnel_no, rule=paragraph, source=cycle.definition.id,
-                   roles=role, yours="—")
+    return Refused("not_your_role", field="--as", value=actor.personnel_no, rule=paragraph, source=cycle.definition.id, roles=role, yours="—")
 
 
 def _entries(session: Session, cycle: _Cycle) -> list[ScheduleEntry]:
-    query = select(ScheduleEntry).where(ScheduleEntry.state_body_id == cycle.body.id, ScheduleEntry.kind == cycle.kind,
-                                        ScheduleEntry.period == str(cycle.period))
+    query = select(ScheduleEntry).where(
+        ScheduleEntry.state_body_id == cycle.body.id, ScheduleEntry.kind == cycle.kind, ScheduleEntry.period == str(cycle.period)
+    )
     return list(session.exec(query))
 
 
@@ -217,8 +246,16 @@ def _shown(session: Session, cycle: _Cycle, calendar: WorkCalendar) -> list[Entr
     units = {u.id: u for u in session.exec(select(Unit).where(Unit.state_body_id == cycle.body.id))}
     rows = sorted(_entries(session, cycle), key=lambda e: (e.starts_on, units[e.unit_id].code))
     return [
-        Entry(cycle.definition.id, units[e.unit_id].code, units[e.unit_id].name, e.starts_on,
-              _opened(cycle.definition, cycle.kind, str(cycle.period), e.starts_on, calendar), names[e.drafted_by],
-              names.get(e.chair_id) if e.chair_id else None, names.get(e.approved_by) if e.approved_by else None, e.approved_on)
+        Entry(
+            cycle.definition.id,
+            units[e.unit_id].code,
+            units[e.unit_id].name,
+            e.starts_on,
+            _opened(cycle.definition, cycle.kind, str(cycle.period), e.starts_on, calendar),
+            names[e.drafted_by],
+            names.get(e.chair_id) if e.chair_id else None,
+            names.get(e.approved_by) if e.approved_by else None,
+            e.approved_on,
+        )
         for e in rows
     ]

@@ -45,13 +45,10 @@ class OpeningReport:
     not_appraised: int = 0
 
 
-def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: list[str] | None = None,
-                 calendar: WorkCalendar | None = None) -> list[Opening]:
+def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: list[str] | None = None, calendar: WorkCalendar | None = None) -> list[Opening]:
     calendar = calendar or default_calendar()
     with transaction(engine) as session:
-        bodies = session.exec(
-            select(StateBody).where(col(StateBody.id).in_(select(Servant.state_body_id).where(col(Servant.dismissed_on).is_(None))))
-        ).all()
+        bodies = session.exec(select(StateBody).where(col(StateBody.id).in_(select(Servant.state_body_id).where(col(Servant.dismissed_on).is_(None))))).all()
         opened = {(c.state_body_id, c.kind, c.period) for c in session.exec(select(Cycle))}
         scheduled = schedule.first_days(session, calendar)
     due = []
@@ -72,8 +69,7 @@ def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: l
     return due
 
 
-def open_due(engine: Engine, today: date, granularity: Granularity, kinds: list[str] | None = None,
-             calendar: WorkCalendar | None = None) -> OpeningReport:
+def open_due(engine: Engine, today: date, granularity: Granularity, kinds: list[str] | None = None, calendar: WorkCalendar | None = None) -> OpeningReport:
     """Open every due cycle: the bodies sharing a methodology, kind and period in one go."""
     report = OpeningReport(opened=due_openings(engine, today, granularity, kinds, calendar))
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)

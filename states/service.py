@@ -133,10 +133,19 @@ def audit(
     reason: str | None = None,
 ) -> None:
     assert appraisal.id is not None
-    session.add(AuditEvent(
-        appraisal_id=appraisal.id, at=at, actor_id=actor_id, actor_role=role, action=action,
-        from_state=from_state, to_state=to_state, reason=reason, data=data,
-    ))
+    session.add(
+        AuditEvent(
+            appraisal_id=appraisal.id,
+            at=at,
+            actor_id=actor_id,
+            actor_role=role,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            data=data,
+        )
+    )
 
 
 def allowed(session: Session, appraisal: Appraisal, person: Servant) -> list[TransitionDef]:
@@ -175,8 +184,9 @@ def _row(session: Session, definition: Methodology, appraisal: Appraisal, actor:
         raise Refused("not_now", field="action", value=action, rule="docs/lifecycle.md", instead=instead, state=state)
     roles = roles_of(session, actor, appraisal)
     if not roles & set(match.roles):
-        raise _refused("not_your_role", "action", action, match.paragraph, definition, instead,
-                       roles=", ".join(match.roles), yours=", ".join(sorted(roles)) or "—")
+        raise _refused(
+            "not_your_role", "action", action, match.paragraph, definition, instead, roles=", ".join(match.roles), yours=", ".join(sorted(roles)) or "—"
+        )
     return match, next(role for role in match.roles if role in roles)
 
 
@@ -211,9 +221,7 @@ def _hold(session: Session, definition: Methodology, appraisal: Appraisal, actor
 def claim(session: Session, appraisal: Appraisal, expected: int | None) -> None:
     """Optimistic version check: bump the version only if nobody else has."""
     version = appraisal.version if expected is None else expected
-    claimed = session.execute(
-        update(Appraisal).where(col(Appraisal.id) == appraisal.id, col(Appraisal.version) == version).values(version=version + 1)
-    )
+    claimed = session.execute(update(Appraisal).where(col(Appraisal.id) == appraisal.id, col(Appraisal.version) == version).values(version=version + 1))
     if rowcount(claimed) != 1:
         session.rollback()
         current = session.get(Appraisal, appraisal.id)

@@ -110,8 +110,7 @@ def _changed(session: Session, servant_id: int, was: Staffing, now: Staffing, on
     return applied
 
 
-def _appointed(session: Session, definition: Methodology, appraisal: Appraisal, start: date, on: date, at: datetime,
-               calendar: WorkCalendar) -> list[Applied]:
+def _appointed(session: Session, definition: Methodology, appraisal: Appraisal, start: date, on: date, at: datetime, calendar: WorkCalendar) -> list[Applied]:
     """A new position during the period, on an appraisal where nothing is done yet: too few
     months in it exempt (mne2017 п.3, typical2023 п.6, п.23); after the period's deadline,
     the appointee's step (mne2017 п.11, typical2023 п.23)."""
@@ -157,8 +156,7 @@ def _transferred(session: Session, definition: Methodology, appraisal: Appraisal
     return Applied(appraisal.servant_id, "transfer_assessor", appraisal.id, paragraph)
 
 
-def _dismissed(session: Session, definition: Methodology, appraisal: Appraisal, day: date, on: date, at: datetime,
-               calendar: WorkCalendar) -> list[Applied]:
+def _dismissed(session: Session, definition: Methodology, appraisal: Appraisal, day: date, on: date, at: datetime, calendar: WorkCalendar) -> list[Applied]:
     """Withdrawn (mne2017 п.3), or appraised without participation (typical2023 п.7)."""
     scope = definition.scope
     assert scope is not None

@@ -69,8 +69,15 @@ def sweep(
 def _claim(session: Session, today: date, batch: int) -> list[Any]:
     query = (
         select(
-            col(Deadline.id), col(Deadline.appraisal_id), col(Deadline.step), col(Deadline.due), col(Deadline.level),
-            col(Deadline.responsible_id), col(Appraisal.methodology), col(Servant.state_body_id), col(Appraisal.servant_id),
+            col(Deadline.id),
+            col(Deadline.appraisal_id),
+            col(Deadline.step),
+            col(Deadline.due),
+            col(Deadline.level),
+            col(Deadline.responsible_id),
+            col(Appraisal.methodology),
+            col(Servant.state_body_id),
+            col(Appraisal.servant_id),
         )
         .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
         .join(Servant, col(Servant.id) == Appraisal.servant_id)
@@ -99,13 +106,23 @@ def _decide(
         if plan is None:
             plan = plans[row.methodology, row.due, row.level] = _plan(ladders[row.methodology], row.due, row.level, today, calendar)
         for stage in plan.fire:
-            notices.append({
-                "key": outbox.stage_key(row.id, row.due, stage.kind, stage.level),
-                "deadline_id": row.id, "appraisal_id": row.appraisal_id, "step": row.step, "due": row.due,
-                "recipient_id": people.rung_holder(offices[row.state_body_id], row.servant_id, row.responsible_id, managers.get(row.responsible_id), stage.rung),
-                "kind": stage.kind, "level": stage.level,
-                "created_at": at, "status": "pending", "attempts": 0,
-            })
+            notices.append(
+                {
+                    "key": outbox.stage_key(row.id, row.due, stage.kind, stage.level),
+                    "deadline_id": row.id,
+                    "appraisal_id": row.appraisal_id,
+                    "step": row.step,
+                    "due": row.due,
+                    "recipient_id": people.rung_holder(
+                        offices[row.state_body_id], row.servant_id, row.responsible_id, managers.get(row.responsible_id), stage.rung
+                    ),
+                    "kind": stage.kind,
+                    "level": stage.level,
+                    "created_at": at,
+                    "status": "pending",
+                    "attempts": 0,
+                }
+            )
         advances.setdefault((plan.level, plan.next_fire), []).append(row.id)
     return notices, advances
 

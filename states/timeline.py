@@ -82,4 +82,3 @@ def open_due(session: Session, appraisal: Appraisal, step: str) -> date | None:
         if row.step == step and row.status == "open":
             return row.due
     return None
-

@@ -29,8 +29,14 @@ def ensure_visible(console: Console, who: Signed, appraisal_id: int) -> None:
 def take(console: Console, who: Signed, appraisal_id: int, action: str, data: dict[str, Any], version: int | None) -> Outcome:
     ensure_visible(console, who, appraisal_id)
     outcome = service.act(
-        console.engine, appraisal_id, id_of(who.person), action, data,
-        on=console.settings.day(), at=console.settings.moment(), expected_version=version,
+        console.engine,
+        appraisal_id,
+        id_of(who.person),
+        action,
+        data,
+        on=console.settings.day(),
+        at=console.settings.moment(),
+        expected_version=version,
     )
     # Who did what, never with what data: a score or a proof stays out of the logs.
     log.info("appraisal %s: %s by servant %s -> %s", appraisal_id, action, who.person.id, outcome.to_state)

@@ -101,8 +101,10 @@ def my_tasks(request: Request, who: Signed = Depends(person)) -> list[dict[str, 
     app, lang = console(request), lang_of(request)
     with transaction(app.engine) as session:
         found = views.tasks(session, who.person, app.settings.day(), lang)
-    return [{"appraisal": t.appraisal, "action": t.action, "label": t.label, "due": t.due.isoformat() if t.due else None,
-             "overdue": t.overdue, "rung": t.rung} for t in found]
+    return [
+        {"appraisal": t.appraisal, "action": t.action, "label": t.label, "due": t.due.isoformat() if t.due else None, "overdue": t.overdue, "rung": t.rung}
+        for t in found
+    ]
 
 
 @router.get("/me/appraisals")
@@ -120,10 +122,15 @@ def appraisal(appraisal_id: int, request: Request, who: Signed = Depends(person)
         return views.detail(session, who.person, found, lang_of(request))
 
 
-@router.post("/appraisals/{appraisal_id}/actions/{action}",
-             responses={403: {"description": "not your role"}, 404: {"description": "not visible"},
-                        409: {"description": "conflict: the version changed"}, 422: {"description": "a rule refused it"}})
+@router.post(
+    "/appraisals/{appraisal_id}/actions/{action}",
+    responses={
+        403: {"description": "not your role"},
+        404: {"description": "not visible"},
+        409: {"description": "conflict: the version changed"},
+        422: {"description": "a rule refused it"},
+    },
+)
 def act(appraisal_id: int, action: str, body: ActionRequest, request: Request, who: Signed = Depends(csrf_checked)) -> dict[str, Any]:
     outcome = acting.take(console(request), who, appraisal_id, action, body.data, body.version)
     return {"appraisal": appraisal_id, "action": action, "from": outcome.from_state, "to": outcome.to_state, "version": outcome.version}
-

@@ -91,9 +91,16 @@ def _bonus(lang: Lang, rows: int, filled: Sequence[tuple[str, Any]] = ()) -> Gro
     out = []
     for index in range(rows):
         description, points = filled[index] if index < len(filled) else (None, None)
-        out.append(Row(None, (Input("description", word("description", lang), value=description),
-                              Input("points", word("points", lang), "select", (("", "—"), *_points(1, 5)), None if points is None else str(points))),
-                       f"bonus_items[{index}]"))
+        out.append(
+            Row(
+                None,
+                (
+                    Input("description", word("description", lang), value=description),
+                    Input("points", word("points", lang), "select", (("", "—"), *_points(1, 5)), None if points is None else str(points)),
+                ),
+                f"bonus_items[{index}]",
+            )
+        )
     return Group("bonus_items", word("bonus_items", lang), tuple(out))
 
 
@@ -105,12 +112,19 @@ def _manager(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lan
     claims = session.exec(select(BonusItem).where(BonusItem.appraisal_id == appraisal.id).order_by(col(BonusItem.id))).all()
     filled = [(item.description, item.points if item.points is not None else item.self_points) for item in claims]
     form.groups.append(_bonus(lang, max(4, len(filled) + 1), filled))
-    rows = tuple(Row(None, (
-        Input("kind", word("violation_kind", lang), "select", (("", "—"), *_choices(lang, "executive", "labour"))),
-        Input("occurred_on", word("occurred_on", lang), "date"),
-        Input("source", word("source", lang), "select", (("", "—"), *_choices(lang, "hr", "document_flow", "direct_manager", prefix="source_"))),
-        Input("proof", word("proof", lang)),
-    ), f"violations[{index}]") for index in range(3))
+    rows = tuple(
+        Row(
+            None,
+            (
+                Input("kind", word("violation_kind", lang), "select", (("", "—"), *_choices(lang, "executive", "labour"))),
+                Input("occurred_on", word("occurred_on", lang), "date"),
+                Input("source", word("source", lang), "select", (("", "—"), *_choices(lang, "hr", "document_flow", "direct_manager", prefix="source_"))),
+                Input("proof", word("proof", lang)),
+            ),
+            f"violations[{index}]",
+        )
+        for index in range(3)
+    )
     form.groups.append(Group("violations", word("violations", lang), rows))
 
 
@@ -118,37 +132,58 @@ def _act(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -
     servant = session.get(Servant, appraisal.servant_id)
     assert servant is not None
     people = session.exec(select(Servant).where(Servant.state_body_id == servant.state_body_id, Servant.id != servant.id).order_by(Servant.full_name)).all()
-    form.fields += [Input("text", word("act_text", lang), "textarea", required=True),
-                    Input("witnesses", word("witnesses", lang), "people", tuple((str(p.id), p.full_name) for p in people))]
+    form.fields += [
+        Input("text", word("act_text", lang), "textarea", required=True),
+        Input("witnesses", word("witnesses", lang), "people", tuple((str(p.id), p.full_name) for p in people)),
+    ]
 
 
 def _indicators(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
     existing = _indicators_of(session, appraisal)
-    rows = tuple(Row(None, (
-        Input("text", word("indicator", lang), value=existing[i].text if i < len(existing) else None),
-        Input("measurable", word("measurable", lang), "bool", value=existing[i].measurable if i < len(existing) else True),
-    ), f"indicators[{i}]") for i in range(4))
+    rows = tuple(
+        Row(
+            None,
+            (
+                Input("text", word("indicator", lang), value=existing[i].text if i < len(existing) else None),
+                Input("measurable", word("measurable", lang), "bool", value=existing[i].measurable if i < len(existing) else True),
+            ),
+            f"indicators[{i}]",
+        )
+        for i in range(4)
+    )
     form.groups.append(Group("indicators", word("indicators", lang), rows))
 
 
 def _plan_scores(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
-    rows = tuple(Row(ind.text, (Input("score", word("score", lang), "select", (("", "—"), *_points(2, 5))),), f"scores[{i}]")
-                 for i, ind in enumerate(_indicators_of(session, appraisal)))
+    rows = tuple(
+        Row(ind.text, (Input("score", word("score", lang), "select", (("", "—"), *_points(2, 5))),), f"scores[{i}]")
+        for i, ind in enumerate(_indicators_of(session, appraisal))
+    )
     form.groups.append(Group("scores", word("scores", lang), rows, scalar=True))
 
 
 def _kpis(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
-    rows = tuple(Row(None, (
-        Input("text", word("indicator", lang)), Input("unit", word("unit_of", lang)), Input("planned", word("planned", lang), "number"),
-        Input("direction", word("direction", lang), "select", (("", "—"), *_choices(lang, "increase", "decrease"))),
-    ), f"kpis[{i}]") for i in range(5))
+    rows = tuple(
+        Row(
+            None,
+            (
+                Input("text", word("indicator", lang)),
+                Input("unit", word("unit_of", lang)),
+                Input("planned", word("planned", lang), "number"),
+                Input("direction", word("direction", lang), "select", (("", "—"), *_choices(lang, "increase", "decrease"))),
+            ),
+            f"kpis[{i}]",
+        )
+        for i in range(5)
+    )
     form.groups.append(Group("kpis", word("kpis", lang), rows))
 
 
 def _actuals(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
-    rows = tuple(Row(f"{ind.text}: {word('planned', lang)} {_n(ind.planned)} {ind.unit or ''}",
-                     (Input("actual", word("actual", lang), "number"),), f"actuals[{i}]")
-                 for i, ind in enumerate(_indicators_of(session, appraisal)))
+    rows = tuple(
+        Row(f"{ind.text}: {word('planned', lang)} {_n(ind.planned)} {ind.unit or ''}", (Input("actual", word("actual", lang), "number"),), f"actuals[{i}]")
+        for i, ind in enumerate(_indicators_of(session, appraisal))
+    )
     form.groups.append(Group("actuals", word("kpis", lang), rows, scalar=True))
 
 
@@ -163,8 +198,7 @@ def _kpi_scores(form: ActionForm, session: Session, appraisal: Appraisal, lang: 
         if ind.planned is not None and ind.actual is not None:
             percent = realisation(ind.planned, ind.actual, as_direction(ind.direction))
             allowed = rules.row_for(percent)
-            caption += (f" — {word('realisation', lang)} {_n(percent)}%; "
-                        f"{word('allowed_range', lang)}: {_n(allowed.min)}–{_n(allowed.max)}")
+            caption += f" — {word('realisation', lang)} {_n(percent)}%; {word('allowed_range', lang)}: {_n(allowed.min)}–{_n(allowed.max)}"
         rows.append(Row(caption, (Input("score", word("score", lang), "number"),), f"scores[{i}]"))
     form.groups.append(Group("scores", word("scores", lang), tuple(rows), scalar=True))
 
@@ -173,15 +207,24 @@ def _differentiation(form: ActionForm, session: Session, appraisal: Appraisal, l
     rules = loader.load(appraisal.methodology).differentiation
     assert rules is not None
     span = f"{_n(rules.score.min)}–{_n(rules.score.max)}"
-    rows = tuple(Row(f"{p.name(lang)}: {p.criterion(lang)}", (
-        Input("score", f"{word('score', lang)} ({span})", "number"), Input("justification", word("justification", lang), "textarea"),
-    ), f"scores.{p.id}") for p in rules.parameters)
+    rows = tuple(
+        Row(
+            f"{p.name(lang)}: {p.criterion(lang)}",
+            (
+                Input("score", f"{word('score', lang)} ({span})", "number"),
+                Input("justification", word("justification", lang), "textarea"),
+            ),
+            f"scores.{p.id}",
+        )
+        for p in rules.parameters
+    )
     form.groups.append(Group("scores", word("scores", lang), rows, keyed=True))
 
 
 def _text_only(key: str, label_key: str) -> Any:
     def make(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
         form.fields.append(Input(key, word(label_key, lang), "textarea", required=True))
+
     return make
 
 
@@ -190,11 +233,19 @@ def _appeal(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang
 
 
 _MAKERS = {
-    "self_assessment": _self, "quarterly_score": _manager, "refusal_act": _act,
-    "plan_indicators": _indicators, "plan_corrections": _indicators, "plan_score": _plan_scores,
-    "kpi_plan": _kpis, "kpi_actuals": _actuals, "kpi_scores": _kpi_scores,
-    "differentiation_scores": _differentiation, "appeal": _appeal,
-    "calibration_application": _text_only("text", "text"), "calibration_decline": _text_only("reason", "reason"),
+    "self_assessment": _self,
+    "quarterly_score": _manager,
+    "refusal_act": _act,
+    "plan_indicators": _indicators,
+    "plan_corrections": _indicators,
+    "plan_score": _plan_scores,
+    "kpi_plan": _kpis,
+    "kpi_actuals": _actuals,
+    "kpi_scores": _kpi_scores,
+    "differentiation_scores": _differentiation,
+    "appeal": _appeal,
+    "calibration_application": _text_only("text", "text"),
+    "calibration_decline": _text_only("reason", "reason"),
 }
 
 
@@ -282,7 +333,7 @@ def place(field_path: str, form: ActionForm, renamed: Mapping[str, str]) -> str 
     path = field_path
     for sent, typed in sorted(renamed.items(), key=lambda kv: -len(kv[0])):
         if path == sent or path.startswith(sent + "."):
-            path = typed + path[len(sent):]
+            path = typed + path[len(sent) :]
             break
     names = form.names()
     for candidate in (path, *(pattern.sub(into, path) for pattern, into in _ALIASES)):

@@ -157,8 +157,7 @@ def appraisal_page(appraisal_id: int, request: Request) -> Response:
     return _appraisal(request, _who(request), appraisal_id)
 
 
-def _appraisal(request: Request, who: Signed, appraisal_id: int, refusal: dict[str, Any] | None = None,
-               status: int = 200, done: str | None = None) -> Response:
+def _appraisal(request: Request, who: Signed, appraisal_id: int, refusal: dict[str, Any] | None = None, status: int = 200, done: str | None = None) -> Response:
     lang, app = lang_of(request), console(request)
     with transaction(app.engine) as session:
         found = views.visible(session, who.person, appraisal_id)
@@ -166,14 +165,27 @@ def _appraisal(request: Request, who: Signed, appraisal_id: int, refusal: dict[s
             raise HTTPException(404)
         detail = views.detail(session, who.person, found, lang)
         action_forms = _forms(session, found, who.person, lang)
-    return HTMLResponse(page("appraisal.html.j2", lang, me=who.person, csrf=who.csrf, a=detail, forms=action_forms,
-                             refusal=refusal, done=done or request.query_params.get("done"),
-                             path=f"/appraisals/{appraisal_id}"), status)
+    return HTMLResponse(
+        page(
+            "appraisal.html.j2",
+            lang,
+            me=who.person,
+            csrf=who.csrf,
+            a=detail,
+            forms=action_forms,
+            refusal=refusal,
+            done=done or request.query_params.get("done"),
+            path=f"/appraisals/{appraisal_id}",
+        ),
+        status,
+    )
 
 
 def _forms(session: Session, appraisal: Appraisal, person: Servant, lang: Lang) -> list[forms.ActionForm]:
-    return [forms.build(session, appraisal, person, row, cite(appraisal.methodology, row.paragraph, lang), lang)
-            for row in service.allowed(session, appraisal, person)]
+    return [
+        forms.build(session, appraisal, person, row, cite(appraisal.methodology, row.paragraph, lang), lang)
+        for row in service.allowed(session, appraisal, person)
+    ]
 
 
 @router.post("/appraisals/{appraisal_id}/actions/{action}")
@@ -194,8 +206,12 @@ async def act(appraisal_id: int, action: str, request: Request) -> Response:
         version = int(posted["version"]) if posted.get("version", "").isdigit() else None
         acting.take(app, who, appraisal_id, action, data, version)
     except BagalauError as error:
-        refusal = {**body_of(error, lang), "action": action, "posted": posted,
-                   "input": forms.place(getattr(error, "field", ""), form, renamed) if form else None}
+        refusal = {
+            **body_of(error, lang),
+            "action": action,
+            "posted": posted,
+            "input": forms.place(getattr(error, "field", ""), form, renamed) if form else None,
+        }
         return _appraisal(request, who, appraisal_id, refusal, status_of(error))
     return RedirectResponse(f"/appraisals/{appraisal_id}?done={action}", 303)
 
@@ -214,11 +230,7 @@ def document(appraisal_id: int, name: str, fmt: str, request: Request) -> Respon
             raise HTTPException(404) from None  # a form they may not read does not exist for them
     if fmt == "html":
         return HTMLResponse(form.html(gathered, lang))
-    return Response(form.pdf(gathered, lang), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}-{appraisal_id}.pdf"'})
-
-
-
+    return Response(form.pdf(gathered, lang), media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}-{appraisal_id}.pdf"'})
 
 
 @router.get("/invitation/{token}", response_class=HTMLResponse)
@@ -254,8 +266,7 @@ def _invitation(request: Request, token: str, error: str | None, status: int, do
 
         error, status = catalog()["invitation_spent"][lang], 404
     csrf = request.cookies.get(PRE_CSRF) or secrets.token_urlsafe(32)
-    response = HTMLResponse(page("invitation.html.j2", lang, csrf=csrf, error=error, invited=name, login=login, done=done,
-                                 path=f"/invitation/{token}"), status)
+    response = HTMLResponse(page("invitation.html.j2", lang, csrf=csrf, error=error, invited=name, login=login, done=done, path=f"/invitation/{token}"), status)
     response.set_cookie(PRE_CSRF, csrf, httponly=True, samesite="lax", secure=secure(request), path="/")
     response.headers["Referrer-Policy"] = "no-referrer"  # the page's address is its token: never passed on
     response.headers["Cache-Control"] = "no-store"

@@ -24,8 +24,7 @@ def status_of(error: BagalauError) -> int:
 def body_of(error: BagalauError, lang: Lang) -> dict[str, Any]:
     if isinstance(error, InvalidInput):
         value = _plain(error.value)
-        return {"field": error.field, "value": value, "rule": f"{error.source} {error.rule}".strip(),
-                "code": error.code, "message": error.render(lang)}
+        return {"field": error.field, "value": value, "rule": f"{error.source} {error.rule}".strip(), "code": error.code, "message": error.render(lang)}
     return {"field": None, "value": None, "rule": None, "code": "definition", "message": error.render(lang)}
 
 

@@ -20,8 +20,9 @@ LANG_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 @cache
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"]), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     env.globals.update(langs=LANGS, lang_names=LANG_NAMES)
     env.filters["day"] = day
     return env

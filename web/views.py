@@ -50,8 +50,7 @@ def candidates(session: Session, person: Servant, workable: bool = False) -> lis
     step to take now (a body's HR would otherwise read every draft of the body)."""
     mine = or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)
     conditions = [mine]
-    offices = {role for role, holds in (("hr", person.is_hr or person.is_appointing_official),
-                                        ("appointing_official", person.is_appointing_official)) if holds}
+    offices = {role for role, holds in (("hr", person.is_hr or person.is_appointing_official), ("appointing_official", person.is_appointing_official)) if holds}
     if on_commission(session, person):
         offices.add("commission")
     if offices or person.is_head_of_hr:
@@ -77,8 +76,7 @@ def _workable(roles: frozenset[str]) -> tuple[tuple[str, str, tuple[str, ...]], 
 
 
 def _in_states(workable: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
-    return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Appraisal.kind) == k, col(Appraisal.state).in_(states))
-                          for m, k, states in workable))
+    return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Appraisal.kind) == k, col(Appraisal.state).in_(states)) for m, k, states in workable))
 
 
 def tasks(session: Session, person: Servant, on: date, lang: Lang) -> list[Task]:
@@ -102,12 +100,20 @@ def tasks(session: Session, person: Servant, on: date, lang: Lang) -> list[Task]
         mine = _owed(owed.get(id_of(appraisal), []), roles)
         servant = servants.get(appraisal.servant_id)
         for row in rows:
-            out.append(Task(
-                appraisal=id_of(appraisal), action=row.action, label=row.label(lang),
-                servant=servant.full_name if servant else "—", kind=label("kinds", appraisal.kind, lang),
-                period=period(appraisal.period, lang), due=mine.due if mine else None,
-                overdue=bool(mine and mine.due < on), rung=max(0, mine.level - 2) if mine else 0, visible=id_of(appraisal) in seen,
-            ))
+            out.append(
+                Task(
+                    appraisal=id_of(appraisal),
+                    action=row.action,
+                    label=row.label(lang),
+                    servant=servant.full_name if servant else "—",
+                    kind=label("kinds", appraisal.kind, lang),
+                    period=period(appraisal.period, lang),
+                    due=mine.due if mine else None,
+                    overdue=bool(mine and mine.due < on),
+                    rung=max(0, mine.level - 2) if mine else 0,
+                    visible=id_of(appraisal) in seen,
+                )
+            )
     return sorted(out, key=lambda t: (t.due or date.max, t.appraisal))
 
 
@@ -120,8 +126,11 @@ def _servants_of(session: Session, appraisals: list[Appraisal]) -> dict[int, Ser
 
 def _open_deadlines(session: Session, appraisals: list[Appraisal]) -> dict[int, list[Deadline]]:
     """Each appraisal's open deadlines, earliest first, by one query."""
-    query = (select(Deadline).where(col(Deadline.appraisal_id).in_([id_of(a) for a in appraisals]), col(Deadline.status) == "open")
-             .order_by(col(Deadline.appraisal_id), col(Deadline.due), col(Deadline.id)))
+    query = (
+        select(Deadline)
+        .where(col(Deadline.appraisal_id).in_([id_of(a) for a in appraisals]), col(Deadline.status) == "open")
+        .order_by(col(Deadline.appraisal_id), col(Deadline.due), col(Deadline.id))
+    )
     by_appraisal: dict[int, list[Deadline]] = {}
     for deadline in session.exec(query):
         by_appraisal.setdefault(deadline.appraisal_id, []).append(deadline)
@@ -142,10 +151,16 @@ def _line(appraisal: Appraisal, servant: Servant | None, readable: bool, lang: L
     definition = loader.load(appraisal.methodology)
     flow = definition.flow(as_kind(appraisal.kind))
     line: dict[str, Any] = {
-        "id": appraisal.id, "servant": servant.full_name if servant else None,
-        "methodology": appraisal.methodology, "kind": appraisal.kind, "kind_label": label("kinds", appraisal.kind, lang),
-        "period": appraisal.period, "period_label": period(appraisal.period, lang),
-        "state": appraisal.state, "state_label": flow.states[appraisal.state].label(lang), "version": appraisal.version,
+        "id": appraisal.id,
+        "servant": servant.full_name if servant else None,
+        "methodology": appraisal.methodology,
+        "kind": appraisal.kind,
+        "kind_label": label("kinds", appraisal.kind, lang),
+        "period": appraisal.period,
+        "period_label": period(appraisal.period, lang),
+        "state": appraisal.state,
+        "state_label": flow.states[appraisal.state].label(lang),
+        "version": appraisal.version,
     }
     if readable:
         bands = {band.id: band for band in _bands(definition, appraisal)}
@@ -162,13 +177,16 @@ def _bands(definition: Methodology, appraisal: Appraisal) -> list[Band]:
 
 def my_appraisals(session: Session, person: Servant, lang: Lang) -> list[dict[str, Any]]:
     """Appraisals of mine and those I assess, newest first, as I may see them (the latest 50)."""
-    query = (select(Appraisal).where(or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id))
-             .order_by(col(Appraisal.id).desc()).limit(50))
+    query = (
+        select(Appraisal)
+        .where(or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id))
+        .order_by(col(Appraisal.id).desc())
+        .limit(50)
+    )
     appraisals = list(session.exec(query))
     standing, servants = Standing.of(session, person), _servants_of(session, appraisals)
     seen = seen_among(session, standing, appraisals, servants)
-    return [_line(a, servants.get(a.servant_id), reads_result(standing, a, servants.get(a.servant_id)), lang)
-            for a in appraisals if id_of(a) in seen]
+    return [_line(a, servants.get(a.servant_id), reads_result(standing, a, servants.get(a.servant_id)), lang) for a in appraisals if id_of(a) in seen]
 
 
 def visible(session: Session, person: Servant, appraisal_id: int) -> Appraisal | None:
@@ -187,22 +205,39 @@ def detail(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) 
         "result_readable": readable,
         "title": definition.title(lang),
         "open_deadlines": [
-            {"step": d.step, "label": definition.deadlines[d.step].label(lang) if d.step in definition.deadlines else d.step,
-             "due": d.due.isoformat(), "due_label": day(d.due, lang), "rule": cite(appraisal.methodology, d.paragraph, lang),
-             "responsible": _role(d.responsible_role, lang),
-             "level": d.level}
+            {
+                "step": d.step,
+                "label": definition.deadlines[d.step].label(lang) if d.step in definition.deadlines else d.step,
+                "due": d.due.isoformat(),
+                "due_label": day(d.due, lang),
+                "rule": cite(appraisal.methodology, d.paragraph, lang),
+                "responsible": _role(d.responsible_role, lang),
+                "level": d.level,
+            }
             for d in deadlines
         ],
-        "you_may": [{"action": t.action, "label": t.label(lang), "rule": cite(appraisal.methodology, t.paragraph, lang),
-                     "handler": t.handler} for t in service.allowed(session, appraisal, person)],
+        "you_may": [
+            {"action": t.action, "label": t.label(lang), "rule": cite(appraisal.methodology, t.paragraph, lang), "handler": t.handler}
+            for t in service.allowed(session, appraisal, person)
+        ],
         "history": [
-            {"at": e.at.isoformat(), "on_label": day(e.at.date(), lang), "action": e.action, "action_label": word("opened", lang) if e.action == "open" else _action_label(definition, appraisal, e.action, lang),
-             "from": e.from_state, "to": e.to_state, "role": e.actor_role,
-             "role_label": _role(e.actor_role, lang)}
+            {
+                "at": e.at.isoformat(),
+                "on_label": day(e.at.date(), lang),
+                "action": e.action,
+                "action_label": word("opened", lang) if e.action == "open" else _action_label(definition, appraisal, e.action, lang),
+                "from": e.from_state,
+                "to": e.to_state,
+                "role": e.actor_role,
+                "role_label": _role(e.actor_role, lang),
+            }
             for e in service.history(session, id_of(appraisal))
         ],
-        "documents": [{"name": name, "label": word(f"doc_{name}", lang)} for name, form in FORMS.items()
-                      if appraisal.kind in form.kinds and form.name != "refusal-act" and (readable or not form.confidential)],
+        "documents": [
+            {"name": name, "label": word(f"doc_{name}", lang)}
+            for name, form in FORMS.items()
+            if appraisal.kind in form.kinds and form.name != "refusal-act" and (readable or not form.confidential)
+        ],
     }
 
 

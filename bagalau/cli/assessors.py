@@ -32,8 +32,7 @@ def assign(
     """HR records the appraisal's assessor, or substitutes a deputy for the one it has."""
     use_lang(lang)
     db = engine()
-    change = assessors.assign(db, appraisal, person_on(db, appraisal, person), person_on(db, appraisal, to, person_field="--to"),
-                              on=_day(on), reason=reason)
+    change = assessors.assign(db, appraisal, person_on(db, appraisal, person), person_on(db, appraisal, to, person_field="--to"), on=_day(on), reason=reason)
     print_json(_shown(change))
 
 
@@ -49,8 +48,7 @@ def delegate(
     """The assessor names a person who appraises in their place (typical2023 п.32)."""
     use_lang(lang)
     db = engine()
-    change = assessors.delegate(db, appraisal, person_on(db, appraisal, person), person_on(db, appraisal, to, person_field="--to"),
-                                on=_day(on), reason=reason)
+    change = assessors.delegate(db, appraisal, person_on(db, appraisal, person), person_on(db, appraisal, to, person_field="--to"), on=_day(on), reason=reason)
     print_json(_shown(change))
 
 
@@ -59,5 +57,11 @@ def _day(text: str | None) -> date:
 
 
 def _shown(change: Change) -> dict[str, object]:
-    return {"appraisal": change.appraisal_id, "action": change.action, "previous": change.previous,
-            "assessor": change.assessor, "paragraph": change.paragraph, "deadlines_moved": change.deadlines}
+    return {
+        "appraisal": change.appraisal_id,
+        "action": change.action,
+        "previous": change.previous,
+        "assessor": change.assessor,
+        "paragraph": change.paragraph,
+        "deadlines_moved": change.deadlines,
+    }

@@ -34,8 +34,15 @@ def forms(
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("forms", total=None)
         printed = print_forms(
-            engine(), body, period, as_, reader, unit=unit, merged=merged,
-            started=lambda total: progress.update(task, total=total), drawn=lambda: progress.advance(task),
+            engine(),
+            body,
+            period,
+            as_,
+            reader,
+            unit=unit,
+            merged=merged,
+            started=lambda total: progress.update(task, total=total),
+            drawn=lambda: progress.advance(task),
         )
     out.write_bytes(printed.content)
     withheld = f", {printed.withheld} withheld (results this reader may not know)" if printed.withheld else ""

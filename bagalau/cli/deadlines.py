@@ -33,14 +33,16 @@ def deadlines(
     events = parse_events(event, definition)
     out = []
     for due in compute(definition, kind, when, events, calendar_from(calendar)):
-        out.append({
-            "step": due.step,
-            "due": due.due,
-            "rule": f"{definition.id} {due.rule.paragraph}",
-            "label": due.rule.label(reader),
-            "responsible": due.rule.responsible,
-            **({"waits_for": due.waits_for} if due.waits_for else {}),
-        })
+        out.append(
+            {
+                "step": due.step,
+                "due": due.due,
+                "rule": f"{definition.id} {due.rule.paragraph}",
+                "label": due.rule.label(reader),
+                "responsible": due.rule.responsible,
+                **({"waits_for": due.waits_for} if due.waits_for else {}),
+            }
+        )
     print_json(out)
 
 
@@ -56,8 +58,6 @@ def parse_events(items: list[str], definition: Methodology) -> dict[str, date]:
     for item in items:
         name, sep, day = item.partition("=")
         if not sep or name not in definition.events:
-            raise InvalidInput(
-                "event", field="--event", value=item, rule="docs/cli.md", expected=", ".join(definition.events)
-            )
+            raise InvalidInput("event", field="--event", value=item, rule="docs/cli.md", expected=", ".join(definition.events))
         events[name] = parse_date(day, f"--event {name}")
     return events

@@ -92,11 +92,16 @@ def _year(path: Path, forms: Path, lang: Lang, stage: Callable[[str, str], None]
     for item in summary["appraisals"]:
         done, kind = item["deadlines"], item["kind"]
         table.add_row(
-            item["name"], label("kind", kind, lang), item["period"], label("state", item["state"], lang, methodology, kind),
+            item["name"],
+            label("kind", kind, lang),
+            item["period"],
+            label("state", item["state"], lang, methodology, kind),
             "" if item["score"] is None else number(Decimal(str(item["score"])), lang),
             label("band", item["band"], lang, methodology, kind) if item["band"] else "",
             ", ".join(label("consequence", c, lang, methodology) for c in item["consequences"]),
-            str(done["met"]), str(done["late"]), str(done["missed"]),
+            str(done["met"]),
+            str(done["late"]),
+            str(done["missed"]),
         )
     return table, len(written)
 
@@ -119,7 +124,11 @@ def _calendar(lang: Lang) -> Table:
                 for due in deadlines(definition, kind, period, {}, calendar):
                     if due.due is not None:
                         table.add_row(
-                            definition.id, label("kind", kind, lang), str(period), due.rule.label(lang),
-                            f"{due.due.isoformat()} {weekday_name(due.due, lang)}", cite(definition.id, due.rule.paragraph, lang),
+                            definition.id,
+                            label("kind", kind, lang),
+                            str(period),
+                            due.rule.label(lang),
+                            f"{due.due.isoformat()} {weekday_name(due.due, lang)}",
+                            cite(definition.id, due.rule.paragraph, lang),
                         )
     return table

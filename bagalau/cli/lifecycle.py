@@ -52,11 +52,13 @@ def cycle_open(
     use_lang(lang)
     report = open_cycle(engine(), body, kind, inputs.period_held(period, "PERIOD", "docs/lifecycle.md", on=_day(on)), on=_day(on))
     ids = appraisal_ids(engine(), report.cycle_id)  # `show` and `act` take the appraisal's id
-    print_json({
-        "cycle": report.cycle_id,
-        "created": [{"appraisal": ids.get(p.servant_id), **vars(p)} for p in report.created],
-        "not_appraised": [vars(p) for p in report.not_appraised],
-    })
+    print_json(
+        {
+            "cycle": report.cycle_id,
+            "created": [{"appraisal": ids.get(p.servant_id), **vars(p)} for p in report.created],
+            "not_appraised": [vars(p) for p in report.not_appraised],
+        }
+    )
 
 
 def act(

@@ -41,11 +41,18 @@ OffsetOption = typer.Option(0, "--offset", min=0, help="Skip this many first.")
 
 @appraisals_app.command("list")
 def appraisals_list(
-    body: Optional[str] = BodyOption, unit: Optional[str] = UnitOption, kind: Optional[str] = KindOption,
-    period: Optional[str] = PeriodOption, state: Optional[str] = StateOption,
+    body: Optional[str] = BodyOption,
+    unit: Optional[str] = UnitOption,
+    kind: Optional[str] = KindOption,
+    period: Optional[str] = PeriodOption,
+    state: Optional[str] = StateOption,
     name: Optional[str] = typer.Option(None, "--name", help="Part of the servant's name, any case."),
-    overdue: bool = OverdueOption, on: Optional[str] = OnOption,
-    as_json: bool = JsonOption, limit: int = LimitOption, offset: int = OffsetOption, lang: str = LangOption,
+    overdue: bool = OverdueOption,
+    on: Optional[str] = OnOption,
+    as_json: bool = JsonOption,
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    lang: str = LangOption,
 ) -> None:
     """Appraisals with their servant, kind, period and state; overdue steps when asked."""
     filters = Filters(body, unit, kind, period, state, name, _day(on) if overdue else None)
@@ -55,8 +62,13 @@ def appraisals_list(
 @appraisals_app.command("search")
 def appraisals_search(
     name: str = typer.Argument(..., help="Part of the servant's name (surname, name or patronymic), any case."),
-    body: Optional[str] = BodyOption, kind: Optional[str] = KindOption, period: Optional[str] = PeriodOption,
-    as_json: bool = JsonOption, limit: int = LimitOption, offset: int = OffsetOption, lang: str = LangOption,
+    body: Optional[str] = BodyOption,
+    kind: Optional[str] = KindOption,
+    period: Optional[str] = PeriodOption,
+    as_json: bool = JsonOption,
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    lang: str = LangOption,
 ) -> None:
     """Appraisals of the servants whose name holds NAME."""
     _print_appraisals(Filters(body=body, kind=kind, period=period, name=name), as_json, limit, offset, use_lang(lang))
@@ -64,8 +76,11 @@ def appraisals_search(
 
 @cycles_app.command("list")
 def cycles_list(
-    body: Optional[str] = BodyOption, as_json: bool = JsonOption, limit: int = LimitOption,
-    offset: int = OffsetOption, lang: str = LangOption,
+    body: Optional[str] = BodyOption,
+    as_json: bool = JsonOption,
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    lang: str = LangOption,
 ) -> None:
     """Cycles opened, with how many appraisals each holds."""
     reader = use_lang(lang)
@@ -74,17 +89,18 @@ def cycles_list(
     if as_json:
         print_json(_json(page))
         return
-    rows = [
-        (str(c.id), c.body, c.methodology, label("kind", c.kind, reader), c.period, c.opened_on.isoformat(), str(c.appraisals))
-        for c in page.rows
-    ]
+    rows = [(str(c.id), c.body, c.methodology, label("kind", c.kind, reader), c.period, c.opened_on.isoformat(), str(c.appraisals)) for c in page.rows]
     _table(("cycle", "body", "methodology", "kind", "period", "opened_on", "appraisals"), rows, page, reader)
 
 
 @people_app.command("list")
 def people_list(
-    body: Optional[str] = BodyOption, unit: Optional[str] = UnitOption, as_json: bool = JsonOption,
-    limit: int = LimitOption, offset: int = OffsetOption, lang: str = LangOption,
+    body: Optional[str] = BodyOption,
+    unit: Optional[str] = UnitOption,
+    as_json: bool = JsonOption,
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    lang: str = LangOption,
 ) -> None:
     """Servants with their unit, position, manager and roles."""
     _print_people(Filters(body=body, unit=unit), as_json, limit, offset, use_lang(lang))
@@ -92,8 +108,12 @@ def people_list(
 
 @people_app.command("search")
 def people_search(
-    name: str = typer.Argument(..., help="Part of the name, any case."), body: Optional[str] = BodyOption,
-    as_json: bool = JsonOption, limit: int = LimitOption, offset: int = OffsetOption, lang: str = LangOption,
+    name: str = typer.Argument(..., help="Part of the name, any case."),
+    body: Optional[str] = BodyOption,
+    as_json: bool = JsonOption,
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    lang: str = LangOption,
 ) -> None:
     """Servants whose name holds NAME."""
     _print_people(Filters(body=body, name=name), as_json, limit, offset, use_lang(lang))
@@ -113,8 +133,14 @@ def _print_appraisals(filters: Filters, as_json: bool, limit: int, offset: int, 
 
 def _appraisal_cells(row: AppraisalRow, reader: Lang, overdue: bool) -> list[str]:
     cells = [
-        str(row.id), row.body, row.unit or "", row.personnel_no, row.name, label("kind", row.kind, reader),
-        row.period, label("state", row.state, reader, row.methodology, row.kind),
+        str(row.id),
+        row.body,
+        row.unit or "",
+        row.personnel_no,
+        row.name,
+        label("kind", row.kind, reader),
+        row.period,
+        label("state", row.state, reader, row.methodology, row.kind),
     ]
     if overdue:
         cells.append("\n".join(f"{label('step', step, reader, row.methodology)}: {due.isoformat()}" for step, due in row.overdue))
@@ -128,8 +154,16 @@ def _print_people(filters: Filters, as_json: bool, limit: int, offset: int, read
         print_json(_json(page))
         return
     rows = [
-        (p.body, p.personnel_no, p.name, p.unit or "", p.position or "", p.category or "", p.manager or "",
-         ", ".join(label("role", role, reader) for role in p.roles))
+        (
+            p.body,
+            p.personnel_no,
+            p.name,
+            p.unit or "",
+            p.position or "",
+            p.category or "",
+            p.manager or "",
+            ", ".join(label("role", role, reader) for role in p.roles),
+        )
         for p in page.rows
     ]
     _table(("body", "personnel_no", "name", "unit", "position", "category", "manager", "roles"), rows, page, reader)

@@ -94,7 +94,9 @@ app.add_typer(audit.hold_app, name="hold")
 @app.callback()
 def _operator(
     operator: Optional[str] = typer.Option(
-        None, "--operator", envvar="BAGALAU_OPERATOR",
+        None,
+        "--operator",
+        envvar="BAGALAU_OPERATOR",
         help="Who is at the keyboard, recorded in the audit trail beside the person acted for (default: the OS user).",
     ),
 ) -> None:
@@ -106,6 +108,8 @@ def _os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in some containers
         return "unknown"
+
+
 app.add_typer(assessors.app, name="assessor")
 app.add_typer(schedule.app, name="schedule")
 

@@ -136,8 +136,7 @@ def report(
 
         return compliance_report(ReportInput(on=parse_date(on, "--on") if on else None, lang=lang, folder=folder, since=first))  # lang checked above
 
-    _once("compliance-report", flow_run,
-          lambda: build_report(engine(), day_or_today(on), moment_or_now(None), lang, Path(folder), first))
+    _once("compliance-report", flow_run, lambda: build_report(engine(), day_or_today(on), moment_or_now(None), lang, Path(folder), first))
 
 
 def _once(name: str, flow_run: Callable[[], Any], work: Callable[[], Any]) -> None:

@@ -35,9 +35,7 @@ def org() -> None:
 @app.command("import")
 def import_(
     servants: Path = typer.Argument(..., metavar="SERVANTS", help="Servants as CSV (UTF-8) or XLSX (sheet «servants»)."),
-    absences: Optional[Path] = typer.Option(
-        None, "--absences", help="Absences as CSV or XLSX; default: the sheet «absences» of an XLSX SERVANTS."
-    ),
+    absences: Optional[Path] = typer.Option(None, "--absences", help="Absences as CSV or XLSX; default: the sheet «absences» of an XLSX SERVANTS."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
     on: Optional[str] = typer.Option(None, "--on", help="The day the changes of staff apply to the open appraisals (default: today)."),
     lang: str = LangOption,
@@ -63,8 +61,7 @@ def import_(
 def print_summary(report: ImportReport, reader: Lang) -> None:
     created, updated, unchanged = _OUTCOMES[reader]
     for table, counts in report.counts.items():
-        print(f"{_TABLES[reader][table]}: {created} {counts['created']}, {updated} {counts['updated']}, "
-              f"{unchanged} {counts['unchanged']}")
+        print(f"{_TABLES[reader][table]}: {created} {counts['created']}, {updated} {counts['updated']}, {unchanged} {counts['unchanged']}")
 
 
 def print_applied(applied: list[Applied], reader: Lang) -> None:
@@ -85,15 +82,30 @@ def print_problems(report: ImportReport, reader: Lang) -> None:
 
 
 _TABLES = {
-    "kk": {"state_body": "Мемлекеттік органдар", "unit": "Бөлімшелер", "position": "Лауазымдар",
-           "servant": "Қызметшілер", "absence": "Жұмыста болмаған кезеңдер",
-           "past_result": "Бұрынғы жылдық нәтижелер"},
-    "ru": {"state_body": "Госорганы", "unit": "Подразделения", "position": "Должности",
-           "servant": "Служащие", "absence": "Отсутствия",
-           "past_result": "Прежние годовые результаты"},
-    "en": {"state_body": "State bodies", "unit": "Units", "position": "Positions",
-           "servant": "Servants", "absence": "Absences",
-           "past_result": "Past annual results"},
+    "kk": {
+        "state_body": "Мемлекеттік органдар",
+        "unit": "Бөлімшелер",
+        "position": "Лауазымдар",
+        "servant": "Қызметшілер",
+        "absence": "Жұмыста болмаған кезеңдер",
+        "past_result": "Бұрынғы жылдық нәтижелер",
+    },
+    "ru": {
+        "state_body": "Госорганы",
+        "unit": "Подразделения",
+        "position": "Должности",
+        "servant": "Служащие",
+        "absence": "Отсутствия",
+        "past_result": "Прежние годовые результаты",
+    },
+    "en": {
+        "state_body": "State bodies",
+        "unit": "Units",
+        "position": "Positions",
+        "servant": "Servants",
+        "absence": "Absences",
+        "past_result": "Past annual results",
+    },
 }
 _APPLIED = {"kk": "Ашық бағалауға қолданылды", "ru": "Применено к открытой оценке", "en": "Applied to an open appraisal"}
 _OUTCOMES = {
@@ -102,10 +114,7 @@ _OUTCOMES = {
     "en": ("created", "updated", "unchanged"),
 }
 _PROBLEMS = {
-    "kk": {"title": "Файл жүктелмеді: {count} қате", "table": "кесте", "row": "жол", "column": "баған",
-           "value": "мән", "problem": "қате"},
-    "ru": {"title": "Файл не загружен: ошибок {count}", "table": "таблица", "row": "строка", "column": "столбец",
-           "value": "значение", "problem": "ошибка"},
-    "en": {"title": "Nothing loaded: {count} problems", "table": "table", "row": "row", "column": "column",
-           "value": "value", "problem": "problem"},
+    "kk": {"title": "Файл жүктелмеді: {count} қате", "table": "кесте", "row": "жол", "column": "баған", "value": "мән", "problem": "қате"},
+    "ru": {"title": "Файл не загружен: ошибок {count}", "table": "таблица", "row": "строка", "column": "столбец", "value": "значение", "problem": "ошибка"},
+    "en": {"title": "Nothing loaded: {count} problems", "table": "table", "row": "row", "column": "column", "value": "value", "problem": "problem"},
 }

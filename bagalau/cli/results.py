@@ -23,8 +23,11 @@ app = typer.Typer(help="Annual results from before bagalau: import, show.", no_a
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., metavar="FILE", help="Results as CSV (UTF-8) or XLSX (sheet «past_results»): "
-                                "state_body_code, personnel_no, year, score, band, source_no, source_date."),
+    file: Path = typer.Argument(
+        ...,
+        metavar="FILE",
+        help="Results as CSV (UTF-8) or XLSX (sheet «past_results»): state_body_code, personnel_no, year, score, band, source_no, source_date.",
+    ),
     on: Optional[str] = typer.Option(None, "--on", help="ISO date the import is made (default: today); no year or protocol after it."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
     lang: str = LangOption,

@@ -77,6 +77,5 @@ def _servant(session, personnel_no: str, body: str | None) -> Servant:
     if not found:
         raise InvalidInput("not_found", field="PERSONNEL_NO", value=personnel_no, rule=RULE)
     if len(found) > 1:
-        raise InvalidInput("ambiguous_login", field="PERSONNEL_NO", value=personnel_no, rule=RULE,
-                           expected=", ".join(code for _, code in found))
+        raise InvalidInput("ambiguous_login", field="PERSONNEL_NO", value=personnel_no, rule=RULE, expected=", ".join(code for _, code in found))
     return found[0][0]

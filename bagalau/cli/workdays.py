@@ -16,9 +16,7 @@ from methodology.workdays import ALMATY, WorkCalendar, default_calendar
 
 app = typer.Typer(help="Working days of Kazakhstan.", no_args_is_help=True)
 
-CalendarOption = typer.Option(
-    None, "--calendar", help="Extra calendar table (YAML) with transfers of days off; default: BAGALAU_CALENDAR."
-)
+CalendarOption = typer.Option(None, "--calendar", help="Extra calendar table (YAML) with transfers of days off; default: BAGALAU_CALENDAR.")
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

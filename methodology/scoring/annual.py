@@ -65,7 +65,9 @@ def _weighted(
     plan_mean = mean(plan_scores)
     raw = Fraction(rules.weights.quarterly) * quarterly_value + Fraction(rules.weights.plan) * plan_mean
     return result(
-        methodology, "annual", raw,
+        methodology,
+        "annual",
+        raw,
         quarterly_mean=quarterly_mean,
         quarterly_band=quarterly_band.id,
         quarterly_value=quarterly_value,

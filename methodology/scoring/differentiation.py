@@ -34,7 +34,9 @@ def differentiation_score(methodology: Methodology, scores: Mapping[str, Paramet
         check.cents(given.score, f"scores.{name}.score", rules.paragraph)
         if not given.justification.strip():
             raise check.fail(
-                "justification", f"scores.{name}.justification", given.justification,
+                "justification",
+                f"scores.{name}.justification",
+                given.justification,
                 rules.justification_paragraph,
             )
     return result(methodology, "differentiation", mean([scores[name].score for name in expected]))

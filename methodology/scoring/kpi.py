@@ -66,8 +66,13 @@ def kpi_score(methodology: Methodology, kpis: Sequence[KpiInput]) -> Result:
         allowed = rules.row_for(percent)
         if not allowed.min <= kpi.score <= allowed.max:
             raise check.fail(
-                "kpi_score", f"{field}.score", kpi.score, rules.table_paragraph,
-                percent=percent, low=allowed.min, high=allowed.max,
+                "kpi_score",
+                f"{field}.score",
+                kpi.score,
+                rules.table_paragraph,
+                percent=percent,
+                low=allowed.min,
+                high=allowed.max,
             )
         rows.append({"percent": percent, "allowed": [allowed.min, allowed.max], "score": kpi.score})
     return result(methodology, "kpi", mean([kpi.score for kpi in kpis]), kpis=rows)

@@ -22,6 +22,10 @@ def quarterly_score(methodology: Methodology, bonus_points: Sequence[Decimal], v
     bonus = sum(bonus_points, Decimal(0))
     penalty = rules.penalty_per_violation * violations
     return result(
-        methodology, "quarterly", rules.base_points + bonus - penalty,
-        base=rules.base_points, bonus=bonus, penalty=penalty,
+        methodology,
+        "quarterly",
+        rules.base_points + bonus - penalty,
+        base=rules.base_points,
+        bonus=bonus,
+        penalty=penalty,
     )

@@ -145,7 +145,11 @@ def score_request(payload: Any) -> Result:
     kind = payload.get("kind")
     if kind not in methodology.kinds:
         raise InvalidInput(
-            "unknown", field="kind", value=kind, rule=CONTRACT, expected=", ".join(methodology.kinds),
+            "unknown",
+            field="kind",
+            value=kind,
+            rule=CONTRACT,
+            expected=", ".join(methodology.kinds),
         )
     model, scorer = _KINDS[kind]
     try:

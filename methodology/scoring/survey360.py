@@ -58,7 +58,9 @@ def pooled_score(
     means = {c: mean(list(pooled[c])) for c in competencies}
     lowest = min(round_score(value) for value in means.values())
     return result(
-        methodology, "360", mean(list(means.values())),
+        methodology,
+        "360",
+        mean(list(means.values())),
         assessee=assessee,
         respondents=respondents,
         competencies={c: round_score(value) for c, value in means.items()},

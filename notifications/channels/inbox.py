@@ -33,8 +33,16 @@ def post(session: Session, outgoing: list[Outgoing], at: datetime) -> None:
     if not outgoing:
         return
     rows = [
-        {"notice_id": o.notice_id, "recipient_id": o.recipient_id, "lang": o.lang, "subject": o.rendered.subject,
-         "text": o.rendered.text, "html": o.rendered.html, "created_at": at, "read_at": None}
+        {
+            "notice_id": o.notice_id,
+            "recipient_id": o.recipient_id,
+            "lang": o.lang,
+            "subject": o.rendered.subject,
+            "text": o.rendered.text,
+            "html": o.rendered.html,
+            "created_at": at,
+            "read_at": None,
+        }
         for o in outgoing
     ]
     session.execute(insert_ignoring(session, InboxMessage, "notice_id"), rows)

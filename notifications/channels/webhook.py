@@ -49,10 +49,17 @@ def sign(body: bytes, secret: str) -> str:
 
 def payload(outgoing: Outgoing) -> dict[str, Any]:
     return {
-        "notice": outgoing.key, "id": outgoing.notice_id, "kind": outgoing.kind, "level": outgoing.level,
-        "event": outgoing.event, "appraisal": outgoing.appraisal_id,
+        "notice": outgoing.key,
+        "id": outgoing.notice_id,
+        "kind": outgoing.kind,
+        "level": outgoing.level,
+        "event": outgoing.event,
+        "appraisal": outgoing.appraisal_id,
         "recipient": {"id": outgoing.recipient_id, "personnel_no": outgoing.personnel_no, "email": outgoing.email},
-        "lang": outgoing.lang, "subject": outgoing.rendered.subject, "text": outgoing.rendered.text, "html": outgoing.rendered.html,
+        "lang": outgoing.lang,
+        "subject": outgoing.rendered.subject,
+        "text": outgoing.rendered.text,
+        "html": outgoing.rendered.html,
     }
 
 
@@ -67,11 +74,16 @@ class WebhookChannel:
 
     def send(self, outgoing: Outgoing) -> None:
         body = json.dumps(payload(outgoing), ensure_ascii=False, sort_keys=True).encode("utf-8")
-        request = urllib.request.Request(self.settings.url, data=body, method="POST", headers={
-            "Content-Type": "application/json; charset=utf-8",
-            SIGNATURE: sign(body, self.settings.secret),
-            "X-Bagalau-Notice": outgoing.key,
-        })
+        request = urllib.request.Request(
+            self.settings.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                SIGNATURE: sign(body, self.settings.secret),
+                "X-Bagalau-Notice": outgoing.key,
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:  # noqa: S310 (scheme checked)
                 response.read()

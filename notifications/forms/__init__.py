@@ -41,8 +41,7 @@ def prepare(session: Session, name: str, appraisal_id: int, reader: Servant, lan
     if appraisal is None:
         raise InvalidInput("not_found", field="--appraisal", value=appraisal_id, rule=RULE)
     if appraisal.kind not in form.kinds:
-        raise InvalidInput("form_kind", field="--appraisal", value=f"{appraisal.kind} {appraisal.period}", rule=RULE,
-                           expected=", ".join(form.kinds))
+        raise InvalidInput("form_kind", field="--appraisal", value=f"{appraisal.kind} {appraisal.period}", rule=RULE, expected=", ".join(form.kinds))
     # before gathering: a refused reader learns nothing of the records
     if not may_see_document(session, reader, appraisal, blank=not form.confidential):
         raise refuse_unseen(reader, appraisal)  # as `show` refuses it

@@ -154,11 +154,7 @@ def band_label(definition: Methodology, kind: str, band: str | None, lang: Lang)
 
 def acted_on(session: Session, appraisal_id: int, *actions: str) -> date | None:
     """The day of the latest of these actions in the audit trail: when someone signed."""
-    query = (
-        select(AuditEvent.at)
-        .where(AuditEvent.appraisal_id == appraisal_id, col(AuditEvent.action).in_(actions))
-        .order_by(col(AuditEvent.id).desc())
-    )
+    query = select(AuditEvent.at).where(AuditEvent.appraisal_id == appraisal_id, col(AuditEvent.action).in_(actions)).order_by(col(AuditEvent.id).desc())
     found = session.exec(query).first()
     return found.date() if found else None
 
@@ -171,6 +167,10 @@ def event_day(appraisal: Appraisal, event: str) -> date | None:
 def no_record(appraisal: Appraisal, what: str, paragraph: str) -> InvalidInput:
     """The form cannot be made: the appraisal lacks `what` (a label key) yet."""
     return InvalidInput(
-        "form_no_record", field="--appraisal", value=appraisal.id, rule=paragraph,
-        source=appraisal.methodology, what=texts()[what],
+        "form_no_record",
+        field="--appraisal",
+        value=appraisal.id,
+        rule=paragraph,
+        source=appraisal.methodology,
+        what=texts()[what],
     )

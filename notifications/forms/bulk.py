@@ -40,8 +40,16 @@ class Printed:
 
 
 def print_forms(
-    engine: Engine, body: str, period: str, reader: str, lang: Lang, *, unit: str | None = None, merged: bool = False,
-    started: Callable[[int], None] | None = None, drawn: Callable[[], None] | None = None,
+    engine: Engine,
+    body: str,
+    period: str,
+    reader: str,
+    lang: Lang,
+    *,
+    unit: str | None = None,
+    merged: bool = False,
+    started: Callable[[int], None] | None = None,
+    drawn: Callable[[], None] | None = None,
 ) -> Printed:
     """The forms of `body` (or of its `unit`) for `period` (2026-Q1, or 2026 with its
     quarters), read by the servant numbered `reader`. `started` is told how many documents
@@ -60,9 +68,7 @@ def print_forms(
     return Printed(_merge(pdfs) if merged else _zip(pdfs), len(pdfs), withheld)
 
 
-def gather(
-    session: Session, body: str, period: str, reader: str, lang: Lang, unit: str | None = None
-) -> tuple[list[tuple[str, Form, Document]], int]:
+def gather(session: Session, body: str, period: str, reader: str, lang: Lang, unit: str | None = None) -> tuple[list[tuple[str, Form, Document]], int]:
     """Each document to print with its file stem, and how many were withheld."""
     found = session.exec(select(StateBody).where(StateBody.code == body)).first()
     if found is None:
@@ -76,9 +82,7 @@ def gather(
         units = _units_under(session, id_of(found), unit)
         positions = set(session.exec(select(Position.id).where(col(Position.unit_id).in_(units))))
         servants = {i: s for i, s in servants.items() if s.position_id in positions}
-    appraisals = session.exec(
-        select(Appraisal).where(col(Appraisal.servant_id).in_(list(servants)), _in_period(period)).order_by(col(Appraisal.id))
-    )
+    appraisals = session.exec(select(Appraisal).where(col(Appraisal.servant_id).in_(list(servants)), _in_period(period)).order_by(col(Appraisal.id)))
     documents: list[tuple[str, Form, Document]] = []
     seen: set[tuple[str, tuple[int, ...]]] = set()
     stems: set[str] = set()

@@ -40,10 +40,7 @@ def spider(
 ) -> Markup:
     """The chart of `means` (and `own`) on axes `names`, scale 0..`top` from the centre."""
     count = len(names)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{font}" font-size="10">'
-    ]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{font}" font-size="10">']
     for ring in range(1, top + 1):
         parts.append(_polygon([Decimal(ring)] * count, top, f'fill="none" stroke="{GRID}" stroke-width="0.8"', "ring"))
         parts.append(f'<text x="{CX + 3}" y="{CY - RADIUS * ring / top - 2:.1f}" font-size="8" fill="#6b7785">{ring}</text>')
@@ -66,9 +63,7 @@ def _at(index: int, count: int, radius: float) -> tuple[float, float]:
 
 
 def _polygon(values: Sequence[Decimal], top: int, style: str, name: str) -> str:
-    points = " ".join(
-        "{:.1f},{:.1f}".format(*_at(index, len(values), RADIUS * float(value) / top)) for index, value in enumerate(values)
-    )
+    points = " ".join("{:.1f},{:.1f}".format(*_at(index, len(values), RADIUS * float(value) / top)) for index, value in enumerate(values))
     return f'<polygon class="{name}" points="{points}" {style}/>'
 
 
@@ -85,10 +80,7 @@ def _label(index: int, count: int, name: str) -> list[str]:
         first = y + LINE * 0.8
     else:
         first = y - (len(lines) - 1) * LINE / 2 + 3
-    return [
-        f'<text x="{x:.1f}" y="{first + row * LINE:.1f}" text-anchor="{anchor}" fill="#1f2a36">{escape(line)}</text>'
-        for row, line in enumerate(lines)
-    ]
+    return [f'<text x="{x:.1f}" y="{first + row * LINE:.1f}" text-anchor="{anchor}" fill="#1f2a36">{escape(line)}</text>' for row, line in enumerate(lines)]
 
 
 def _legend(legend: Legend, with_own: bool) -> list[str]:

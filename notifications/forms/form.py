@@ -59,6 +59,9 @@ def ensure_reader(session: Session, reader: Servant, appraisal: Appraisal) -> No
     if not may_read_result(session, reader, appraisal):
         scope = loader.load(appraisal.methodology).scope
         raise InvalidInput(
-            "form_not_reader", field="--as", value=reader.personnel_no,
-            rule=scope.result_readers_paragraph if scope else RULE, source=appraisal.methodology,
+            "form_not_reader",
+            field="--as",
+            value=reader.personnel_no,
+            rule=scope.result_readers_paragraph if scope else RULE,
+            source=appraisal.methodology,
         )

@@ -109,8 +109,14 @@ class Sheet:
         pdf = self.pdf
         pdf.set_font(size=size)
         headings_style = FontFace(emphasis="BOLD", fill_color=HEADINGS_FILL)
-        with pdf.table(col_widths=tuple(widths), headings_style=headings_style, line_height=size * 0.48, text_align="LEFT",
-                       padding=1, num_heading_rows=2 if subheadings else 1) as table:
+        with pdf.table(
+            col_widths=tuple(widths),
+            headings_style=headings_style,
+            line_height=size * 0.48,
+            text_align="LEFT",
+            padding=1,
+            num_heading_rows=2 if subheadings else 1,
+        ) as table:
             tall = 2 if subheadings else 1
             heading: list[str | Span] = [c if isinstance(c, Span) else Span(c, rows=tall) for c in headings]
             every: list[Sequence[str | Span]] = [heading, subheadings, *rows]

@@ -79,8 +79,9 @@ def _plan(session: Session, appraisal: Appraisal, lang: Lang, *, sheet: bool) ->
     words = labels(lang)
     top = heading(session, appraisal, lang)
     lines = tuple(
-        PlanLine(i.position + 1, i.text, i.measurable, i.score if sheet else None,
-                 rules.score_labels[int(i.score)](lang) if sheet and i.score is not None else "")
+        PlanLine(
+            i.position + 1, i.text, i.measurable, i.score if sheet else None, rules.score_labels[int(i.score)](lang) if sheet and i.score is not None else ""
+        )
         for i in indicators(session, stored(appraisal))
     )
     servant_acts, manager_acts = (("sign", "refuse_to_sign"), ("score",)) if sheet else (("confirm", "refuse_to_confirm"), ("agree",))
@@ -96,8 +97,7 @@ def _plan(session: Session, appraisal: Appraisal, lang: Lang, *, sheet: bool) ->
         refusal=refusal_on(session, appraisal, "sign" if sheet else "confirm"),
         signatures=(
             Signature(words["servant"], top.servant.name, acted_on(session, stored(appraisal), *servant_acts)),
-            Signature(words["direct_manager"], top.assessor.name if top.assessor else "",
-                      acted_on(session, stored(appraisal), *manager_acts)),
+            Signature(words["direct_manager"], top.assessor.name if top.assessor else "", acted_on(session, stored(appraisal), *manager_acts)),
         ),
         shows=(stored(appraisal),),
     )
@@ -173,12 +173,18 @@ class HeadWorkPlan:
 def work_plan(session: Session, appraisal: Appraisal, lang: Lang) -> HeadWorkPlan:
     words = labels(lang)
     year = appraisal.period[:4]
-    quarters = list(session.exec(
-        select(Appraisal).where(
-            Appraisal.servant_id == appraisal.servant_id, Appraisal.methodology == appraisal.methodology,
-            Appraisal.kind == "kpi", col(Appraisal.period).startswith(year),
-        ).order_by(col(Appraisal.period))
-    ))
+    quarters = list(
+        session.exec(
+            select(Appraisal)
+            .where(
+                Appraisal.servant_id == appraisal.servant_id,
+                Appraisal.methodology == appraisal.methodology,
+                Appraisal.kind == "kpi",
+                col(Appraisal.period).startswith(year),
+            )
+            .order_by(col(Appraisal.period))
+        )
+    )
     by_quarter = {int(q.period[-1]): {i.position: i for i in indicators(session, stored(q))} for q in quarters}
     positions = sorted({p for kpis in by_quarter.values() for p in kpis})
     lines = []
@@ -186,11 +192,16 @@ def work_plan(session: Session, appraisal: Appraisal, lang: Lang) -> HeadWorkPla
         row = [by_quarter.get(q, {}).get(position) for q in range(1, 5)]
         last = [kpi for kpi in row if kpi is not None][-1]  # the latest wording of the KPI
         planned = tuple(kpi.planned if kpi else None for kpi in row)
-        lines.append(KpiPlanLine(
-            number=position + 1, text=last.text, unit=last.unit or "",
-            direction=words[f"direction_{last.direction}"], planned=planned,
-            due=tuple(quarter_end(int(year), q) if planned[q - 1] is not None else None for q in range(1, 5)),
-        ))
+        lines.append(
+            KpiPlanLine(
+                number=position + 1,
+                text=last.text,
+                unit=last.unit or "",
+                direction=words[f"direction_{last.direction}"],
+                planned=planned,
+                due=tuple(quarter_end(int(year), q) if planned[q - 1] is not None else None for q in range(1, 5)),
+            )
+        )
     top = heading(session, appraisal, lang)
     approved = next((event_day(q, "plan_approved") for q in quarters if "plan_approved" in q.events), None)
     return HeadWorkPlan(
@@ -208,19 +219,38 @@ def work_plan(session: Session, appraisal: Appraisal, lang: Lang) -> HeadWorkPla
 def work_plan_pdf(sheet: Sheet, plan: HeadWorkPlan, L: dict[str, str]) -> None:
     lang = sheet.lang
     sheet.caption(plan.annex, plan.heading.methodology, L["form"])
-    sheet.caption(L["approve"], plan.approver.role, f"{plan.approver.name} ({L['name_initials']})",
-                  f"{L['date']}: {day(plan.approver.on, lang) or '________'}   {L['signature']}: ________")
+    sheet.caption(
+        L["approve"],
+        plan.approver.role,
+        f"{plan.approver.name} ({L['name_initials']})",
+        f"{L['date']}: {day(plan.approver.on, lang) or '________'}   {L['signature']}: ________",
+    )
     sheet.title(plan.title, f"{L['work_plan_period']}: {plan.year}")
     sheet.servant(plan.heading, L, "full_name")
-    headings: list[str | Span] = [L["number"], L["kpi_name"], L["kpi_source"], L["measure"], L["direction"],
-                Span(L["planned"], cols=4), Span(L["deadline"], cols=4), L["key_result"]]
+    headings: list[str | Span] = [
+        L["number"],
+        L["kpi_name"],
+        L["kpi_source"],
+        L["measure"],
+        L["direction"],
+        Span(L["planned"], cols=4),
+        Span(L["deadline"], cols=4),
+        L["key_result"],
+    ]
     rows = [
-        [str(line.number), line.text, "", line.unit, line.direction,
-         *(number(value, lang) for value in line.planned), *(day(due, lang) for due in line.due), ""]
+        [
+            str(line.number),
+            line.text,
+            "",
+            line.unit,
+            line.direction,
+            *(number(value, lang) for value in line.planned),
+            *(day(due, lang) for due in line.due),
+            "",
+        ]
         for line in plan.lines
     ]
-    sheet.table(headings, rows, (7, 48, 30, 15, 20, *(13,) * 4, *(17,) * 4, 25), subheadings=plan.quarters * 2,
-                empty=L["none_recorded"], size=7)
+    sheet.table(headings, rows, (7, 48, 30, 15, 20, *(13,) * 4, *(17,) * 4, 25), subheadings=plan.quarters * 2, empty=L["none_recorded"], size=7)
     sheet.text(L["key_result_note"], size=7.5)
 
 

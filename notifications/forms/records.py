@@ -130,15 +130,18 @@ def commission_protocol(session: Session, appraisal: Appraisal, lang: Lang) -> C
         assert row is not None
         before, decision = _decision(session, appraisal_id)
         revised = decision.get("decision") == "revise"
-        lines.append(ProtocolLine(
-            number_, person(session, row.servant_id).name,
-            Decimal(before["score"]) if "score" in before else None,
-            band_label(definition, row.kind, before.get("band"), lang),
-            Decimal(decision["score"]) if revised else None,
-            band_label(definition, row.kind, decision.get("band"), lang) if revised else "",
-            decision.get("explanation", "") if revised else "",
-            _recommendations(session, definition, row, lang),
-        ))
+        lines.append(
+            ProtocolLine(
+                number_,
+                person(session, row.servant_id).name,
+                Decimal(before["score"]) if "score" in before else None,
+                band_label(definition, row.kind, before.get("band"), lang),
+                Decimal(decision["score"]) if revised else None,
+                band_label(definition, row.kind, decision.get("band"), lang) if revised else "",
+                decision.get("explanation", "") if revised else "",
+                _recommendations(session, definition, row, lang),
+            )
+        )
     kinds = sorted({(row.kind, row.period) for row in (session.get(Appraisal, i) for i in decided) if row})
     members = list(session.exec(select(CommissionMember).where(CommissionMember.commission_id == commission.id)))
     present = {a.member_id for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)) if a.present}
@@ -157,9 +160,7 @@ def commission_protocol(session: Session, appraisal: Appraisal, lang: Lang) -> C
         lines=tuple(lines),
         approved=sum(line.correction is None for line in lines),
         revised=sum(line.correction is not None for line in lines),
-        signatures=tuple(
-            Signature(words[m.role], person(session, m.servant_id).name, meeting.held_on) for m in members if m.id in present
-        ),
+        signatures=tuple(Signature(words[m.role], person(session, m.servant_id).name, meeting.held_on) for m in members if m.id in present),
         shows=tuple(decided),
     )
 
@@ -179,9 +180,13 @@ def commission_protocol_pdf(sheet: Sheet, form: CommissionProtocol, L: dict[str,
         sheet.field(L["absent"], ", ".join(form.absent))
     sheet.text(L["results_title"], bold=True, align="C")
     rows = [
-        [str(line.number), line.name, f"{number(line.result, lang)} ({line.band})" if line.result is not None else "",
-         f"{number(line.correction, lang)} ({line.correction_band}): {line.explanation}" if line.correction is not None else "",
-         "; ".join(line.recommendations)]
+        [
+            str(line.number),
+            line.name,
+            f"{number(line.result, lang)} ({line.band})" if line.result is not None else "",
+            f"{number(line.correction, lang)} ({line.correction_band}): {line.explanation}" if line.correction is not None else "",
+            "; ".join(line.recommendations),
+        ]
         for line in form.lines
     ]
     sheet.table([L["number"], L["servants_column"], L["result_info"], L["correction"], L["recommendations"]], rows, (8, 44, 34, 52, 42))
@@ -228,8 +233,7 @@ def calibration_protocol(session: Session, appraisal: Appraisal, lang: Lang) -> 
     if held is None:
         raise no_record(appraisal, "record_session", "п.42")
     application = session.exec(
-        select(CalibrationApplication).where(CalibrationApplication.appraisal_id == appraisal.id)
-        .order_by(col(CalibrationApplication.id).desc())
+        select(CalibrationApplication).where(CalibrationApplication.appraisal_id == appraisal.id).order_by(col(CalibrationApplication.id).desc())
     ).first()
     votes = {v.participant_id: v.score for v in session.exec(select(CalibrationVote).where(CalibrationVote.session_id == held.id))}
     people = []
@@ -265,10 +269,16 @@ def calibration_protocol_pdf(sheet: Sheet, form: CalibrationProtocol, L: dict[st
         sheet.text(L["audit_copy"], bold=True)
     top = form.heading
     for label, value in (
-        (L["state_body"], top.body), (L["assessee_name"], top.servant.name), (L["position"], top.servant.position),
-        (L["appraisal_kind"], top.kind), (L["period"], top.period), (L["cal_filed_on"], day(form.filed_on, lang)),
-        (L["cal_application"], form.application), (L["cal_decided_on"], day(form.decided_on, lang)),
-        (L["cal_held_on"], day(form.held_on, lang)), (L["cal_before"], number(form.before, lang)),
+        (L["state_body"], top.body),
+        (L["assessee_name"], top.servant.name),
+        (L["position"], top.servant.position),
+        (L["appraisal_kind"], top.kind),
+        (L["period"], top.period),
+        (L["cal_filed_on"], day(form.filed_on, lang)),
+        (L["cal_application"], form.application),
+        (L["cal_decided_on"], day(form.decided_on, lang)),
+        (L["cal_held_on"], day(form.held_on, lang)),
+        (L["cal_before"], number(form.before, lang)),
     ):
         sheet.field(label, value)
     rows = [[str(n), p.name, p.position, number(p.proposed, lang)] for n, p in enumerate(form.participants, 1)]
@@ -313,16 +323,18 @@ def refusal_acts(session: Session, appraisal: Appraisal, lang: Lang) -> RefusalA
         raise no_record(appraisal, "record_act", "п.25, п.36")
     acts = []
     for act in rows:
-        acts.append(RefusalEntry(
-            subject=words["act_subject"].format(what=words[f"refused_{act.refused}"]),
-            basis=basis(definition, _paragraph(definition, appraisal.kind, act.refused), lang),
-            drawn_up_on=act.drawn_up_on,
-            text=act.text,
-            witnesses=tuple(  # ids the act recorded; one that names nobody is left out
-                Signature(who.position, who.name, act.drawn_up_on)
-                for who in (person(session, i) for i in act.witnesses if session.get(Servant, i) is not None)
-            ),
-        ))
+        acts.append(
+            RefusalEntry(
+                subject=words["act_subject"].format(what=words[f"refused_{act.refused}"]),
+                basis=basis(definition, _paragraph(definition, appraisal.kind, act.refused), lang),
+                drawn_up_on=act.drawn_up_on,
+                text=act.text,
+                witnesses=tuple(  # ids the act recorded; one that names nobody is left out
+                    Signature(who.position, who.name, act.drawn_up_on)
+                    for who in (person(session, i) for i in act.witnesses if session.get(Servant, i) is not None)
+                ),
+            )
+        )
     return RefusalActs(words["act_title"], heading(session, appraisal, lang), tuple(acts), (stored(appraisal),))
 
 
@@ -345,10 +357,14 @@ def refusal_acts_pdf(sheet: Sheet, form: RefusalActs, L: dict[str, str]) -> None
 
 
 FORMS = (
-    Form("commission-protocol", ("quarterly", "annual"), "mne2017_annex4_commission_protocol.html.j2",
-         commission_protocol, commission_protocol_pdf, orientation="L"),
-    Form("calibration-protocol", ("kpi", "differentiation", "360", "annual"), "calibration_protocol.html.j2",
-         calibration_protocol, calibration_protocol_pdf),
-    Form("refusal-act", ("plan", "quarterly", "annual", "kpi", "differentiation", "360"), "refusal_act.html.j2",
-         refusal_acts, refusal_acts_pdf),
+    Form(
+        "commission-protocol",
+        ("quarterly", "annual"),
+        "mne2017_annex4_commission_protocol.html.j2",
+        commission_protocol,
+        commission_protocol_pdf,
+        orientation="L",
+    ),
+    Form("calibration-protocol", ("kpi", "differentiation", "360", "annual"), "calibration_protocol.html.j2", calibration_protocol, calibration_protocol_pdf),
+    Form("refusal-act", ("plan", "quarterly", "annual", "kpi", "differentiation", "360"), "refusal_act.html.j2", refusal_acts, refusal_acts_pdf),
 )

@@ -139,15 +139,14 @@ def quarterly_sheet_pdf(sheet: Sheet, form: QuarterlySheet, L: dict[str, str]) -
     sheet.field(L["period"], form.heading.period)
     sheet.servant(form.heading, L, "assessee_name")
     sheet.text(L["duties_title"], bold=True, align="C")
-    rows = [[str(b.number), b.description, number(b.self_points, lang), number(b.points, lang),
-             L["not_accepted"] if b.points is None else ""] for b in form.bonus]
-    sheet.table([L["number"], L["bonus_items"], L["self_column"], L["manager_column"], L["note"]], rows, (8, 84, 28, 28, 32),
-                empty=L["none_recorded"])
+    rows = [
+        [str(b.number), b.description, number(b.self_points, lang), number(b.points, lang), L["not_accepted"] if b.points is None else ""] for b in form.bonus
+    ]
+    sheet.table([L["number"], L["bonus_items"], L["self_column"], L["manager_column"], L["note"]], rows, (8, 84, 28, 28, 32), empty=L["none_recorded"])
     for title, facts in ((L["executive_facts"], form.executive), (L["labour_facts"], form.labour)):
         sheet.text(f"{L['manager_column']}: {title}", bold=True)
         rows = [[str(f.number), day(f.occurred_on, lang), f.source, f.proof, f"−{number(form.penalty, lang)}"] for f in facts]
-        sheet.table([L["number"], L["date"], L["fact_source"], L["fact_proof"], L["penalty_points"]], rows, (8, 24, 34, 90, 24),
-                    empty=L["none_recorded"])
+        sheet.table([L["number"], L["date"], L["fact_source"], L["fact_proof"], L["penalty_points"]], rows, (8, 24, 34, 90, 24), empty=L["none_recorded"])
     sheet.field(L["self_result"], f"{number(form.base, lang)} + {number(form.self_bonus, lang)} = {number(form.self_score, lang)}")
     if form.manager_score is not None:
         arithmetic = f"{number(form.base, lang)} + {number(form.bonus_total, lang)} − {number(form.penalty_total, lang)} = {number(form.manager_score, lang)}"
@@ -207,14 +206,15 @@ class ByMean:
     shows: tuple[int, ...]
 
 
-def _by_mean(
-    definition: Methodology, appraisal: Appraisal, top: Heading, scores: list[Decimal | None], lang: Lang
-) -> dict[str, Any]:
+def _by_mean(definition: Methodology, appraisal: Appraisal, top: Heading, scores: list[Decimal | None], lang: Lang) -> dict[str, Any]:
     """What every such sheet shows besides its lines."""
     return {
-        "heading": top, "mean": sheet_mean(scores), "score": appraisal.score,
+        "heading": top,
+        "mean": sheet_mean(scores),
+        "score": appraisal.score,
         "band": band_label(definition, appraisal.kind, appraisal.band, lang),
-        "signatures": _assessed(appraisal, top, labels(lang)), "shows": (stored(appraisal),),
+        "signatures": _assessed(appraisal, top, labels(lang)),
+        "shows": (stored(appraisal),),
     }
 
 
@@ -238,10 +238,20 @@ def kpi_sheet(session: Session, appraisal: Appraisal, lang: Lang) -> KpiSheet:
         if kpi.planned is not None and kpi.actual is not None:
             percent = realisation(kpi.planned, kpi.actual, as_direction(kpi.direction))
         row = rules.row_for(percent) if percent is not None else None
-        lines.append(KpiLine(
-            kpi.position + 1, kpi.text, kpi.unit or "", words[f"direction_{kpi.direction}"], kpi.planned, kpi.actual,
-            percent, row.min if row else None, row.max if row else None, kpi.score,
-        ))
+        lines.append(
+            KpiLine(
+                kpi.position + 1,
+                kpi.text,
+                kpi.unit or "",
+                words[f"direction_{kpi.direction}"],
+                kpi.planned,
+                kpi.actual,
+                percent,
+                row.min if row else None,
+                row.max if row else None,
+                kpi.score,
+            )
+        )
     return KpiSheet(
         title=words["kpi_sheet_title"],
         annex=words["annex"].format(n=2),
@@ -257,11 +267,29 @@ def kpi_sheet_pdf(sheet: Sheet, form: KpiSheet, L: dict[str, str]) -> None:
     sheet.title(form.title)
     sheet.field(L["period"], form.heading.period)
     sheet.servant(form.heading, L, "assessee_name")
-    headings = [L["number"], L["kpi_name"], L["measure"], L["direction"], f"{L['planned']}, {form.quarter}",
-                f"{L['actual']}, {form.quarter}", f"{L['realisation']}, {form.quarter}", L["allowed"], f"{L['score']}, {form.quarter}"]
+    headings = [
+        L["number"],
+        L["kpi_name"],
+        L["measure"],
+        L["direction"],
+        f"{L['planned']}, {form.quarter}",
+        f"{L['actual']}, {form.quarter}",
+        f"{L['realisation']}, {form.quarter}",
+        L["allowed"],
+        f"{L['score']}, {form.quarter}",
+    ]
     rows = [
-        [str(k.number), k.text, k.unit, k.direction, number(k.planned, lang), number(k.actual, lang), number(k.percent, lang),
-         span(k.low, k.high, lang), number(k.score, lang)]
+        [
+            str(k.number),
+            k.text,
+            k.unit,
+            k.direction,
+            number(k.planned, lang),
+            number(k.actual, lang),
+            number(k.percent, lang),
+            span(k.low, k.high, lang),
+            number(k.score, lang),
+        ]
         for k in form.lines
     ]
     sheet.table(headings, rows, (8, 80, 20, 32, 24, 24, 26, 26, 24), empty=L["none_recorded"])
@@ -298,8 +326,7 @@ def differentiation_sheet(session: Session, appraisal: Appraisal, lang: Lang) ->
     top = heading(session, appraisal, lang)
     given = {row.parameter: row for row in session.exec(select(ParameterScore).where(ParameterScore.appraisal_id == appraisal.id))}
     lines = tuple(
-        ParameterLine(n, p.name(lang), p.criterion(lang), given[p.id].score if p.id in given else None,
-                      given[p.id].justification if p.id in given else "")
+        ParameterLine(n, p.name(lang), p.criterion(lang), given[p.id].score if p.id in given else None, given[p.id].justification if p.id in given else "")
         for n, p in enumerate(rules.parameters, 1)
     )
     return DifferentiationSheet(
@@ -335,6 +362,5 @@ def differentiation_sheet_pdf(sheet: Sheet, form: DifferentiationSheet, L: dict[
 FORMS = (
     Form("quarterly-sheet", ("quarterly",), "mne2017_annex2_quarterly_sheet.html.j2", quarterly_sheet, quarterly_sheet_pdf),
     Form("kpi-sheet", ("kpi",), "typical2023_annex2_kpi_sheet.html.j2", kpi_sheet, kpi_sheet_pdf, orientation="L"),
-    Form("differentiation-sheet", ("differentiation",), "typical2023_annex4_differentiation_sheet.html.j2",
-         differentiation_sheet, differentiation_sheet_pdf),
+    Form("differentiation-sheet", ("differentiation",), "typical2023_annex4_differentiation_sheet.html.j2", differentiation_sheet, differentiation_sheet_pdf),
 )

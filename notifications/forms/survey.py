@@ -77,7 +77,8 @@ def survey_result(session: Session, appraisal: Appraisal, lang: Lang) -> SurveyR
     group = group_of(session, appraisal, definition)
     answered = session.exec(
         select(SurveyInvitation.id).where(
-            SurveyInvitation.appraisal_id == appraisal.id, SurveyInvitation.answered == True,  # noqa: E712
+            SurveyInvitation.appraisal_id == appraisal.id,
+            SurveyInvitation.answered == True,  # noqa: E712
             SurveyInvitation.role != "self",
         )
     ).all()
@@ -91,9 +92,12 @@ def survey_result(session: Session, appraisal: Appraisal, lang: Lang) -> SurveyR
         for n, c in enumerate(competencies, 1)
     )
     chart = spider(
-        [line.name for line in lines], [line.mean for line in lines],
+        [line.name for line in lines],
+        [line.mean for line in lines],
         [details["self"][c.id] for c in competencies] if details["self"] else None,
-        rules.answer_scale[-1].value, Legend(words["legend_means"], words["legend_self"]), FAMILY,
+        rules.answer_scale[-1].value,
+        Legend(words["legend_means"], words["legend_self"]),
+        FAMILY,
     )
     return SurveyResult(
         title=words[f"r360_title_{group}"],
@@ -162,9 +166,7 @@ def questionnaire(session: Session, appraisal: Appraisal, lang: Lang) -> Questio
         assessee_label=words[f"q_assessee_{group}"],
         assessee=name_surname_first(servant),
         options=tuple(option.label(lang) for option in rules.answer_scale),
-        competencies=tuple(
-            Questions(n, c.name(lang), tuple(q(lang) for q in c.questions)) for n, c in enumerate(rules.competencies[group], 1)
-        ),
+        competencies=tuple(Questions(n, c.name(lang), tuple(q(lang) for q in c.questions)) for n, c in enumerate(rules.competencies[group], 1)),
         shows=(),
     )
 
@@ -190,6 +192,5 @@ def questionnaire_pdf(sheet: Sheet, form: Questionnaire, L: dict[str, str]) -> N
 
 FORMS = (
     Form("360-result", ("360",), "typical2023_annex7_8_360_result.html.j2", survey_result, survey_result_pdf),
-    Form("questionnaire", ("360",), "typical2023_annex5_6_questionnaire.html.j2", questionnaire, questionnaire_pdf,
-         orientation="L", confidential=False),
+    Form("questionnaire", ("360",), "typical2023_annex5_6_questionnaire.html.j2", questionnaire, questionnaire_pdf, orientation="L", confidential=False),
 )

@@ -69,9 +69,7 @@ def _members(ctx: Context, day: date) -> dict[int, CommissionMember]:
     servant = ctx.session.get(Servant, ctx.appraisal.servant_id)
     assert servant is not None
     commission = ctx.session.exec(
-        select(Commission)
-        .where(Commission.state_body_id == servant.state_body_id, Commission.formed_on <= day)
-        .order_by(col(Commission.formed_on).desc())
+        select(Commission).where(Commission.state_body_id == servant.state_body_id, Commission.formed_on <= day).order_by(col(Commission.formed_on).desc())
     ).first()
     if commission is None:
         raise ctx.fail("not_found", "commission", day.isoformat(), "п.6")
@@ -95,9 +93,7 @@ def _tally(ctx: Context, decision: Decision, voting: dict[int, CommissionMember]
 
 def _minute(ctx: Context, decision: Decision, members: dict[int, CommissionMember]) -> None:
     commission_id = next(iter(members.values())).commission_id
-    meeting = ctx.session.exec(
-        select(Meeting).where(Meeting.commission_id == commission_id, Meeting.held_on == decision.held_on)
-    ).first()
+    meeting = ctx.session.exec(select(Meeting).where(Meeting.commission_id == commission_id, Meeting.held_on == decision.held_on)).first()
     if meeting is None:
         meeting = Meeting(commission_id=commission_id, held_on=decision.held_on)
         ctx.session.add(meeting)
@@ -106,7 +102,12 @@ def _minute(ctx: Context, decision: Decision, members: dict[int, CommissionMembe
             ctx.session.add(Attendance(meeting_id=id_of(meeting), member_id=id_of(member), present=person in decision.present))
     proposed = decision.proposal.score if decision.proposal else None
     for person, choice in decision.votes.items():
-        ctx.session.add(Vote(
-            meeting_id=id_of(meeting), appraisal_id=id_of(ctx.appraisal), member_id=id_of(members[person]),
-            decision=choice, score=proposed if choice == "revise" else None,
-        ))
+        ctx.session.add(
+            Vote(
+                meeting_id=id_of(meeting),
+                appraisal_id=id_of(ctx.appraisal),
+                member_id=id_of(members[person]),
+                decision=choice,
+                score=proposed if choice == "revise" else None,
+            )
+        )

@@ -67,10 +67,14 @@ def quarterly_score(ctx: Context) -> dict[str, Any]:
     _replace(ctx, BonusItem)
     for line in sheet.bonus_items:
         mine = own.pop(line.description, None)
-        ctx.session.add(BonusItem(
-            appraisal_id=id_of(ctx.appraisal), description=line.description,
-            self_points=mine.self_points if mine else None, points=int(line.points),
-        ))
+        ctx.session.add(
+            BonusItem(
+                appraisal_id=id_of(ctx.appraisal),
+                description=line.description,
+                self_points=mine.self_points if mine else None,
+                points=int(line.points),
+            )
+        )
     for left_out in own.values():  # claimed by the servant, not accepted by the manager
         ctx.session.add(BonusItem(appraisal_id=id_of(ctx.appraisal), description=left_out.description, self_points=left_out.self_points))
     _replace(ctx, Violation)
@@ -229,12 +233,16 @@ def annual_score(ctx: Context) -> dict[str, Any]:
 def _same_year(ctx: Context, kinds: list[str]) -> list[Appraisal]:
     """This servant's completed appraisals of `kinds` in the same year, oldest first."""
     year = ctx.appraisal.period[:4]
-    query = select(Appraisal).where(
-        Appraisal.servant_id == ctx.appraisal.servant_id,
-        Appraisal.methodology == ctx.appraisal.methodology,
-        col(Appraisal.kind).in_(kinds),
-        Appraisal.period.startswith(year),
-    ).order_by(Appraisal.period)
+    query = (
+        select(Appraisal)
+        .where(
+            Appraisal.servant_id == ctx.appraisal.servant_id,
+            Appraisal.methodology == ctx.appraisal.methodology,
+            col(Appraisal.kind).in_(kinds),
+            Appraisal.period.startswith(year),
+        )
+        .order_by(Appraisal.period)
+    )
     return [a for a in ctx.session.exec(query) if "completion" in a.events or a.kind == "plan"]
 
 

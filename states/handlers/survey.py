@@ -43,7 +43,13 @@ def survey_invite(ctx: Context) -> dict[str, Any]:
     seen: set[int] = set()
     for index, person in enumerate(people):
         other = respondent(ctx, assessee, person.servant)
-        if other is None or other.id is None or other.id == assessee.id or other.id in seen or (other.dismissed_on is not None and other.dismissed_on <= ctx.on):
+        if (
+            other is None
+            or other.id is None
+            or other.id == assessee.id
+            or other.id in seen
+            or (other.dismissed_on is not None and other.dismissed_on <= ctx.on)
+        ):
             raise ctx.fail("not_respondent", f"respondents[{index}].servant", person.servant, rules.respondents_paragraph)
         seen.add(other.id)
         ctx.session.add(SurveyInvitation(appraisal_id=id_of(ctx.appraisal), respondent_id=other.id, role=person.role))
@@ -97,9 +103,7 @@ def survey_answer(ctx: Context) -> dict[str, Any]:
     else:  # one statement over every cell: +1 where chosen, +0 elsewhere
         cell = tuple_(col(SurveyTally.competency), col(SurveyTally.question), col(SurveyTally.value))
         ctx.session.execute(
-            update(SurveyTally)
-            .where(col(SurveyTally.appraisal_id) == ctx.appraisal.id)
-            .values(count=SurveyTally.count + case((cell.in_(chosen), 1), else_=0))
+            update(SurveyTally).where(col(SurveyTally.appraisal_id) == ctx.appraisal.id).values(count=SurveyTally.count + case((cell.in_(chosen), 1), else_=0))
         )
     invitation.answered = True
     ctx.session.add(invitation)
@@ -116,8 +120,7 @@ def survey_result(ctx: Context) -> dict[str, Any]:
     ).all()
     others = [i for i in answered if i.role != "self"]
     if len(others) < rules.respondents.min:
-        raise ctx.fail("too_few_answers", "respondents", len(others), rules.respondents_paragraph,
-                       present=len(others), needed=rules.respondents.min)
+        raise ctx.fail("too_few_answers", "respondents", len(others), rules.respondents_paragraph, present=len(others), needed=rules.respondents.min)
     own: dict[str, list[Decimal]] = defaultdict(list)
     for answer in ctx.session.exec(select(SelfAnswer).where(SelfAnswer.appraisal_id == ctx.appraisal.id)):
         own[answer.competency].append(Decimal(answer.value))

@@ -32,6 +32,12 @@ def bulk_print(code: str, request: Request) -> Response:
     merged = request.query_params.get("as") == "pdf"
     printed = print_forms(app.engine, code, period, who.person.personnel_no, lang, unit=unit, merged=merged)  # a refusal: the console's error page
     name = f"forms-{code}-{unit + '-' if unit else ''}{period}-{lang}.{'pdf' if merged else 'zip'}"
-    return Response(printed.content, media_type="application/pdf" if merged else "application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "X-Bagalau-Documents": str(printed.documents), "X-Bagalau-Withheld": str(printed.withheld)})
+    return Response(
+        printed.content,
+        media_type="application/pdf" if merged else "application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Bagalau-Documents": str(printed.documents),
+            "X-Bagalau-Withheld": str(printed.withheld),
+        },
+    )

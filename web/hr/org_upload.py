@@ -45,8 +45,19 @@ def upload_page(code: str, request: Request) -> Response:
 
 def _render(request: Request, who: Signed, seat: Any, report: ImportReport | None, status: int) -> Response:
     lang = lang_of(request)
-    return HTMLResponse(page("hr/organisation.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/hr/{seat.body.code}/organisation",
-                             seat=seat, report=report, problems=[p.as_dict(lang) for p in report.problems] if report else []), status)
+    return HTMLResponse(
+        page(
+            "hr/organisation.html.j2",
+            lang,
+            me=who.person,
+            csrf=who.csrf,
+            path=f"/hr/{seat.body.code}/organisation",
+            seat=seat,
+            report=report,
+            problems=[p.as_dict(lang) for p in report.problems] if report else [],
+        ),
+        status,
+    )
 
 
 @router.post("/hr/{code}/organisation")

@@ -41,9 +41,7 @@ from web.refusals import body_of, status_of
 from web.rendering import page
 
 router = APIRouter(include_in_schema=False)
-DOWNLOADS = {"csv": "text/csv; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "html": "text/html; charset=utf-8"}
+DOWNLOADS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html; charset=utf-8"}
 
 
 @router.get("/hr")
@@ -61,8 +59,7 @@ def body_console(code: str, request: Request) -> Response:
     return _console(request, code)
 
 
-def _console(request: Request, code: str, refusal: dict[str, Any] | None = None, status: int = 200,
-             typed: dict[str, str] | None = None) -> Response:
+def _console(request: Request, code: str, refusal: dict[str, Any] | None = None, status: int = 200, typed: dict[str, str] | None = None) -> Response:
     """The console; after a refused opening, with the kind and period typed kept."""
     who, lang, app = _who(request), lang_of(request), console(request)
     today = app.settings.day()
@@ -71,7 +68,10 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
         seat = desk(session, who, code)
         body_id = id_of(seat.body)
         context = {
-            "seat": seat, "today": today, "filters": chosen, "choices": (choices := _choices(session, seat, lang)),
+            "seat": seat,
+            "today": today,
+            "filters": chosen,
+            "choices": (choices := _choices(session, seat, lang)),
             "step_labels": dict(choices["step"]),
             "late": late_now(session, [body_id], today, default_calendar(), lang, chosen),
             "done_late": [r for r in rows_of(session, today, lang, body_id=body_id) if r.status == "late"],
@@ -82,10 +82,23 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
             "kinds": [(k, label("kinds", k, lang)) for k in loader.load(seat.body.methodology).workflow] if seat.hr else [],
             "results": _results(session, who.person, body_id, lang) if seat.head_of_hr else [],
         }
-    return HTMLResponse(page("hr/console.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/hr/{code}",
-                             refusal=refusal, done=request.query_params.get("done"), label=label, period=period, reason_in=reason_in,
-                             typed=typed or {},
-                             **context), status)
+    return HTMLResponse(
+        page(
+            "hr/console.html.j2",
+            lang,
+            me=who.person,
+            csrf=who.csrf,
+            path=f"/hr/{code}",
+            refusal=refusal,
+            done=request.query_params.get("done"),
+            label=label,
+            period=period,
+            reason_in=reason_in,
+            typed=typed or {},
+            **context,
+        ),
+        status,
+    )
 
 
 def _filters(request: Request) -> Filters:
@@ -112,8 +125,11 @@ def _choices(session: Session, seat: Desk, lang: Lang) -> dict[str, list[tuple[s
 def _results(session: Session, person: Servant, body_id: int, lang: Lang) -> list[dict[str, Any]]:
     """The body's scored appraisals, each as the head of HR may read it (typical2023 п.21)."""
     servants = select(Servant.id).where(Servant.state_body_id == body_id)
-    query = (select(Appraisal).where(col(Appraisal.servant_id).in_(servants), col(Appraisal.score).is_not(None))
-             .order_by(col(Appraisal.period).desc(), col(Appraisal.id)))
+    query = (
+        select(Appraisal)
+        .where(col(Appraisal.servant_id).in_(servants), col(Appraisal.score).is_not(None))
+        .order_by(col(Appraisal.period).desc(), col(Appraisal.id))
+    )
     lines = [views.summary(session, person, a, lang) for a in session.exec(query)]
     return [line for line in lines if "score" in line]
 
@@ -132,8 +148,7 @@ def compliance(code: str, fmt: str, request: Request) -> Response:
         path = Path(folder) / f"compliance-{code}-{today.isoformat()}-{lang}.{fmt}"
         _write(fmt, rows, path, lang, today)
         content = path.read_bytes()
-    return Response(content, media_type=DOWNLOADS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
+    return Response(content, media_type=DOWNLOADS[fmt], headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
 
 
 def _write(fmt: str, rows: list[Any], path: Path, lang: Lang, today: date) -> None:

@@ -37,8 +37,7 @@ def account_of(session: Session, servant: Servant) -> Account:
     if account is None:
         if session.exec(select(Account).where(Account.login == servant.personnel_no)).first():
             raise InvalidInput("login_taken", field="PERSONNEL_NO", value=servant.personnel_no, rule=RULE)
-        account = Account(servant_id=id_of(servant), login=servant.personnel_no, lang=servant.lang,
-                          created_at=datetime.now(timezone.utc))
+        account = Account(servant_id=id_of(servant), login=servant.personnel_no, lang=servant.lang, created_at=datetime.now(timezone.utc))
         session.add(account)
         session.flush()
     return account

@@ -20,8 +20,7 @@ def keys(login: str, client: str) -> tuple[str, str]:
 def held(session: Session, settings: Settings, login: str, client: str) -> bool:
     since = datetime.now(timezone.utc) - settings.window
     by_login, by_client = keys(login, client)
-    return (_count(session, by_login, since) >= settings.login_failures
-            or _count(session, by_client, since) >= settings.client_failures)
+    return _count(session, by_login, since) >= settings.login_failures or _count(session, by_client, since) >= settings.client_failures
 
 
 def failed(session: Session, login: str, client: str) -> None:

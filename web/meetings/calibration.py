@@ -35,12 +35,17 @@ def _holds(session: Session, person: Servant, appraisal: Appraisal) -> bool:
 
 
 def participants(session: Session, appraisal_id: int) -> tuple[CalibrationSession | None, list[dict[str, Any]]]:
-    convened = session.exec(select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal_id,
-                                                             col(CalibrationSession.held_on).is_(None))).first()
+    convened = session.exec(
+        select(CalibrationSession).where(CalibrationSession.appraisal_id == appraisal_id, col(CalibrationSession.held_on).is_(None))
+    ).first()
     if convened is None:
         return None, []
-    rows = session.exec(select(Servant).join(CalibrationParticipant, col(CalibrationParticipant.servant_id) == Servant.id)
-                        .where(CalibrationParticipant.session_id == convened.id).order_by(Servant.full_name))
+    rows = session.exec(
+        select(Servant)
+        .join(CalibrationParticipant, col(CalibrationParticipant.servant_id) == Servant.id)
+        .where(CalibrationParticipant.session_id == convened.id)
+        .order_by(Servant.full_name)
+    )
     return convened, [{"id": s.id, "name": s.full_name} for s in rows]
 
 
@@ -49,20 +54,35 @@ def calibration(appraisal_id: int, request: Request) -> Response:
     return _page(request, _who(request), appraisal_id)
 
 
-def _page(request: Request, who: Signed, appraisal_id: int, refusal: dict[str, Any] | None = None, status: int = 200,
-          posted: dict[str, str] | None = None) -> Response:
+def _page(
+    request: Request, who: Signed, appraisal_id: int, refusal: dict[str, Any] | None = None, status: int = 200, posted: dict[str, str] | None = None
+) -> Response:
     lang, app = lang_of(request), console(request)
     with transaction(app.engine) as session:
         appraisal = views.visible(session, who.person, appraisal_id)
         if appraisal is None or not _holds(session, who.person, appraisal):
             raise HTTPException(404)
         convened, people = participants(session, appraisal_id)
-        applied = session.exec(select(CalibrationApplication).where(CalibrationApplication.appraisal_id == appraisal_id)
-                               .order_by(col(CalibrationApplication.filed_on).desc())).first()
+        applied = session.exec(
+            select(CalibrationApplication).where(CalibrationApplication.appraisal_id == appraisal_id).order_by(col(CalibrationApplication.filed_on).desc())
+        ).first()
         sheet = views.summary(session, who.person, appraisal, lang)
-    return HTMLResponse(page("meetings/calibration.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/meetings/calibration/{appraisal_id}",
-                             sheet=sheet, people=people, convened=convened, application=applied, refusal=refusal,
-                             posted=posted or {}), status)
+    return HTMLResponse(
+        page(
+            "meetings/calibration.html.j2",
+            lang,
+            me=who.person,
+            csrf=who.csrf,
+            path=f"/meetings/calibration/{appraisal_id}",
+            sheet=sheet,
+            people=people,
+            convened=convened,
+            application=applied,
+            refusal=refusal,
+            posted=posted or {},
+        ),
+        status,
+    )
 
 
 @router.post("/meetings/calibration/{appraisal_id}")
@@ -77,8 +97,9 @@ async def hold(appraisal_id: int, request: Request) -> Response:
                 raise HTTPException(404)
             version = appraisal.version
         votes = {key.removeprefix("vote."): number(value) for key, value in posted.items() if key.startswith("vote.") and value.strip()}
-        service.act(app.engine, appraisal_id, id_of(who.person), HOLD, {"votes": votes},
-                    on=app.settings.day(), at=app.settings.moment(), expected_version=version)
+        service.act(
+            app.engine, appraisal_id, id_of(who.person), HOLD, {"votes": votes}, on=app.settings.day(), at=app.settings.moment(), expected_version=version
+        )
     except BagalauError as error:
         return _page(request, who, appraisal_id, body_of(error, lang), status_of(error), posted)
     return RedirectResponse(f"/appraisals/{appraisal_id}?done={HOLD}", 303)

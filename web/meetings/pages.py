@@ -41,18 +41,19 @@ def _decides(session: Session, person: Servant, appraisal: Appraisal) -> bool:
 
 def agenda(session: Session, person: Servant, lang: Lang) -> list[dict[str, Any]]:
     """The sheets before the commission now, for this member."""
-    return [views.summary(session, person, a, lang) for a in views.candidates(session, person)
-            if _decides(session, person, a)]
+    return [views.summary(session, person, a, lang) for a in views.candidates(session, person) if _decides(session, person, a)]
 
 
 def members(session: Session, person: Servant, day: date) -> list[dict[str, Any]]:
     """The commission in force on the day (its latest order), chair first, secretary last."""
-    commission = session.exec(select(Commission).where(Commission.state_body_id == person.state_body_id, col(Commission.formed_on) <= day)
-                              .order_by(col(Commission.formed_on).desc())).first()
+    commission = session.exec(
+        select(Commission).where(Commission.state_body_id == person.state_body_id, col(Commission.formed_on) <= day).order_by(col(Commission.formed_on).desc())
+    ).first()
     if commission is None:
         return []
-    rows = session.exec(select(CommissionMember, Servant).join(Servant, col(Servant.id) == CommissionMember.servant_id)
-                        .where(CommissionMember.commission_id == commission.id))
+    rows = session.exec(
+        select(CommissionMember, Servant).join(Servant, col(Servant.id) == CommissionMember.servant_id).where(CommissionMember.commission_id == commission.id)
+    )
     order = {"chair": 0, "member": 1, "secretary": 2}
     return sorted(({"id": s.id, "name": s.full_name, "role": m.role} for m, s in rows), key=lambda m: (order.get(m["role"], 1), m["name"]))
 
@@ -70,8 +71,9 @@ def meeting(appraisal_id: int, request: Request) -> Response:
     return _meeting(request, _who(request), appraisal_id)
 
 
-def _meeting(request: Request, who: Signed, appraisal_id: int, refusal: dict[str, Any] | None = None, status: int = 200,
-             posted: dict[str, list[str]] | None = None) -> Response:
+def _meeting(
+    request: Request, who: Signed, appraisal_id: int, refusal: dict[str, Any] | None = None, status: int = 200, posted: dict[str, list[str]] | None = None
+) -> Response:
     lang, app = lang_of(request), console(request)
     today = app.settings.day()
     with transaction(app.engine) as session:
@@ -81,9 +83,23 @@ def _meeting(request: Request, who: Signed, appraisal_id: int, refusal: dict[str
         people = members(session, who.person, today)
         sheet = views.summary(session, who.person, appraisal, lang)
     voting = [m for m in people if m["role"] != "secretary"]
-    return HTMLResponse(page("meetings/commission.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/meetings/commission/{appraisal_id}",
-                             sheet=sheet, members=people, voting=len(voting), needed=ceil(len(voting) * 2 / 3), today=today,
-                             refusal=refusal, posted=posted or {}), status)
+    return HTMLResponse(
+        page(
+            "meetings/commission.html.j2",
+            lang,
+            me=who.person,
+            csrf=who.csrf,
+            path=f"/meetings/commission/{appraisal_id}",
+            sheet=sheet,
+            members=people,
+            voting=len(voting),
+            needed=ceil(len(voting) * 2 / 3),
+            today=today,
+            refusal=refusal,
+            posted=posted or {},
+        ),
+        status,
+    )
 
 
 @router.post("/meetings/commission/{appraisal_id}")
@@ -97,8 +113,16 @@ async def decide(appraisal_id: int, request: Request) -> Response:
             if appraisal is None or not _decides(session, who.person, appraisal):
                 raise HTTPException(404)
             version = appraisal.version
-        service.act(app.engine, appraisal_id, id_of(who.person), DECIDE, decision(fields, multi),
-                    on=app.settings.day(), at=app.settings.moment(), expected_version=version)
+        service.act(
+            app.engine,
+            appraisal_id,
+            id_of(who.person),
+            DECIDE,
+            decision(fields, multi),
+            on=app.settings.day(),
+            at=app.settings.moment(),
+            expected_version=version,
+        )
     except BagalauError as error:
         return _meeting(request, who, appraisal_id, body_of(error, lang), status_of(error), multi)
     return RedirectResponse(f"/appraisals/{appraisal_id}?done={DECIDE}", 303)

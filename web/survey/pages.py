@@ -51,8 +51,7 @@ def questionnaire(session: Session, appraisal: Appraisal, lang: Lang) -> list[di
     rules = loader.load(appraisal.methodology).survey360
     assert rules is not None
     group = group_of(session, appraisal, loader.load(appraisal.methodology))
-    return [{"id": c.id, "name": c.name(lang), "questions": [q(lang) for q in c.questions]}
-            for c in rules.competencies[group]]
+    return [{"id": c.id, "name": c.name(lang), "questions": [q(lang) for q in c.questions]} for c in rules.competencies[group]]
 
 
 def scale(appraisal: Appraisal, lang: Lang) -> list[tuple[int, str]]:
@@ -66,22 +65,37 @@ def survey_page(appraisal_id: int, request: Request) -> Response:
     return _page(request, appraisal_id)
 
 
-def _page(request: Request, appraisal_id: int, refusal: dict[str, Any] | None = None, status: int = 200,
-          posted: dict[str, str] | None = None) -> Response:
+def _page(request: Request, appraisal_id: int, refusal: dict[str, Any] | None = None, status: int = 200, posted: dict[str, str] | None = None) -> Response:
     who, lang, app = _who(request), lang_of(request), console(request)
     with transaction(app.engine) as session:
         appraisal, invitation = _invitation(session, who, appraisal_id)
         assessee = session.get(Servant, appraisal.servant_id)
         closed = appraisal.state not in ("draft", OPEN)
         context = {
-            "appraisal": appraisal, "invitation": invitation, "assessee": assessee.full_name if assessee else "—",
-            "own": invitation.role == "self", "period_label": period(appraisal.period, lang),
-            "competencies": questionnaire(session, appraisal, lang), "scale": scale(appraisal, lang),
+            "appraisal": appraisal,
+            "invitation": invitation,
+            "assessee": assessee.full_name if assessee else "—",
+            "own": invitation.role == "self",
+            "period_label": period(appraisal.period, lang),
+            "competencies": questionnaire(session, appraisal, lang),
+            "scale": scale(appraisal, lang),
             "may_answer": appraisal.state == OPEN and not invitation.answered,
             "result": views.summary(session, who.person, appraisal, lang) if closed and may_read_result(session, who.person, appraisal) else None,
         }
-    return HTMLResponse(page("survey/questionnaire.html.j2", lang, me=who.person, csrf=who.csrf, path=f"/survey/{appraisal_id}",
-                             refusal=refusal, posted=posted or {}, done=request.query_params.get("done"), **context), status)
+    return HTMLResponse(
+        page(
+            "survey/questionnaire.html.j2",
+            lang,
+            me=who.person,
+            csrf=who.csrf,
+            path=f"/survey/{appraisal_id}",
+            refusal=refusal,
+            posted=posted or {},
+            done=request.query_params.get("done"),
+            **context,
+        ),
+        status,
+    )
 
 
 @router.post("/survey/{appraisal_id}")
@@ -95,8 +109,9 @@ async def answer(appraisal_id: int, request: Request) -> Response:
     posted: dict[str, str] = {}
     try:
         posted, _ = await _posted(request, who)
-        service.act(app.engine, appraisal_id, id_of(who.person), "answer", {"answers": _answers(competencies, posted)},
-                    on=app.settings.day(), at=app.settings.moment())
+        service.act(
+            app.engine, appraisal_id, id_of(who.person), "answer", {"answers": _answers(competencies, posted)}, on=app.settings.day(), at=app.settings.moment()
+        )
     except BagalauError as error:
         return _page(request, appraisal_id, body_of(error, lang), status_of(error), posted)
     return RedirectResponse(f"/survey/{appraisal_id}?done=answer", 303)
@@ -110,4 +125,3 @@ def _answers(competencies: list[dict[str, Any]], posted: dict[str, str]) -> dict
         values = [posted.get(f"a.{item['id']}.{index}", "") for index in range(len(item["questions"]))]
         given[item["id"]] = [int(value) if value.isdigit() else 0 for value in values]
     return given
-
