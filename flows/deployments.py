@@ -69,7 +69,7 @@ def tags(flow: Flow) -> list[str]:
 def deployments() -> list[RunnerDeployment]:
     # prefect's sync_compatible types to_deployment as maybe a coroutine; called from sync code it returns the deployment
     return [
-        flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), description=description(flow), tags=tags(flow))  # type: ignore[misc]
+        flow.to_deployment(name, schedule=Cron(cron, timezone=ZONE), description=description(flow), tags=tags(flow))  # type: ignore[misc]  # prefect: async_dispatch types to_deployment as maybe a coroutine; from sync code it is the deployment
         for flow, name, cron in schedules()
     ]
 

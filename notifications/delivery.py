@@ -198,7 +198,7 @@ def _invitation(session: Session, notice: Notice, now: datetime, links: LinkSett
         notice.level,
         notice.event,
         None,
-        person.id,  # type: ignore[arg-type]
+        id_of(person),
         person.personnel_no,
         person.full_name,
         person.email,

@@ -320,7 +320,8 @@ def _report_context(session: Session, notice: Notice, lang: Lang) -> dict[str, A
 
 def _invitation_context(session: Session, notice: Notice, lang: Lang, link: tuple[str, datetime] | None) -> dict[str, Any]:
     """An invitation to the console: who, their login, the link and until when it works."""
-    person = _person(session, notice.recipient_id)  # type: ignore[arg-type]  # an invitation's notice names its servant
+    assert notice.recipient_id is not None, "an invitation's notice names its servant"
+    person = _person(session, notice.recipient_id)
     body = _get(session, StateBody, person.state_body_id)
     until = link[1].astimezone(ALMATY) if link else None
     return {

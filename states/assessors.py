@@ -28,7 +28,7 @@ from methodology.errors import InvalidInput
 from methodology.schema import Methodology, as_kind
 from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Position, Servant
-from models.db import transaction
+from models.db import rowcount, transaction
 from states.errors import Refused
 from states.people import reader_roles
 from states.service import audit, claim
@@ -157,12 +157,13 @@ def follow(session: Session, appraisal: Appraisal, person_id: int) -> int:
     follow (their responsible person); return how many did."""
     appraisal.assessor_id = person_id
     session.add(appraisal)
-    moved: int = session.execute(
-        update(Deadline)
-        .where(col(Deadline.appraisal_id) == appraisal.id, col(Deadline.status) == "open", col(Deadline.responsible_role) == "direct_manager")
-        .values(responsible_id=person_id)
-    ).rowcount  # type: ignore[attr-defined]
-    return moved
+    return rowcount(
+        session.execute(
+            update(Deadline)
+            .where(col(Deadline.appraisal_id) == appraisal.id, col(Deadline.status) == "open", col(Deadline.responsible_role) == "direct_manager")
+            .values(responsible_id=person_id)
+        )
+    )
 
 
 def _check_assessor(session: Session, definition: Methodology, appraisal: Appraisal, person_id: int, paragraph: str, on: date) -> None:

@@ -104,7 +104,7 @@ def _open(session: Session, body_codes: list[str], kind: str, period_text: str, 
         raise InvalidInput("unknown", field="kind", value=kind, rule="docs/lifecycle.md", expected=", ".join(definition.workflow))
     flow = definition.flow(kind)
     period = Period.parse(period_text, definition.rules_of(kind).period, source=definition.id)
-    placed = placing(definition, flow, kind, [body.id for body in bodies], period, on, session.connection().dialect.name)  # type: ignore[misc]
+    placed = placing(definition, flow, kind, [id_of(body) for body in bodies], period, on, session.connection().dialect.name)
     _check_assessors(session, definition, flow, kind, period, placed, on)
     cycle_ids = _cycles(session, bodies, definition, kind, period, on)
     new = _create(session, definition, flow, kind, period, cycle_ids, placed, on)

@@ -97,7 +97,7 @@ def draft(
                 source=cycle.definition.id,
                 on=entry.approved_on.isoformat(),
             )
-        entry.starts_on, entry.drafted_by, entry.drafted_on, entry.chair_id = starts_on, actor.id, on, offices.chair  # type: ignore[assignment]
+        entry.starts_on, entry.drafted_by, entry.drafted_on, entry.chair_id = starts_on, id_of(actor), on, offices.chair
         session.add(entry)
         session.flush()
         return _shown(session, cycle, calendar or default_calendar())
@@ -137,7 +137,7 @@ def apply(session: Session, found: Cycle, actor_id: int | None, on: date, at: da
     record the schedule's events and open what they open; how many were dated."""
     definition = loader.load(found.methodology)
     kind = found.kind
-    names = definition.schedule.events.get(kind, []) if definition.schedule else []  # type: ignore[call-overload]  # a Kind column
+    names = definition.schedule.events.get(as_kind(kind), []) if definition.schedule else []
     if not names:
         return 0
     flow = definition.flow(as_kind(kind))
@@ -182,7 +182,7 @@ def first_days(session: Session, calendar: WorkCalendar) -> dict[tuple[int, str,
     query = select(ScheduleEntry, StateBody.methodology).join(StateBody, col(StateBody.id) == ScheduleEntry.state_body_id)
     for entry, methodology in session.exec(query.where(col(ScheduleEntry.approved_on).is_not(None))):
         definition = loader.load(methodology)
-        for day in _opened(definition, entry.kind, entry.period, entry.starts_on, calendar).values():  # type: ignore[arg-type]
+        for day in _opened(definition, as_kind(entry.kind), entry.period, entry.starts_on, calendar).values():
             key = (entry.state_body_id, entry.kind, entry.period)
             earliest[key] = min(day, earliest.get(key, day))
     return earliest

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
@@ -22,10 +23,12 @@ from methodology.deadlines import Period, period_date
 from methodology.schema import Granularity
 from methodology.workdays import WorkCalendar, default_calendar
 from models import Cycle, Servant, StateBody
-from models.db import transaction
+from models.db import id_of, transaction
 from states import schedule
 from states.cycles import open_cycles
 
+Quarter = Literal["Q1", "Q2", "Q3", "Q4"]  # the keys of a workflow's opening_overrides
+QUARTERS: tuple[Quarter, ...] = ("Q1", "Q2", "Q3", "Q4")
 GRACE = timedelta(days=45)
 
 
@@ -59,11 +62,11 @@ def due_openings(engine: Engine, today: date, granularity: Granularity, kinds: l
             if rules is None or rules.period != granularity or (kinds and kind not in kinds):
                 continue
             for period in _candidates(today, granularity):
-                quarter = f"Q{period.quarter}" if period.quarter else None
-                opens_on = period_date(flow.opening_overrides.get(quarter, flow.opening), period, calendar)  # type: ignore[call-overload]  # keys are Literal Q1–Q4; a str or None just misses
+                override = flow.opening_overrides.get(QUARTERS[period.quarter - 1]) if period.quarter else None
+                opens_on = period_date(override or flow.opening, period, calendar)
                 # an approved schedule's first deadline (mne2017 п.14: the notice 10 days before
                 # the start) must find the appraisals open
-                opens_on = min(opens_on, scheduled.get((body.id, kind, str(period)), opens_on))  # type: ignore[arg-type]
+                opens_on = min(opens_on, scheduled.get((id_of(body), kind, str(period)), opens_on))
                 if opens_on <= today < opens_on + GRACE and (body.id, kind, str(period)) not in opened:
                     due.append(Opening(body.code, body.methodology, kind, str(period), opens_on))
     return due
