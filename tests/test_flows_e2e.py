@@ -71,25 +71,27 @@ def test_each_flow_run_completes_with_its_work_done(runs: dict[str, Any], produc
     for name in ("open", "sweep", "report"):
         assert runs[name].is_completed(), (name, runs[name])
 
-    # mne2017 quarterly: 8; typical2023 kpi: 2 heads (C-1, C-3), differentiation: 6
+    # mne2017 quarterly: 8; typical2023 kpi: 2 heads (C-1, C-3), their sheet of Q2 opening
+    # with its quarter (п.23); differentiation of Q1: 6
     assert runs["open"].result() == {
-        "opened": ["mne/quarterly/2026-Q1", "typ/kpi/2026-Q1", "typ/differentiation/2026-Q1"],
+        "opened": ["mne/quarterly/2026-Q1", "typ/kpi/2026-Q2", "typ/differentiation/2026-Q1"],
         "appraisals": 16,
         "not_appraised": 0,
     }
-    # 16 rows due Fri 10 April, first swept Mon 13 April: "overdue" each, the reminder of
-    # Wed 8 April overtaken; batches of 5: 5, 5, 5, 1
-    # then delivery: the 32 announcements of the opened cycles (schedule, sheet to fill; the
-    # mne2017 head's sheet to their assessor outside the B corps too, mne2017 п.4) and the 16
-    # overdue notices, each to the in-app inbox
+    # 20 rows due Fri 10 April (8 mne2017 sheets; 6 staff sheets and their notices, п.5, п.31),
+    # first swept Mon 13 April: "overdue" each, the reminder of Wed 8 April overtaken; and the
+    # reminder of the 2 KPI plans due Wed 15 April (п.23); batches of 5: 5, 5, 5, 5, 2
+    # then delivery: the 16 announcements of the opened cycles (the sheet to fill; the
+    # schedule's notice waits for an approved schedule, mne2017 п.14) and the 22 sweep
+    # notices, each to the in-app inbox
     assert runs["sweep"].result() == {
-        "deadlines": 16, "notices": 16, "batches": 4, "kinds": {"overdue": 16},
-        "delivery": {"announced": 32, "reminded": 0, "sent": 48, "retried": 0, "dead": 0, "channels": {"inbox": 48}},
+        "deadlines": 22, "notices": 22, "batches": 5, "kinds": {"overdue": 20, "reminder": 2},
+        "delivery": {"announced": 16, "reminded": 0, "sent": 38, "retried": 0, "dead": 0, "channels": {"inbox": 38}},
     }
-    # on 20 April all 16 are 10 days overdue
+    # on 20 April all 20 of 10 April and the 2 KPI plans of 15 April are overdue
     folder = runs["folder"]
     assert runs["report"].result() == {
-        "rows": 16, "overdue": 16,
+        "rows": 22, "overdue": 22,
         "files": [str(folder / f"compliance-2026-04-20-en{suffix}") for suffix in (".csv", "-totals.csv", ".xlsx", ".html")],
         "notices": 2,  # each body's head of HR, delivered by the next sweep
         "audit_trail": {"verified": True, "breaks": []},
@@ -99,7 +101,7 @@ def test_each_flow_run_completes_with_its_work_done(runs: dict[str, Any], produc
     # the work landed in the product's database, not Prefect's
     with transaction(product) as session:
         assert session.execute(sa.select(sa.func.count()).select_from(Appraisal)).scalar() == 16
-        assert session.execute(sa.select(sa.func.count()).select_from(Notice)).scalar() == 48 + 2
+        assert session.execute(sa.select(sa.func.count()).select_from(Notice)).scalar() == 38 + 2
         assert "flow_run" not in sa.inspect(session.connection()).get_table_names()
 
 
@@ -107,14 +109,14 @@ def test_the_flow_runs_are_named_and_tagged_for_hr(runs: dict[str, Any]) -> None
     opened = _flow_run(runs["open"].state_details.flow_run_id)
     assert (opened.name, opened.state_type.value) == ("open quarterly cycles 2026-04-01", "COMPLETED")
     assert set(opened.tags) == {
-        "kind:quarterly", "kind:kpi", "kind:differentiation", "period:2026-Q1", "body:mne", "body:typ",
+        "kind:quarterly", "kind:kpi", "kind:differentiation", "period:2026-Q1", "period:2026-Q2", "body:mne", "body:typ",
     }
     assert opened.parameters["opening"]["on"] == "2026-04-01"
 
     swept = _flow_run(runs["sweep"].state_details.flow_run_id)
     assert swept.name == "sweep 2026-04-13 09:00:00+05:00"
     assert swept.parameters["request"] == {"now": "2026-04-13T09:00:00+05:00", "batch": 5, "deliver": True}
-    assert set(swept.tags) == {"notices:overdue"}
+    assert set(swept.tags) == {"notices:overdue", "notices:reminder"}
     assert swept.state_type.value == "COMPLETED"
 
     reported = _flow_run(runs["report"].state_details.flow_run_id)
@@ -140,6 +142,7 @@ def _artifacts(run_id: UUID) -> list[Any]:
 
 
 NAMES = ("Official", "Hr", "Member", "Manager", "Servant", "Colleague1", "Colleague2", "Colleague3")
+STAFF = ("Hr", "Member", "Servant", "Colleague1", "Colleague2", "Colleague3")  # typical2023's differentiation (not the C-1, C-3 heads)
 RESULTS = ("score", "band", "балл", "нәтиже:", "effective", "тиімді", "эффективно", "bonus")  # typical2023 п.16, п.21
 
 
@@ -153,22 +156,25 @@ def test_the_sweep_and_the_report_publish_who_is_late_for_hr_and_no_result(runs:
     assert swept[0].description == "Мерзімдерді тексеру, 2026-04-13 09:00: кім кешіктіріп жатыр"
     sections = text.split("\n## ")[1:]
     assert [s.partition("\n")[0] for s in sections] == ["State body mne", "State body typ"]
-    for section in sections:  # the eight of each body, each step one working day overdue (due Fri 10 April)
+    # each step due Fri 10 April one working day overdue: mne2017's eight sheets; typical2023's
+    # six staff sheets and their notices (п.5, п.31), its two heads' KPI plans not yet due
+    expected = {"State body mne": sorted(NAMES), "State body typ": sorted(STAFF * 2)}
+    for section in sections:
         lines = [line for line in section.splitlines() if line.startswith("| ") and "2026-04-10" in line]
-        assert sorted(line.split(" | ")[1] for line in lines) == sorted(NAMES)
+        assert sorted(line.split(" | ")[1] for line in lines) == expected[section.partition("\n")[0]]
         assert all(line.split(" | ")[5:7] == ["1", "мерзімі өтті |"] for line in lines)
         assert "| Бөлімше | Бағаланатын қызметші | Қадам | Жауапты | Мерзімі | Кешіктіру, жұмыс күні |" in section
     counted = [tuple(map(int, m)) for m in re.findall(r"Хабарламалар: (\d+) жазылды, (\d+) жіберілді", text)]
-    assert len(counted) == 2 and tuple(map(sum, zip(*counted))) == (48, 48)  # as the run's result: 16 + 32 recorded, 48 sent
+    assert len(counted) == 2 and tuple(map(sum, zip(*counted))) == (38, 38)  # as the run's result: 22 + 16 recorded, 38 sent
 
     reported = _artifacts(runs["report"].state_details.flow_run_id)
     assert [(a.key, a.type) for a in reported] == [("compliance-report", "markdown")]
     text = reported[0].data
     assert text.startswith("# Compliance report, 2026-04-20")
     assert text.count("Notices: 1 recorded, 0 delivered.") == 2  # each body's head of HR; the next sweep delivers
-    for name in NAMES:
-        assert text.count(f"| Department of planning | {name} | ") == 2, name  # in both bodies
-    assert text.count("| 2026-04-10 | 6 | overdue |") == 16  # 13–17 and 20 April
+    for name in NAMES:  # mne2017's sheet; typical2023's staff sheet and notice, or a head's KPI plan
+        assert text.count(f"| Department of planning | {name} | ") == 1 + (2 if name in STAFF else 1), name
+    assert text.count("| 2026-04-10 | 6 | overdue |") == 20  # 13–17 and 20 April
 
     for artifact in (*swept, *reported):
         for word in RESULTS:
