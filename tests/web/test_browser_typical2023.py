@@ -61,9 +61,13 @@ def test_a_kpi_quarter_through_the_pages(body: tuple[Org, Any, str, Any]) -> Non
     assessor.click("#form-set_kpis button.primary")
     assert assessor.inner_text("#state") == "KPIs approved", assessor.inner_text("body")[:2000]
 
-    on(app, date(2026, 4, 3))
     hr = sign_in(browser, base, "hr")
     hr.goto(f"{base}/appraisals/{own}")
+    hr.click("#form-place_plan button.primary")  # the approved plan placed in the system within 5 working days (п.23)
+    assert hr.inner_text("#state") != "KPIs approved", hr.inner_text("body")[:2000]
+
+    on(app, date(2026, 4, 3))
+    hr.reload()
     for index, value in enumerate(ACTUALS):
         hr.fill(f"#send_actuals--actuals-{index}", value)
     hr.click("#form-send_actuals button.primary")
