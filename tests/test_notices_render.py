@@ -176,7 +176,9 @@ def test_the_schedule_cites_the_paragraph_that_requires_it(years: dict[str, Year
             for notice in notices(session):
                 if notice.kind == "schedule":
                     cited.add(context_of(session, notice, "ru")["step"]["paragraph"])
-    assert cited == {"mne2017 п.14", "typical2023 п.27", "typical2023 п.31"}
+    # mne2017's notice (п.14) goes out only from an approved schedule (tests/test_schedule.py),
+    # which the example year does not draft yet: its opening sends the sheets alone
+    assert cited == {"typical2023 п.27", "typical2023 п.31"}
 
 
 def test_a_missing_variable_raises(years: dict[str, Year]) -> None:
