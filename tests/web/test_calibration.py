@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from models import Appraisal
 from models.db import transaction
 from tests.factories import Org, organisation
-from tests.test_lifecycle_typical2023 import K_ACTUALS, K_APPLY, K_FAMILIARISE, K_SCORE, K_SET, convening, kpi
+from tests.test_lifecycle_typical2023 import K_ACTUALS, K_APPLY, K_FAMILIARISE, K_PLACE, K_SCORE, K_SET, convening, kpi
 from tests.web.conftest import accounts, signed_in
 from web.app import create_app
 from web.settings import Settings
@@ -24,7 +24,7 @@ def convened(db: Engine) -> tuple[Org, int]:
     member, colleague1 and colleague2 (п.39)."""
     org = organisation(db, "typical2023")
     accounts(org)
-    own = kpi(org, [K_SET, K_ACTUALS, K_SCORE, K_FAMILIARISE, K_APPLY, convening(org)])
+    own = kpi(org, [K_SET, K_PLACE, K_ACTUALS, K_SCORE, K_FAMILIARISE, K_APPLY, convening(org)])
     return org, own
 
 
