@@ -10,6 +10,7 @@ only the variable's name (a webhook URL carries its `?token=`).
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any, Literal, Mapping, Optional
 from urllib.parse import urlsplit
@@ -82,6 +83,14 @@ class Settings(BaseModel):
             load_table(Path(value))
         except DefinitionError as error:
             raise ValueError("; ".join(error.problems)[:200]) from None
+        return value
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _host(cls, value: Optional[str]) -> Optional[str]:
+        # A line break in the host would be written into the SMTP dialogue.
+        if value is not None and any(c.isspace() or unicodedata.category(c) == "Cc" for c in value):
+            raise ValueError("a host name or address is needed, without spaces or control characters")
         return value
 
     @field_validator("smtp_from")

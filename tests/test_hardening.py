@@ -203,6 +203,8 @@ BAD_SETTINGS = [
     {**SMTP, "BAGALAU_SMTP_PORT": "abc"},
     {**SMTP, "BAGALAU_SMTP_TLS": "sometimes"},
     {"BAGALAU_SMTP_HOST": "mail.example.org"},
+    {**SMTP, "BAGALAU_SMTP_HOST": "mail.example.org\r\nRCPT TO:<someone@example.org>"},  # into the SMTP dialogue
+    {**SMTP, "BAGALAU_SMTP_FROM": "hr@example.org\nBcc: someone@example.org"},
     {"BAGALAU_WEBHOOK_URL": "https://hooks.example.org/in?token=SECRET-TOKEN"},
     {"BAGALAU_WEBHOOK_URL": "ftp://hooks.example.org/in?token=SECRET-TOKEN", "BAGALAU_WEBHOOK_SECRET": "s"},
     {"BAGALAU_INVITATION_DAYS": "0"},  # an invitation's link must work a day at least, 30 at most
