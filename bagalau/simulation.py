@@ -182,6 +182,9 @@ def _known_and_unique(scenario: Scenario) -> Scenario:
                 "unknown", field=f"organisation.people[{index}].manager", value=person.manager, rule=SCENARIO_RULE, expected=", ".join(sorted(seen))
             )
         seen.add(person.id)
+    inputs.day_in_range(scenario.until, "until", SCENARIO_RULE)
+    for number, step in enumerate(scenario.steps, start=1):
+        inputs.day_in_range(step.day, f"steps[{number}].day", SCENARIO_RULE)
     _in_order(scenario.steps)
     _people_known(scenario, seen)
     return scenario

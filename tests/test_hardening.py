@@ -494,8 +494,16 @@ def _unknown_manager(plan: dict) -> None:  # type: ignore[type-arg]
     plan["organisation"]["people"][1]["manager"] = "nobody"  # was a KeyError half-way: "internal error", exit 1
 
 
-@pytest.mark.parametrize("change", [_unknown_methodology, _duplicate_person, _unknown_manager],
-                         ids=["unknown-methodology", "duplicate-person", "unknown-manager"])
+def _until_1999(plan: dict) -> None:  # type: ignore[type-arg]
+    plan["until"] = date(1999, 12, 31)  # one day before the earliest a B-corps appraisal can be
+
+
+def _until_9999(plan: dict) -> None:  # type: ignore[type-arg]
+    plan["until"] = date(9999, 12, 31)
+
+
+@pytest.mark.parametrize("change", [_unknown_methodology, _duplicate_person, _unknown_manager, _until_1999, _until_9999],
+                         ids=["unknown-methodology", "duplicate-person", "unknown-manager", "until-1999", "until-9999"])
 def test_a_scenario_is_refused_up_front(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
     import yaml
 
@@ -503,7 +511,7 @@ def test_a_scenario_is_refused_up_front(tmp_path: Path, change) -> None:  # type
     change(plan)
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), "utf-8")
     line = cli("simulate", str(tmp_path / "s.yaml"), "--lang", "en").one_line_refusal(limit=5)
-    assert "typical2099" in line or "twice" in line or "nobody" in line
+    assert any(word in line for word in ("typical2099", "twice", "nobody", "1999-12-31", "9999-12-31")), line
 
 
 def test_a_scenario_is_not_played_on_a_database_with_data(db: Engine) -> None:
