@@ -6,7 +6,8 @@ through one of these readers first, so a hostile or mistyped input is refused he
 clear error, instead of hanging a parser, crashing on a driver or slipping a control
 character into a name:
 
-- text: C0/C1 control characters (NUL, CR, LF, ...) refused, in free text all but line
+- text: bounded in length (`MAX_LINE`, free text `MAX_TEXT`); C0/C1 control characters
+  (NUL, CR, LF, ...) refused, in free text all but line
   breaks and tabs; text of nothing but spaces and invisible characters counts as blank;
 - numbers: the raw digits are checked for size before they become a `Decimal` (Python's
   `1e-999999999` costs minutes once quantized), then the rules check the decimals;
@@ -33,6 +34,8 @@ MAX_DEPTH = 32  # no input of the product nests deeper than 6
 MAX_NODES = 200_000  # values of a YAML file, aliases expanded: a year's scenario has a few thousand
 MAX_DIGITS = 30  # digits of a number, before and after the point together
 MAX_EXPONENT = 30  # 1e30: beyond any score, count or amount of the methodologies
+MAX_TEXT = 10_000  # free text (a reason, an explanation): some four pages of a form
+MAX_LINE = 1_000  # one line (a name, an operator): the longest body's name is a few hundred
 EARLIEST = date(2000, 1, 1)  # no appraisal of the B corps predates the 2000 law
 LATEST = date(2099, 12, 31)  # far beyond any period a body can hold, yet far from date.max
 LINE_BREAKS = "\n\t"
@@ -65,7 +68,10 @@ def is_blank(text: str) -> bool:
 
 
 def text(value: str, field: str, rule: str, *, multiline: bool = False) -> str:
-    """`value` checked: no control character (free text may break lines); blank becomes ""."""
+    """`value` checked: bounded, no control character (free text may break lines); blank becomes ""."""
+    limit = MAX_TEXT if multiline else MAX_LINE
+    if len(value) > limit:
+        raise InvalidInput("too_large", field=field, value=f"{len(value)} characters", rule=rule, limit=limit)
     char = control_char(value, LINE_BREAKS if multiline else "")
     if char is not None:
         raise InvalidInput("control_char", field=field, value=value, rule=rule, char=f"U+{ord(char):04X}")

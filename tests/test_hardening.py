@@ -312,11 +312,20 @@ def test_a_legal_hold_is_set_and_released_with_its_reason_in_the_trail(db: Engin
     assert json.loads(cli("hold", "set", str(appraisal), "--reason", "Court case 2-113/2026", env=env).out)["legal_hold"] is True
     cli("hold", "set", str(appraisal), "--reason", "again", env=env).one_line_refusal()
     cli("hold", "release", str(appraisal), "--reason", "\u200b", env=env).one_line_refusal()
+    assert "10000" in cli("hold", "release", str(appraisal), "--reason", "x" * 100_000, "--lang", "en", env=env).one_line_refusal()
     assert json.loads(cli("hold", "release", str(appraisal), "--reason", "Judgment in force", env=env).out)["legal_hold"] is False
     with db.connect() as connection:
         rows = connection.execute(sa.text("select action, reason from audit_event where action like 'hold%' order by id")).all()
     assert [tuple(r) for r in rows] == [("hold_set", "Court case 2-113/2026"), ("hold_release", "Judgment in force")]
     assert trail(db) == []
+
+
+@pytest.mark.parametrize("multiline, limit", [(True, inputs.MAX_TEXT), (False, inputs.MAX_LINE)])
+def test_text_is_bounded_at_the_door(multiline: bool, limit: int) -> None:
+    assert inputs.text("я" * limit, "--reason", "п.0", multiline=multiline) == "я" * limit
+    with pytest.raises(InvalidInput) as refused:
+        inputs.text("я" * (limit + 1), "--reason", "п.0", multiline=multiline)
+    assert (refused.value.code, refused.value.field, refused.value.params["limit"]) == ("too_large", "--reason", limit)
 
 
 # --- e-mail ------------------------------------------------------------------------------

@@ -212,3 +212,21 @@ def test_every_message_and_label_the_code_asks_for_is_in_the_catalogues() -> Non
     assert set(catalogue()["roles"]) >= {"servant", "direct_manager", "hr", "head_of_hr", "appointing_official"}
     with pytest.raises(KeyError):
         label("state", "no_such_state", "kk", "typical2023", "kpi")
+
+
+def test_every_command_takes_lang() -> None:
+    """Walked from the command tree, so a command added without `--lang` fails here."""
+    from typing import Any
+
+    import typer
+
+    from bagalau.cli.main import app
+
+    def leaves(command: Any, path: str) -> list[tuple[str, Any]]:  # typer's own click: a group has commands
+        if hasattr(command, "commands"):
+            return [leaf for name, sub in command.commands.items() for leaf in leaves(sub, f"{path} {name}")]
+        return [(path, command)]
+
+    without = [path for path, command in leaves(typer.main.get_command(app), "bagalau")
+               if not any("--lang" in parameter.opts for parameter in command.params)]
+    assert without == []

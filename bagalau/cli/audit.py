@@ -11,7 +11,7 @@ from datetime import datetime
 
 import typer
 
-from bagalau.cli.common import print_json
+from bagalau.cli.common import LangOption, print_json, use_lang
 from methodology.workdays import ALMATY
 from models import Appraisal
 from models.db import engine, transaction
@@ -24,8 +24,9 @@ AppraisalArgument = typer.Argument(..., min=1, max=2**63 - 1, help="Appraisal id
 
 
 @app.command("verify")
-def verify() -> None:
+def verify(lang: str = LangOption) -> None:
     """Check every body's chain of audit events; name the first break of each."""
+    use_lang(lang)
     with transaction(engine()) as session:
         findings = audit_chain.verify(session)
     print_json({"verified": not findings, "breaks": [vars(f) for f in findings]})
@@ -34,14 +35,16 @@ def verify() -> None:
 
 
 @hold_app.command("set")
-def hold_set(appraisal: int = AppraisalArgument, reason: str = ReasonOption) -> None:
+def hold_set(appraisal: int = AppraisalArgument, reason: str = ReasonOption, lang: str = LangOption) -> None:
     """Put an appraisal on legal hold."""
+    use_lang(lang)
     _print(holds.set_hold(engine(), appraisal, True, reason, at=datetime.now(ALMATY)))
 
 
 @hold_app.command("release")
-def hold_release(appraisal: int = AppraisalArgument, reason: str = ReasonOption) -> None:
+def hold_release(appraisal: int = AppraisalArgument, reason: str = ReasonOption, lang: str = LangOption) -> None:
     """Release an appraisal's legal hold: retention applies to it again."""
+    use_lang(lang)
     _print(holds.set_hold(engine(), appraisal, False, reason, at=datetime.now(ALMATY)))
 
 

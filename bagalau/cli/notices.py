@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from bagalau.cli.common import print_json, use_lang
+from bagalau.cli.common import LangOption, print_json, use_lang
 from bagalau.cli.workdays import moment_or_now
 from models.db import engine
 from services import notices
@@ -47,15 +47,17 @@ def show(
 
 
 @app.command("resend")
-def resend(notice_id: int = typer.Argument(..., metavar="ID", help="Notice id.")) -> None:
+def resend(notice_id: int = typer.Argument(..., metavar="ID", help="Notice id."), lang: str = LangOption) -> None:
     """Put a dead or sent notice back to pending, attempts reset.
 
     The next delivery sends it through every channel again; the inbox keeps one message
     per notice."""
+    use_lang(lang)
     print_json(notices.resend_notice(engine(), notice_id))
 
 
 @app.command("deliver")
-def deliver(now: Optional[str] = typer.Option(None, "--now", help="ISO date-time (default: now, Asia/Almaty).")) -> None:
+def deliver(now: Optional[str] = typer.Option(None, "--now", help="ISO date-time (default: now, Asia/Almaty)."), lang: str = LangOption) -> None:
     """Deliver what is due now, once: the delivery task of the sweep flow, without Prefect."""
+    use_lang(lang)
     print_json(deliver_notices(engine(), moment_or_now(now)))

@@ -39,8 +39,9 @@ def serve(lang: str = LangOption) -> None:
     serve_all()
 
 
-def deploy(work_pool: str = typer.Option(..., "--work-pool", help="A Prefect work pool of type process.")) -> None:
+def deploy(work_pool: str = typer.Option(..., "--work-pool", help="A Prefect work pool of type process."), lang: str = LangOption) -> None:
     """Register every scheduled flow with a work pool, for `prefect worker start --pool NAME`."""
+    use_lang(lang)
     from flows.deployments import deploy_all
 
     upgrade()

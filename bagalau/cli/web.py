@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from bagalau.cli.common import LangOption, use_lang
+
 DEMO_DATABASE = Path("out/web-demo.sqlite3")
 
 
@@ -15,8 +17,10 @@ def web(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     demo: bool = typer.Option(False, "--demo", help="Build the demo database (out/web-demo.sqlite3) and serve it at its simulated day."),
+    lang: str = LangOption,
 ) -> None:
     """Serve the web console and its JSON API (/api/v1, OpenAPI at /api/v1/openapi.json)."""
+    use_lang(lang)
     import uvicorn
 
     from models.migrate import upgrade
