@@ -15,6 +15,7 @@ flow's name and what it concerns); a run is named for its day when it starts
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def deploy_all(work_pool: str) -> list[str]:
     """Register every flow with a work pool; its workers run them from this project's code."""
     ids = []
     for flow, name, cron in schedules():
-        module = Path(flow.fn.__code__.co_filename).relative_to(PROJECT)
+        module = Path(inspect.getfile(inspect.unwrap(flow.fn))).relative_to(PROJECT)  # the flow's own module, not flows/runs.plainly's
         remote = Flow.from_source(source=str(PROJECT), entrypoint=f"{module}:{flow.fn.__name__}")
         deployment_id = remote.deploy(  # type: ignore[union-attr]  # prefect: async_dispatch types from_source as maybe a coroutine; from sync code it is the Flow
             name,
