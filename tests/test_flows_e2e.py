@@ -8,7 +8,8 @@ open the quarterly cycles on Wed 1 April 2026, sweep on Mon 13 April 2026 at 09:
 (the first working day after the Q1 deadlines of Fri 10 April: "overdue" for every one),
 report on Mon 20 April 2026. Starting the server takes 30–50 s here; each run ~1.5 s.
 The sweep's and the report's artifacts are read back through the client, as the UI does.
-Last, `deploy` to a process work pool (about 10 s): the upcoming runs the server schedules
+Last, `deploy` to a process work pool (about 10 s) and `bagalau serve` in a process of its
+own (about 30 s, most of it the process starting): the upcoming runs the server schedules
 are read back, each named and tagged before it starts; the test server runs no scheduler
 service, so the test has the server make runs as its scheduler does (the same function).
 """
@@ -240,7 +241,14 @@ def deployed(runs: dict[str, Any]) -> Iterator[dict[UUID, str]]:
 def _upcoming(deployment_ids: list[UUID]) -> list[Any]:
     """The runs the scheduler made for these deployments that have not started."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType, FlowRunFilterTags
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+        FlowRunFilterTags,
+    )
     from prefect.client.schemas.objects import StateType
 
     scheduled = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])), tags=FlowRunFilterTags(all_=["auto-scheduled"]))
@@ -294,3 +302,40 @@ def test_deploy_names_and_tags_every_upcoming_run_and_each_run_names_those_sched
     assert retention_purge(PurgeInput(on=D(2026, 4, 20)), return_state=True).is_completed()
     for run in _upcoming(list(deployed)):
         assert run.name == _expected(deployed[run.deployment_id], run), run.name
+
+
+def test_serve_names_every_upcoming_run_before_serving(runs: dict[str, Any]) -> None:
+    """`bagalau serve` as an operator starts it: its deployments' upcoming runs are named
+    while it serves; stopped, it pauses them (Prefect then deletes their scheduled runs)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    served = subprocess.Popen(
+        [sys.executable, "-m", "bagalau", "serve"], env={**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}, stdout=subprocess.DEVNULL
+    )
+    try:
+        upcoming: list[Any] = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and served.poll() is None:
+            with get_client(sync_client=True) as client:
+                flows = {flow.id: flow.name for flow in client.read_flows()}
+                deployed = {made.id: flows[made.flow_id] for made in client.read_deployments() if made.tags[:1] == ["bagalau"]}
+            upcoming = _upcoming(list(deployed))
+            if {deployed[run.deployment_id] for run in upcoming} == set(TITLES) and not any(RANDOM.fullmatch(run.name) for run in upcoming):
+                break
+            time.sleep(1)
+        assert {deployed[run.deployment_id] for run in upcoming} == set(TITLES)
+        for run in upcoming:
+            assert run.name == _expected(deployed[run.deployment_id], run), run.name
+    finally:
+        served.terminate()
+        assert served.wait(timeout=60) == 0
+    with get_client(sync_client=True) as client:
+        assert all(client.read_deployment(made).paused for made in deployed)
+        for made in deployed:
+            client.delete_deployment(made)
