@@ -5,28 +5,34 @@ is idempotent, so a day missed is caught up), the sweep every 15 minutes
 HR supervises them in the Prefect UI: each deployment is named for what it does, says in
 Kazakh, Russian and English what it does, when and why then (methodology/data/
 messages_flows.yaml), and tags its runs from the moment the scheduler creates them (the
-flow's name and what it concerns); a run is named for its day when it starts
-(flows/runs.run_name).
+flow's name and what it concerns); its upcoming runs are named for what they do and their
+day before they start (flows/upcoming.py).
 
 `serve_all` runs them in one process against a Prefect server (`bagalau serve`);
 `deploy_all` registers them with a work pool so several workers share them in production
-(docs/production.md).
+(docs/production.md). Either then has the server schedule the upcoming runs and names them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import inspect
 import os
 from pathlib import Path
+from typing import Any
 
-from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
+from prefect.exceptions import TerminationSignal
 from prefect.flows import Flow
+from prefect.runner import Runner
 from prefect.schedules import Cron
 
 from flows.opening import open_360_cycle, open_annual_cycle, open_quarterly_cycle
 from flows.purge import retention_purge
 from flows.report import compliance_report
 from flows.sweep import deadline_sweep
+from flows.upcoming import name_upcoming
 from methodology.i18n import LANGS
 from methodology.labels import message
 
@@ -44,6 +50,10 @@ def schedules() -> list[tuple[Flow, str, str]]:
         (retention_purge, "purge-past-retention-nightly", "30 2 * * *"),
         (compliance_report, "weekly-compliance-report", "0 9 * * 1"),
     ]
+
+
+def scheduled_flows() -> list[Flow[Any, Any]]:
+    return [flow for flow, _, _ in schedules()]
 
 
 ABOUT = {  # each flow's description in the catalogue, and the tags its scheduled runs carry
@@ -75,14 +85,22 @@ def deployments() -> list[RunnerDeployment]:
 
 
 def serve_all() -> None:
-    serve(*deployments())
+    """prefect.serve, with the upcoming runs named between registering the deployments and
+    serving them (registering one deletes its scheduled runs)."""
+    runner = Runner()
+    for deployment in deployments():
+        runner.add_deployment(deployment)
+    name_upcoming(scheduled_flows(), schedule=True)
+    with contextlib.suppress(KeyboardInterrupt, TerminationSignal):  # stopped: Runner pauses the schedules, as prefect.serve
+        asyncio.run(runner.start())
 
 
 def deploy_all(work_pool: str) -> list[str]:
-    """Register every flow with a work pool; its workers run them from this project's code."""
+    """Register every flow with a work pool (its workers run them from this project's code),
+    then name their upcoming runs."""
     ids = []
     for flow, name, cron in schedules():
-        module = Path(flow.fn.__code__.co_filename).relative_to(PROJECT)
+        module = Path(inspect.getfile(inspect.unwrap(flow.fn))).relative_to(PROJECT)  # the flow's own module, not flows/runs.plainly's
         remote = Flow.from_source(source=str(PROJECT), entrypoint=f"{module}:{flow.fn.__name__}")
         deployment_id = remote.deploy(  # type: ignore[union-attr]  # prefect: async_dispatch types from_source as maybe a coroutine; from sync code it is the Flow
             name,
@@ -94,4 +112,5 @@ def deploy_all(work_pool: str) -> list[str]:
             push=False,
         )
         ids.append(str(deployment_id))
+    name_upcoming(scheduled_flows(), schedule=True)
     return ids

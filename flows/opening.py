@@ -9,7 +9,8 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import OpeningInput
-from flows.runs import database, plainly, run_name, tag_run, today
+from flows.runs import RunName, database, plainly, tag_run, today
+from flows.upcoming import name_upcoming_runs
 from services import cycles
 
 
@@ -38,19 +39,19 @@ def request_for(granularity: str, on: Any = None) -> OpeningInput:
     return OpeningInput(on=on, granularity="quarter" if granularity == "quarter" else "year", kinds=kinds)
 
 
-@flow(name="open-quarterly-cycle", flow_run_name=run_name("open quarterly cycles", "on"))
+@flow(name="open-quarterly-cycle", flow_run_name=RunName("open quarterly cycles", "on"), on_running=[name_upcoming_runs])
 @plainly
 def open_quarterly_cycle(opening: OpeningInput = request_for("quarter")) -> dict[str, Any]:
     return _run(opening)
 
 
-@flow(name="open-annual-cycle", flow_run_name=run_name("open annual cycles", "on"))
+@flow(name="open-annual-cycle", flow_run_name=RunName("open annual cycles", "on"), on_running=[name_upcoming_runs])
 @plainly
 def open_annual_cycle(opening: OpeningInput = request_for("year")) -> dict[str, Any]:
     return _run(opening)
 
 
-@flow(name="open-360-cycle", flow_run_name=run_name("open 360 cycles", "on"))
+@flow(name="open-360-cycle", flow_run_name=RunName("open 360 cycles", "on"), on_running=[name_upcoming_runs])
 @plainly
 def open_360_cycle(opening: OpeningInput = request_for("360")) -> dict[str, Any]:
     return _run(opening)

@@ -8,7 +8,8 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import PurgeInput
-from flows.runs import database, now, plainly, run_name, today
+from flows.runs import RunName, database, now, plainly, today
+from flows.upcoming import name_upcoming_runs
 from services import retention
 
 
@@ -20,7 +21,7 @@ def purge_expired(request: PurgeInput) -> dict[str, Any]:
 purge_expired_task = task(name="purge-expired")(plainly(purge_expired))
 
 
-@flow(name="retention-purge", flow_run_name=run_name("purge", "on"))
+@flow(name="retention-purge", flow_run_name=RunName("purge", "on"), on_running=[name_upcoming_runs])
 @plainly
 def retention_purge(request: PurgeInput = PurgeInput()) -> dict[str, Any]:
     result = purge_expired_task(request)

@@ -14,7 +14,8 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import ReportInput
-from flows.runs import database, now, plainly, publish, run_name, tag_run, today
+from flows.runs import RunName, database, now, plainly, publish, tag_run, today
+from flows.upcoming import name_upcoming_runs
 from services import report
 
 
@@ -27,7 +28,7 @@ def build_report(request: ReportInput, at: datetime | None = None) -> dict[str, 
 build_report_task = task(name="build-compliance-report")(plainly(build_report))
 
 
-@flow(name="compliance-report", flow_run_name=run_name("compliance report", "on"))
+@flow(name="compliance-report", flow_run_name=RunName("compliance report", "on"), on_running=[name_upcoming_runs])
 @plainly
 def compliance_report(request: ReportInput = ReportInput()) -> dict[str, Any]:
     at = now(None)  # the moment the report's notices are stamped with, read back by the summary

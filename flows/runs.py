@@ -1,9 +1,10 @@
-"""What every flow shares: the product's database, the day in Asia/Almaty, tags on the
-running flow run so HR finds it in the Prefect UI by state body, period and kind, the
-markdown artifact a run publishes for HR to read there (built by services/), and the
-flows' error boundary: a failure the person can fix (a database that cannot be reached, a
-setting, a refusal of the rules) ends the task and the flow run Failed with one line in
-the log, in BAGALAU_LANG, never a traceback (services/failures.py tells what it means)."""
+"""What every flow shares: the product's database, the day in Asia/Almaty, a run's name
+(what it does and for which day), tags on the running flow run so HR finds it in the
+Prefect UI by state body, period and kind, the markdown artifact a run publishes for HR to
+read there (built by services/), and the flows' error boundary: a failure the person can
+fix (a database that cannot be reached, a setting, a refusal of the rules) ends the task
+and the flow run Failed with one line in the log, in BAGALAU_LANG, never a traceback
+(services/failures.py tells what it means)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import functools
 import inspect
 import logging
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar, cast, get_type_hints
 from uuid import UUID
@@ -45,15 +48,26 @@ def now(moment: datetime | None) -> datetime:
     return moment.astimezone(ALMATY) if moment and moment.tzinfo else (moment.replace(tzinfo=ALMATY) if moment else datetime.now(ALMATY))
 
 
-def run_name(title: str, field: str) -> Callable[[], str]:
-    """A readable flow run name: the title and the day or moment the run is for."""
+@dataclass(frozen=True)
+class RunName:
+    """A readable flow run name: what the run does, then the day (or, with `moment`, the
+    moment) it is for: its input's, or else the one it is scheduled for, which its work takes
+    for today. Prefect calls it as the run starts; flows/upcoming.py names a scheduled run
+    ahead with the same words, so the name HR sees coming is the name the run keeps."""
 
-    def name() -> str:
-        request = next(iter(flow_run.get_parameters().values()), None)
-        value = request.get(field) if isinstance(request, dict) else getattr(request, field, None)
-        return f"{title} {value or datetime.now(ALMATY).strftime('%Y-%m-%d %H:%M')}"
+    title: str
+    field: str
+    moment: bool = False
 
-    return name
+    def __call__(self) -> str:
+        return self.of(flow_run.get_parameters(), flow_run.get_scheduled_start_time())
+
+    def of(self, parameters: Mapping[str, Any], scheduled: datetime) -> str:
+        """The name of a run with these (validated) parameters, scheduled for that moment."""
+        request = next(iter(parameters.values()), None)
+        value = request.get(self.field) if isinstance(request, dict) else getattr(request, self.field, None)
+        at = scheduled.astimezone(ALMATY)
+        return f"{self.title} {value or (at.isoformat(' ', 'seconds') if self.moment else at.date())}"
 
 
 def tag_run(*tags: str) -> None:

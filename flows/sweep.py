@@ -17,7 +17,8 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from flows.inputs import SweepInput
-from flows.runs import database, now, plainly, publish, reader_lang, run_name, tag_run
+from flows.runs import RunName, database, now, plainly, publish, reader_lang, tag_run
+from flows.upcoming import name_upcoming_runs
 from services import sweep
 
 
@@ -35,7 +36,7 @@ sweep_deadlines_task = task(name="sweep-deadlines")(plainly(sweep_deadlines))
 deliver_notices_task = task(name="deliver-notices")(plainly(deliver_notices))
 
 
-@flow(name="deadline-sweep", flow_run_name=run_name("sweep", "now"))
+@flow(name="deadline-sweep", flow_run_name=RunName("sweep", "now", moment=True), on_running=[name_upcoming_runs])
 @plainly
 def deadline_sweep(request: SweepInput = SweepInput()) -> dict[str, Any]:
     at = now(request.now)  # one moment for the tasks and the summary: it stamps what the run recorded and sent

@@ -388,8 +388,10 @@ def test_every_schedule_is_in_almaty_and_the_sweep_runs_every_15_minutes(monkeyp
 def test_each_deployment_says_what_it_does_and_why_in_three_languages_and_names_its_runs() -> None:
     """HR reads a deployment in the Prefect UI: its name says what it does, its description
     (Kazakh first, then Russian, English) what, when and why then; every run is tagged from
-    its creation and named for its day as it starts."""
+    its creation and named for its day, ahead and as it starts."""
     from flows.deployments import deployments, schedules
+    from flows.runs import RunName
+    from flows.upcoming import name_upcoming_runs
 
     flows = {flow.name: flow for flow, _, _ in schedules()}
     for deployment in deployments():
@@ -400,15 +402,22 @@ def test_each_deployment_says_what_it_does_and_why_in_three_languages_and_names_
         assert re.search("[әғқңөұүһі]", parts[0]) and re.search("[а-я]", parts[1]) and not re.search("[а-яёәғқңөұүһі]", re.sub(r"п\.\d", "", parts[2]))
         assert "{" not in text
         assert deployment.tags and deployment.tags[0] == "bagalau"
-        assert callable(flows[deployment.flow_name].flow_run_name)  # flows/runs.run_name: the title and the day
+        flow = flows[deployment.flow_name]
+        assert isinstance(flow.flow_run_name, RunName) and flow.on_running_hooks == [name_upcoming_runs]  # named as it starts, and names the upcoming runs
     quarterly = next(d for d in deployments() if d.flow_name == "open-quarterly-cycle")
     assert "1–15" in quarterly.description and "1 декабря" in quarterly.description and "п.3.1" in quarterly.description  # why every month
 
 
-def test_run_names_say_what_and_for_which_day(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows import runs
+def test_run_names_say_what_and_for_which_day() -> None:
+    """The input's day or moment; without one, the day (the sweep: the moment) in Almaty of
+    the time the run is scheduled for: 21:00 UTC on 19 April is 02:00 on 20 April there."""
+    from flows.runs import RunName
 
-    monkeypatch.setattr(runs.flow_run, "get_parameters", lambda: {"request": {"on": "2026-04-20"}})
-    assert runs.run_name("compliance report", "on")() == "compliance report 2026-04-20"
-    monkeypatch.setattr(runs.flow_run, "get_parameters", lambda: {"request": SweepInput(now=datetime(2026, 4, 13, 9, 0, tzinfo=ALMATY))})
-    assert runs.run_name("sweep", "now")() == "sweep 2026-04-13 09:00:00+05:00"
+    evening = datetime(2026, 4, 19, 21, 0, tzinfo=timezone.utc)
+    assert RunName("compliance report", "on").of({"request": {"on": "2026-04-20"}}, evening) == "compliance report 2026-04-20"
+    assert RunName("purge", "on").of({"request": PurgeInput(on=date(2026, 3, 1))}, evening) == "purge 2026-03-01"
+    assert RunName("purge", "on").of({"request": PurgeInput()}, evening) == "purge 2026-04-20"
+    assert RunName("purge", "on").of({}, evening.replace(hour=18, minute=59)) == "purge 2026-04-19"
+    sweep = RunName("sweep", "now", moment=True)
+    assert sweep.of({"request": SweepInput(now=datetime(2026, 4, 13, 9, 0, tzinfo=ALMATY))}, evening) == "sweep 2026-04-13 09:00:00+05:00"
+    assert sweep.of({"request": SweepInput()}, evening.replace(second=7, microsecond=5)) == "sweep 2026-04-20 02:00:07+05:00"

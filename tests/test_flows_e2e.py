@@ -8,13 +8,17 @@ open the quarterly cycles on Wed 1 April 2026, sweep on Mon 13 April 2026 at 09:
 (the first working day after the Q1 deadlines of Fri 10 April: "overdue" for every one),
 report on Mon 20 April 2026. Starting the server takes 30–50 s here; each run ~1.5 s.
 The sweep's and the report's artifacts are read back through the client, as the UI does.
+Last, `deploy` to a process work pool (about 10 s) and `bagalau serve` in a process of its
+own (about 30 s, most of it the process starting): the upcoming runs the server schedules
+are read back, each named and tagged before it starts; the test server runs no scheduler
+service, so the test has the server make runs as its scheduler does (the same function).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 from uuid import UUID
@@ -200,3 +204,138 @@ def test_a_one_off_run_from_the_command_line_is_named_and_tagged_from_its_creati
         [purged] = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["retention-purge"])))
     assert (purged.name, purged.state_type.value) == ("purge 2026-04-20", "COMPLETED")
     assert set(purged.tags) == {"bagalau", "one-off", "retention-purge"}
+
+
+# the upcoming runs: last in this module, as its deployments schedule runs of every flow
+
+TITLES = {  # what each flow's runs are called, then their day (the sweep: its moment) in Almaty
+    "open-quarterly-cycle": "open quarterly cycles", "open-annual-cycle": "open annual cycles", "open-360-cycle": "open 360 cycles",
+    "deadline-sweep": "sweep", "retention-purge": "purge", "compliance-report": "compliance report",
+}
+WHAT = {  # the tags a scheduled run carries from its creation, besides bagalau's, Prefect's and the flow's name
+    "open-quarterly-cycle": {"opening", "period:quarter"}, "open-annual-cycle": {"opening", "period:year"},
+    "open-360-cycle": {"opening", "period:year", "kind:360"}, "deadline-sweep": {"deadlines", "notices"},
+    "retention-purge": {"retention", "audit"}, "compliance-report": {"report"},
+}
+RANDOM = re.compile(r"[a-z]+-[a-z]+")  # Prefect's own names: "brave-otter"
+
+
+@pytest.fixture
+def deployed(runs: dict[str, Any]) -> Iterator[dict[UUID, str]]:
+    """`bagalau deploy` to a process work pool: each deployment's id and flow; deleted after,
+    with its scheduled runs."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+
+    from flows.deployments import deploy_all
+
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="bagalau-e2e", type="process"), overwrite=True)
+        ids = [UUID(made) for made in deploy_all("bagalau-e2e")]
+        flows = {flow.id: flow.name for flow in client.read_flows()}
+        yield {made: flows[client.read_deployment(made).flow_id] for made in ids}
+        for made in ids:
+            client.delete_deployment(made)
+
+
+def _upcoming(deployment_ids: list[UUID]) -> list[Any]:
+    """The runs the scheduler made for these deployments that have not started."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+        FlowRunFilterTags,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    scheduled = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])), tags=FlowRunFilterTags(all_=["auto-scheduled"]))
+    found: list[Any] = []
+    with get_client(sync_client=True) as client:
+        while page := client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=deployment_ids)),
+            flow_run_filter=scheduled,
+            limit=200,
+            offset=len(found),
+        ):
+            found += page
+    return found
+
+
+def _expected(flow: str, run: Any) -> str:
+    at = run.expected_start_time.astimezone(ALMATY)
+    return f"{TITLES[flow]} {at if flow == 'deadline-sweep' else at.date()}"
+
+
+def test_deploy_names_and_tags_every_upcoming_run_and_each_run_names_those_scheduled_since(deployed: dict[UUID, str]) -> None:
+    """The server schedules each deployment's runs as its scheduler does (3 at least, an hour
+    ahead at least); none keeps Prefect's random name: each says what it does and its day,
+    the name it keeps as it starts, and carries its deployment's tags."""
+    from prefect.client.orchestration import get_client
+
+    from flows.inputs import PurgeInput
+    from flows.purge import retention_purge
+
+    upcoming = _upcoming(list(deployed))
+    by_flow = {flow: [run for run in upcoming if deployed[run.deployment_id] == flow] for flow in TITLES}
+    assert all(len(runs) >= 3 for runs in by_flow.values()), {flow: len(runs) for flow, runs in by_flow.items()}  # the scheduler's 3 at least, an hour ahead
+    for run in upcoming:
+        flow = deployed[run.deployment_id]
+        assert run.name == _expected(flow, run) and not RANDOM.fullmatch(run.name), (flow, run.name)
+        assert set(run.tags) == {"auto-scheduled", "bagalau", "scheduled", flow} | WHAT[flow], run.name
+    sweep = min(by_flow["deadline-sweep"], key=lambda run: run.expected_start_time)
+    assert re.fullmatch(r"sweep 20\d\d-\d\d-\d\d \d\d:(00|15|30|45):00\+05:00", sweep.name)
+    report = by_flow["compliance-report"][0]
+    assert report.expected_start_time.astimezone(ALMATY).weekday() == 0 and report.name.startswith("compliance report 20")
+
+    # the scheduler adds runs as time passes, with random names (here: five more of the
+    # sweep, 30 days on, made by the server as its scheduler makes them); the next run of
+    # any flow names them
+    [sweep_deployment] = [made for made, flow in deployed.items() if flow == "deadline-sweep"]
+    later = datetime.now(ALMATY).replace(microsecond=0) + timedelta(days=30)
+    with get_client(sync_client=True) as client:
+        client.request("POST", "/deployments/{id}/schedule", path_params={"id": sweep_deployment}, json={"start_time": later.isoformat(), "max_runs": 5})
+    added = [run for run in _upcoming([sweep_deployment]) if run.expected_start_time >= later]
+    assert len(added) == 5 and all(RANDOM.fullmatch(run.name) for run in added)
+    assert retention_purge(PurgeInput(on=D(2026, 4, 20)), return_state=True).is_completed()
+    for run in _upcoming(list(deployed)):
+        assert run.name == _expected(deployed[run.deployment_id], run), run.name
+
+
+def test_serve_names_every_upcoming_run_before_serving(runs: dict[str, Any]) -> None:
+    """`bagalau serve` as an operator starts it: its deployments' upcoming runs are named
+    while it serves; stopped, it pauses them (Prefect then deletes their scheduled runs)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    served = subprocess.Popen(
+        [sys.executable, "-m", "bagalau", "serve"], env={**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}, stdout=subprocess.DEVNULL
+    )
+    try:
+        upcoming: list[Any] = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and served.poll() is None:
+            with get_client(sync_client=True) as client:
+                flows = {flow.id: flow.name for flow in client.read_flows()}
+                deployed = {made.id: flows[made.flow_id] for made in client.read_deployments() if made.tags[:1] == ["bagalau"]}
+            upcoming = _upcoming(list(deployed))
+            if {deployed[run.deployment_id] for run in upcoming} == set(TITLES) and not any(RANDOM.fullmatch(run.name) for run in upcoming):
+                break
+            time.sleep(1)
+        assert {deployed[run.deployment_id] for run in upcoming} == set(TITLES)
+        for run in upcoming:
+            assert run.name == _expected(deployed[run.deployment_id], run), run.name
+    finally:
+        served.terminate()
+        assert served.wait(timeout=60) == 0
+    with get_client(sync_client=True) as client:
+        assert all(client.read_deployment(made).paused for made in deployed)
+        for made in deployed:
+            client.delete_deployment(made)
