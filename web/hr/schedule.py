@@ -31,13 +31,22 @@ from notifications.render import label, period
 from services import schedule
 from web.app import console, lang_of
 from web.identity.sessions import Signed
+from web.labels import word
 from web.pages import _posted, _who
 from web.refusals import body_of, status_of
 from web.rendering import page
 
 router = APIRouter(include_in_schema=False)
-# The service names its fields as the command line's options; the page as its form's inputs.
-FIELDS = {"--unit": "unit", "--starts": "starts_on", "--kind": "kind", "--as": "person", "--body": "body"}
+# The service names its fields as the command line's options; the page as its form's
+# inputs (where the refusal is shown), the reader by the inputs' captions.
+FIELDS = {
+    "--unit": ("unit", "hr_unit"),
+    "--starts": ("starts_on", "schedule_starts"),
+    "starts_on": ("starts_on", "schedule_starts"),
+    "--kind": ("kind", "kind"),
+    "period": ("period", "period"),
+    "--as": ("person", "login"),
+}
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ def _page(request: Request, code: str, typed: dict[str, str], refusal: dict[str,
             drafts=any(not row["approved_on"] for row in rows),
             rules=_rules(definition, lang),
             period_label=_label_of(chosen["period"], lang),
-            kind_label=label("kinds", kind, lang) if kind in definition.workflow else kind,
+            kind_label=_capital(label("kinds", kind, lang)) if kind in definition.workflow else kind,
             refusal=refusal,
             done=request.query_params.get("done"),
         ),
@@ -164,10 +173,13 @@ def _back(code: str, fields: dict[str, str], done: str) -> Response:
 
 
 def _refusal(error: BagalauError, lang: Lang) -> dict[str, Any]:
-    """The refusal as the page shows it, its field named as the form names it."""
-    if isinstance(error, InvalidInput):
-        error.field = FIELDS.get(error.field, error.field)
-    return body_of(error, lang)
+    """The refusal as the page shows it: beside the input it names, the field told by the
+    input's caption in the reader's language."""
+    if not isinstance(error, InvalidInput) or error.field not in FIELDS:
+        return body_of(error, lang)
+    name, caption = FIELDS[error.field]
+    error.field = word(caption, lang)
+    return {**body_of(error, lang), "field": name}
 
 
 def _period_of(definition: Methodology, kind: str, today: date) -> str:
@@ -184,9 +196,14 @@ def _label_of(text: str, lang: Lang) -> str:
         return text
 
 
-def _rules(definition: Methodology, lang: Lang) -> dict[str, str]:
-    """The paragraphs the page cites: who drafts, who approves."""
+def _capital(text: str) -> str:
+    """A kind's label begins a heading: its first letter capital, the rest as written (KPI)."""
+    return text[:1].upper() + text[1:]
+
+
+def _rules(definition: Methodology, lang: Lang) -> list[str]:
+    """The paragraphs the page cites: who drafts, who approves (once where they are one)."""
     rules = definition.schedule
     if rules is None:
-        return {}
-    return {"draft": cite(definition.id, rules.paragraph, lang), "approve": cite(definition.id, rules.approval_paragraph, lang)}
+        return []
+    return list(dict.fromkeys(cite(definition.id, ref, lang) for ref in (rules.paragraph, rules.approval_paragraph)))
