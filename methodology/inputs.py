@@ -248,6 +248,23 @@ def _bounded(raw: str, field: str, rule: str) -> None:
 # --- dates -------------------------------------------------------------------------------
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_of(text: str, field: str, rule: str = "ISO 8601") -> date:
+    """A day typed as YYYY-MM-DD (a command's option, a form's date input), within range."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(wrong_day(text), field=field, value=text, rule=rule) from None
+    return day_in_range(day, field, rule)
+
+
+def wrong_day(text: str) -> str:
+    """2021-02-31 is written right and is no day: the reader is told which mistake it is."""
+    return "date_impossible" if _DAY.match(text) else "date"
+
+
 def day_in_range(day: date, field: str, rule: str, *, earliest: date = EARLIEST, latest: date = LATEST) -> date:
     """A day from `earliest` to `latest`: anything else is a typo (and 9999-12-31 would
     overflow the first deadline counted from it)."""

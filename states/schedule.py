@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from methodology import loader
+from methodology import labels, loader
 from methodology.deadlines import Period, due_of
 from methodology.errors import InvalidInput
 from methodology.schema import Kind, Methodology, ScheduleRules, as_kind
@@ -231,7 +231,11 @@ def _unit(session: Session, body: StateBody, code: str) -> Unit:
 
 
 def _not_your_role(cycle: _Cycle, actor: Servant, role: str, paragraph: str) -> Refused:
-    return Refused("not_your_role", field="--as", value=actor.personnel_no, rule=paragraph, source=cycle.definition.id, roles=role, yours="—")
+    """The role the step is for and the office the actor holds, in the reader's words."""
+    words = labels.catalogue()["roles"]
+    offices = (("head_of_hr", actor.is_head_of_hr), ("hr", actor.is_hr), ("appointing_official", actor.is_appointing_official))
+    yours = next((words[office] for office, held in offices if held), "—")
+    return Refused("not_your_role", field="--as", value=actor.personnel_no, rule=paragraph, source=cycle.definition.id, roles=words[role], yours=yours)
 
 
 def _entries(session: Session, cycle: _Cycle) -> list[ScheduleEntry]:

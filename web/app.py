@@ -74,6 +74,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     from web.hr import pages as hr_pages
     from web.hr import protocols as hr_protocols
     from web.hr import runs as hr_runs
+    from web.hr import schedule as hr_schedule
     from web.meetings import calibration as calibration_pages
     from web.meetings import pages as meeting_pages
     from web.survey import pages as survey_pages
@@ -88,6 +89,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.include_router(hr_runs.router)
     app.include_router(hr_protocols.router)
     app.include_router(bulk_print.router)
+    app.include_router(hr_schedule.router)
     app.include_router(survey_pages.router)
     app.include_router(meeting_pages.router)
     app.include_router(calibration_pages.router)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Optional
 
@@ -19,20 +18,8 @@ app = typer.Typer(help="Working days of Kazakhstan.", no_args_is_help=True)
 CalendarOption = typer.Option(None, "--calendar", help="Extra calendar table (YAML) with transfers of days off; default: BAGALAU_CALENDAR.")
 
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def parse_date(text: str, field: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(_wrong_day(text), field=field, value=text, rule="ISO 8601") from None
-    return inputs.day_in_range(day, field, "ISO 8601")
-
-
-def _wrong_day(text: str) -> str:
-    """2021-02-31 is written right and is no day: the reader is told which mistake it is."""
-    return "date_impossible" if _DAY.match(text) else "date"
+    return inputs.day_of(text, field)
 
 
 def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
@@ -42,7 +29,7 @@ def parse_moment(text: str | None, field: str = "--now") -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(_wrong_day(text), field=field, value=text, rule="ISO 8601") from None
+        raise InvalidInput(inputs.wrong_day(text), field=field, value=text, rule="ISO 8601") from None
     inputs.day_in_range(moment.date(), field, "ISO 8601")
     return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
 

@@ -1,8 +1,9 @@
 """The confidentiality matrix of part 1 carried to every page of part 2 (typical2023 п.16,
 п.21, п.34): HR's console and its downloads, the organisation upload, the 360
-questionnaire, the meetings, for HR (the head of HR), a 360 respondent, a colleague, an
-auditor of the body and the HR of another body. Each is shown (200) or does not exist
-(404); no score reaches an auditor, a respondent or a colleague."""
+questionnaire, the meetings, the appraisal schedule, for HR (the head of HR), the appointing
+official, a 360 respondent, a colleague, an auditor of the body and the HR of another body.
+Each is shown (200) or does not exist (404); no score reaches an auditor, a respondent or a
+colleague."""
 
 from __future__ import annotations
 
@@ -26,11 +27,13 @@ from web.settings import Settings
 DAY = date(2026, 4, 2)
 SCORE = "4.00"  # colleague3's differentiation, scored by the manager
 
-PAGES = ("/hr/body", "/hr/body/compliance.csv", "/hr/body/compliance.html", "/hr/body/organisation",
+PAGES = ("/hr/body", "/hr/body/compliance.csv", "/hr/body/compliance.html", "/hr/body/organisation", "/hr/body/schedule",
          "/survey/{survey}", "/appraisals/{survey}", "/meetings/commission/{survey}", "/meetings/calibration/{scored}")
 # person → the pages of PAGES shown to them (every other answers 404)
 SHOWN = {
-    "hr": {"/hr/body", "/hr/body/compliance.csv", "/hr/body/compliance.html", "/hr/body/organisation", "/appraisals/{survey}"},
+    "hr": {"/hr/body", "/hr/body/compliance.csv", "/hr/body/compliance.html", "/hr/body/organisation", "/hr/body/schedule", "/appraisals/{survey}"},
+    # the appointing official: approves the schedule (typical2023 п.11), sees an appraisal where the workflow gives them a step; no console
+    "official": {"/hr/body/schedule", "/appraisals/{survey}"},
     "colleague1": {"/survey/{survey}"},  # a 360 respondent: the questionnaire only, never the appraisal
     "colleague3": set(),
     "o_member": {"/hr/body", "/hr/body/compliance.csv", "/hr/body/compliance.html"},  # the body's auditor

@@ -10,28 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
-from methodology.errors import BagalauError
-from models import Appraisal, CalibrationApplication, CalibrationParticipant, CalibrationSession, Servant
-from models.db import id_of, transaction
-from states import service
+from models import CalibrationApplication, CalibrationParticipant, CalibrationSession, Servant
+from models.db import transaction
 from web import views
 from web.app import console, lang_of
 from web.forms import number
 from web.identity.sessions import Signed
-from web.pages import _posted, _who
-from web.refusals import body_of, status_of
+from web.meetings.sitting import seated, sit
+from web.pages import _who
 from web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 HOLD = "hold_calibration"
-
-
-def _holds(session: Session, person: Servant, appraisal: Appraisal) -> bool:
-    return any(row.action == HOLD for row in service.allowed(session, appraisal, person))
 
 
 def participants(session: Session, appraisal_id: int) -> tuple[CalibrationSession | None, list[dict[str, Any]]]:
@@ -59,9 +53,7 @@ def _page(
 ) -> Response:
     lang, app = lang_of(request), console(request)
     with transaction(app.engine) as session:
-        appraisal = views.visible(session, who.person, appraisal_id)
-        if appraisal is None or not _holds(session, who.person, appraisal):
-            raise HTTPException(404)
+        appraisal = seated(session, who.person, appraisal_id, HOLD)
         convened, people = participants(session, appraisal_id)
         applied = session.exec(
             select(CalibrationApplication).where(CalibrationApplication.appraisal_id == appraisal_id).order_by(col(CalibrationApplication.filed_on).desc())
@@ -87,19 +79,12 @@ def _page(
 
 @router.post("/meetings/calibration/{appraisal_id}")
 async def hold(appraisal_id: int, request: Request) -> Response:
-    who, lang, app = _who(request), lang_of(request), console(request)
-    posted: dict[str, str] = {}
-    try:
-        posted, _ = await _posted(request, who)
-        with transaction(app.engine) as session:
-            appraisal = views.visible(session, who.person, appraisal_id)
-            if appraisal is None or not _holds(session, who.person, appraisal):
-                raise HTTPException(404)
-            version = appraisal.version
-        votes = {key.removeprefix("vote."): number(value) for key, value in posted.items() if key.startswith("vote.") and value.strip()}
-        service.act(
-            app.engine, appraisal_id, id_of(who.person), HOLD, {"votes": votes}, on=app.settings.day(), at=app.settings.moment(), expected_version=version
-        )
-    except BagalauError as error:
-        return _page(request, who, appraisal_id, body_of(error, lang), status_of(error), posted)
-    return RedirectResponse(f"/appraisals/{appraisal_id}?done={HOLD}", 303)
+    def again(refusal: dict[str, Any], status: int, fields: dict[str, str], multi: dict[str, list[str]]) -> Response:
+        return _page(request, _who(request), appraisal_id, refusal, status, fields)
+
+    return await sit(request, appraisal_id, HOLD, votes, again)
+
+
+def votes(fields: dict[str, str], multi: dict[str, list[str]]) -> dict[str, Any]:
+    """The form as the `hold_calibration` action's data: the score each participant supports."""
+    return {"votes": {key.removeprefix("vote."): number(value) for key, value in fields.items() if key.startswith("vote.") and value.strip()}}

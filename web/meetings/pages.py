@@ -14,34 +14,28 @@ from datetime import date
 from math import ceil
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
-from methodology.errors import BagalauError
 from methodology.i18n import Lang
-from models import Appraisal, Commission, CommissionMember, Servant
-from models.db import id_of, transaction
-from states import service
+from models import Commission, CommissionMember, Servant
+from models.db import transaction
 from web import views
 from web.app import console, lang_of
 from web.forms import number
 from web.identity.sessions import Signed
-from web.pages import _posted, _who
-from web.refusals import body_of, status_of
+from web.meetings.sitting import seated, sit, takes
+from web.pages import _who
 from web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 DECIDE = "decide"
 
 
-def _decides(session: Session, person: Servant, appraisal: Appraisal) -> bool:
-    return any(row.action == DECIDE for row in service.allowed(session, appraisal, person))
-
-
 def agenda(session: Session, person: Servant, lang: Lang) -> list[dict[str, Any]]:
     """The sheets before the commission now, for this member."""
-    return [views.summary(session, person, a, lang) for a in views.candidates(session, person) if _decides(session, person, a)]
+    return [views.summary(session, person, a, lang) for a in views.candidates(session, person) if takes(session, person, a, DECIDE)]
 
 
 def members(session: Session, person: Servant, day: date) -> list[dict[str, Any]]:
@@ -77,9 +71,7 @@ def _meeting(
     lang, app = lang_of(request), console(request)
     today = app.settings.day()
     with transaction(app.engine) as session:
-        appraisal = views.visible(session, who.person, appraisal_id)
-        if appraisal is None or not _decides(session, who.person, appraisal):
-            raise HTTPException(404)
+        appraisal = seated(session, who.person, appraisal_id, DECIDE)
         people = members(session, who.person, today)
         sheet = views.summary(session, who.person, appraisal, lang)
     voting = [m for m in people if m["role"] != "secretary"]
@@ -104,28 +96,10 @@ def _meeting(
 
 @router.post("/meetings/commission/{appraisal_id}")
 async def decide(appraisal_id: int, request: Request) -> Response:
-    who, lang, app = _who(request), lang_of(request), console(request)
-    multi: dict[str, list[str]] = {}
-    try:
-        fields, multi = await _posted(request, who)
-        with transaction(app.engine) as session:
-            appraisal = views.visible(session, who.person, appraisal_id)
-            if appraisal is None or not _decides(session, who.person, appraisal):
-                raise HTTPException(404)
-            version = appraisal.version
-        service.act(
-            app.engine,
-            appraisal_id,
-            id_of(who.person),
-            DECIDE,
-            decision(fields, multi),
-            on=app.settings.day(),
-            at=app.settings.moment(),
-            expected_version=version,
-        )
-    except BagalauError as error:
-        return _meeting(request, who, appraisal_id, body_of(error, lang), status_of(error), multi)
-    return RedirectResponse(f"/appraisals/{appraisal_id}?done={DECIDE}", 303)
+    def again(refusal: dict[str, Any], status: int, fields: dict[str, str], multi: dict[str, list[str]]) -> Response:
+        return _meeting(request, _who(request), appraisal_id, refusal, status, multi)
+
+    return await sit(request, appraisal_id, DECIDE, decision, again)
 
 
 def decision(fields: dict[str, str], multi: dict[str, list[str]]) -> dict[str, Any]:
