@@ -27,7 +27,7 @@ from models import Appraisal, PastResult, Servant, StateBody
 from orgimport.columns import Column, code, iso_date, text
 from orgimport.report import Bad, ImportReport, Problem
 from orgimport.rows import Row, parse_rows
-from orgimport.sheets import Sheet, read_sheet
+from orgimport.sheets import Sheet, fill, read_sheet
 
 PAST_RESULTS = "past_results"  # the table of the file (the XLSX sheet's name)
 SOURCE_LENGTH = 80
@@ -69,6 +69,15 @@ COLUMNS = (
 def read(path: Path) -> Sheet:
     sheet = read_sheet(path, PAST_RESULTS, COLUMNS, sheet_required=True)
     assert sheet is not None  # a required sheet is read or reported, never skipped
+    return sheet
+
+
+def from_rows(rows: list[dict[str, str]]) -> Sheet:
+    """The table from rows given as text by column (a scenario's), read as a file's would
+    be: the first row is number 2, under the header."""
+    sheet = Sheet(PAST_RESULTS, COLUMNS)
+    names = [column.name for column in COLUMNS]
+    fill(sheet, [names, *([row.get(name, "") for name in names] for row in rows)])
     return sheet
 
 
