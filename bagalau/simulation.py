@@ -5,13 +5,17 @@ A scenario is how a state body rehearses a year and how the examples in `example
 checked: the summary says, per appraisal, where it ended, with what result and
 consequences, which deadlines were met, met late or missed, and how long its audit trail
 is, and each deadline's due day. A hire, a transfer or a dismissal on a day is applied as a
-re-import of HR's file would be (states/staffing.py). Steps expected to be refused say so (`expect: refused`); any other refusal is reported
-as unexpected. The format is documented in docs/simulate.md.
+re-import of HR's file would be (states/staffing.py); a schedule is drafted and approved
+as HR and the appointing official do (states/schedule.py); past results are imported as
+HR's file of them is (services/past_results.py). Steps expected to be refused say so
+(`expect: refused`); any other refusal is reported as unexpected. The format is documented
+in docs/simulate.md.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Optional
 
@@ -24,7 +28,7 @@ from bagalau.cli.boundary import redact
 from methodology import inputs, loader
 from methodology.errors import BagalauError, InvalidInput
 from methodology.scoring.requests import from_validation
-from methodology.workdays import default_calendar
+from methodology.workdays import ALMATY, default_calendar
 from models import (
     Absence,
     Appraisal,
@@ -41,6 +45,9 @@ from models import (
 from models.db import engine as make_engine
 from models.db import id_of, transaction
 from models.migrate import upgrade
+from orgimport import past
+from services.past_results import import_sheet
+from states import schedule
 from states.cycles import open_cycle
 from states.service import act
 from states.staffing import apply_changes, staffing
@@ -119,9 +126,31 @@ class OpenSpec(_Spec):
     period: str
 
 
+class DraftScheduleSpec(_Spec):
+    """HR sets the day a unit's appraisal of a kind and period starts (mne2017 п.14)."""
+
+    kind: str
+    period: str
+    unit: str
+    starts: date
+
+
+class PastResultSpec(_Spec):
+    """An annual result from before the body used bagalau, as a row of HR's file
+    (orgimport/past.py): counted by the rules of results in a row (mne2017 п.46)."""
+
+    who: str
+    year: int
+    score: Decimal
+    band: str
+    source_no: str
+    source_date: date
+
+
 class Step(_Spec):
     """One dated step: open a cycle, record an absence, hire, transfer or dismiss a
-    servant (as a re-import of HR's file would), or an actor's action."""
+    servant (as a re-import of HR's file would), draft or approve the schedule, import past
+    results, or an actor's action."""
 
     day: date  # not "on": YAML 1.1 reads that key as the boolean true
     open: Optional[OpenSpec] = None
@@ -129,6 +158,9 @@ class Step(_Spec):
     hire: Optional[PersonSpec] = None
     transfer: Optional[TransferSpec] = None
     dismiss: Optional[DismissSpec] = None
+    draft_schedule: Optional[DraftScheduleSpec] = None  # by `who`, an HR officer
+    approve_schedule: Optional[OpenSpec] = None  # by `who`, the appointing official (typical2023 п.11)
+    past_results: Optional[list[PastResultSpec]] = None  # imported by HR on the day
     do: Optional[str] = None
     who: Optional[str] = None
     of: Optional[str] = None  # whose appraisal
@@ -140,11 +172,13 @@ class Step(_Spec):
 
     @model_validator(mode="after")
     def _one_thing(self) -> Step:
-        things = [self.open, self.absence, self.hire, self.transfer, self.dismiss, self.do]
+        things = [self.open, self.absence, self.hire, self.transfer, self.dismiss, self.draft_schedule, self.approve_schedule, self.past_results, self.do]
         if sum(thing is not None for thing in things) != 1:
-            raise ValueError("a step does exactly one thing: open, absence, hire, transfer, dismiss or do")
+            raise ValueError("a step does exactly one thing: open, absence, hire, transfer, dismiss, draft_schedule, approve_schedule, past_results or do")
         if self.do is not None and None in (self.who, self.of, self.kind, self.period):
             raise ValueError("an action needs who, of, kind and period")
+        if (self.draft_schedule or self.approve_schedule) and self.who is None:
+            raise ValueError("a schedule step needs who")
         return self
 
 
@@ -218,7 +252,8 @@ def _people_known(scenario: Scenario, known: set[str]) -> None:
 
 
 def _named(step: Step) -> list[tuple[str, str | None]]:
-    named: list[tuple[str, str | None]] = [("who", step.who), ("of", step.of)] if step.do else []
+    named: list[tuple[str, str | None]] = [("who", step.who), ("of", step.of)] if step.do else [("who", step.who)]
+    named += [(f"past_results[{index}].who", row.who) for index, row in enumerate(step.past_results or [])]
     if step.absence:
         named.append(("absence.who", step.absence.who))
     if step.hire and step.hire.manager:
@@ -279,6 +314,15 @@ def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step
             session.add(Absence(servant_id=_who(people, step.absence.who), kind=step.absence.kind, start=step.absence.start, end=step.absence.end))
     elif step.hire or step.transfer or step.dismiss:
         _restaff(engine, scenario, people, step)
+    elif step.draft_schedule is not None:
+        spec = step.draft_schedule
+        assert step.who is not None, "Step._one_thing: a schedule step names who"
+        schedule.draft(engine, scenario.organisation.code, spec.kind, spec.period, spec.unit, spec.starts, step.who, on=step.day)
+    elif step.approve_schedule is not None:
+        assert step.who is not None, "Step._one_thing: a schedule step names who"
+        schedule.approve(engine, scenario.organisation.code, step.approve_schedule.kind, step.approve_schedule.period, step.who, on=step.day)
+    elif step.past_results is not None:
+        _import_past(engine, scenario, step.past_results, step.day)
     else:
         assert step.do is not None, "Step._one_thing: a step that neither opens nor records an absence acts"
         appraisal = _appraisal(engine, people, step)
@@ -303,6 +347,28 @@ def _restaff(engine: Engine, scenario: Scenario, people: dict[str, int], step: S
             session.add(servant)
         session.flush()
         apply_changes(session, before, on=step.day, calendar=default_calendar())
+
+
+def _import_past(engine: Engine, scenario: Scenario, rows: list[PastResultSpec], day: date) -> None:
+    """The rows as HR's file of past results, checked whole and written as its import is
+    (services/past_results.py); the first problem is the step's refusal."""
+    cells = [
+        {
+            "state_body_code": scenario.organisation.code,
+            "personnel_no": row.who,
+            "year": str(row.year),
+            "score": str(row.score),
+            "band": row.band,
+            "source_no": row.source_no,
+            "source_date": row.source_date.isoformat(),
+        }
+        for row in rows
+    ]
+    report = import_sheet(engine, past.from_rows(cells), day, datetime.combine(day, time(12, 0), ALMATY))
+    if report.problems:
+        problem = report.problems[0]
+        field = f"past_results[{(problem.row or 2) - 2}].{problem.column}"
+        raise InvalidInput(problem.code, field=field, value=problem.value, rule=problem.rule or SCENARIO_RULE, **problem.params)
 
 
 def _transfer(session: Any, units: dict[str, Unit], people: dict[str, int], spec: TransferSpec, day: date) -> None:

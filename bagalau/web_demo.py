@@ -1,8 +1,9 @@
 """The console's demo database: the example year of a ministry department under mne2017
-(examples/scenarios/mne2017-year.yaml) played up to the day its first quarter opens, with
-an account for one person of each role, so that `make web` shows real work to do.
+(examples/scenarios/mne2017-year.yaml) played up to the day its first quarter's appraisal
+starts by the approved schedule (mne2017 п.14), with an account for one person of each
+role, so that `make web` shows real work to do.
 
-The console then runs at the simulated day after the opening (BAGALAU_WEB_TODAY), as
+The console then runs at the simulated day after it (BAGALAU_WEB_TODAY), as
 `simulate` does, since the example year is 2026.
 """
 
@@ -20,7 +21,7 @@ from models.db import transaction
 from web.identity.passwords import set_password
 
 SCENARIO = Path("examples/scenarios/mne2017-year.yaml")
-UNTIL = date(2026, 4, 1)  # the day Q1 opens (п.3.1): every sheet is still to be filled
+UNTIL = date(2026, 4, 1)  # Q1 starts (opened on 20 March for the schedule's notice): every sheet is still to be filled
 TODAY = date(2026, 4, 2)
 # One person of each role, by their id in the scenario.
 ROLES = {

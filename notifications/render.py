@@ -45,6 +45,7 @@ from models import (
     Notice,
     Position,
     RefusalAct,
+    ScheduleEntry,
     Servant,
     StateBody,
     SurveyInvitation,
@@ -394,14 +395,39 @@ def _lateness(session: Session, definition: Methodology, appraisal: Appraisal, n
 
 
 def _schedule(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:
+    """The schedule as the servant and the assessor read it before the appraisal starts (it
+    goes out 10 calendar days before, mne2017 п.14): the start day and every step's due day."""
     rows = sorted((r for r in rows_of(session, appraisal) if r.status != "cancelled"), key=lambda r: (r.due, r.step))
     assessor = _get(session, Servant, appraisal.assessor_id) if appraisal.assessor_id else None
     return {
+        "starts": day(_starts(session, definition, appraisal), lang),
         "deadlines": [
             {"label": definition.deadlines[r.step].label(lang), "due": day(r.due, lang), "paragraph": cite(definition.id, r.paragraph, lang)} for r in rows
         ],
         "assessor": assessor.full_name if assessor else None,
     }
+
+
+def _starts(session: Session, definition: Methodology, appraisal: Appraisal) -> date | None:
+    """The day the appraisal starts: the schedule's day recorded on it, which its deadlines
+    count from (mne2017 п.14), else its unit's day in the approved schedule (typical2023 п.11,
+    which counts nothing from it); None when the body has approved no schedule for it."""
+    names = definition.schedule.events.get(as_kind(appraisal.kind), []) if definition.schedule else []
+    recorded = next((appraisal.events[name] for name in names if name in appraisal.events), None)
+    if recorded is not None:
+        return date.fromisoformat(recorded)
+    servant = _person(session, appraisal.servant_id)
+    position = _get(session, Position, servant.position_id) if servant.position_id else None
+    if position is None:
+        return None
+    query = select(col(ScheduleEntry.starts_on)).where(
+        ScheduleEntry.state_body_id == servant.state_body_id,
+        ScheduleEntry.kind == appraisal.kind,
+        ScheduleEntry.period == appraisal.period,
+        ScheduleEntry.unit_id == position.unit_id,
+        col(ScheduleEntry.approved_on).is_not(None),
+    )
+    return session.exec(query).first()
 
 
 def _refusal(session: Session, definition: Methodology, appraisal: Appraisal, notice: Notice, lang: Lang) -> dict[str, Any]:

@@ -39,10 +39,18 @@ def text(raw: str) -> str:
     return raw
 
 
-def code(raw: str) -> str:
-    if len(raw) > CODE_LENGTH:
-        raise Bad("org_too_long", high=CODE_LENGTH)
-    return raw
+def bounded(length: int) -> Callable[[str], str]:
+    """Text of at most `length` characters, the width of the column it is written to."""
+
+    def parse(raw: str) -> str:
+        if len(raw) > length:
+            raise Bad("org_too_long", high=length)
+        return raw
+
+    return parse
+
+
+code = bounded(CODE_LENGTH)
 
 
 def iso_date(raw: str) -> date:

@@ -24,10 +24,11 @@ from methodology import loader
 from methodology.inputs import EARLIEST
 from methodology.schema import Methodology
 from models import Appraisal, PastResult, Servant, StateBody
-from orgimport.columns import Column, code, iso_date, text
+from orgimport.checks import check_duplicates
+from orgimport.columns import Column, bounded, code, iso_date, text
 from orgimport.report import Bad, ImportReport, Problem
 from orgimport.rows import Row, parse_rows
-from orgimport.sheets import Sheet, read_sheet
+from orgimport.sheets import Sheet, fill, read_sheet
 
 PAST_RESULTS = "past_results"  # the table of the file (the XLSX sheet's name)
 SOURCE_LENGTH = 80
@@ -49,19 +50,13 @@ def year(raw: str) -> int:
     return int(raw)
 
 
-def source(raw: str) -> str:
-    if len(raw) > SOURCE_LENGTH:
-        raise Bad("org_too_long", high=SOURCE_LENGTH)
-    return raw
-
-
 COLUMNS = (
     Column("state_body_code", True, code),
     Column("personnel_no", True, code),
     Column("year", True, year),
     Column("score", True, score),
     Column("band", True, text),
-    Column("source_no", True, source),
+    Column("source_no", True, bounded(SOURCE_LENGTH)),
     Column("source_date", True, iso_date),
 )
 
@@ -72,26 +67,25 @@ def read(path: Path) -> Sheet:
     return sheet
 
 
+def from_rows(rows: list[dict[str, str]]) -> Sheet:
+    """The table from rows given as text by column (a scenario's), read as a file's would
+    be: the first row is number 2, under the header."""
+    sheet = Sheet(PAST_RESULTS, COLUMNS)
+    names = [column.name for column in COLUMNS]
+    fill(sheet, [names, *([row.get(name, "") for name in names] for row in rows)])
+    return sheet
+
+
 def check(session: Session, sheet: Sheet, on: date) -> tuple[list[Problem], list[PastResult]]:
     """Every problem of the file, or the results it gives (nothing is added to the session)."""
     problems = list(sheet.problems)
     rows = parse_rows(sheet, (), problems)
+    problems += check_duplicates(rows, ("state_body_code", "personnel_no", "year"))  # a servant's year once
     bodies = {
         b.code: b
         for b in session.exec(select(StateBody).where(col(StateBody.code).in_({r.values["state_body_code"] for r in rows if r.values.get("state_body_code")})))
     }
-    results: list[PastResult] = []
-    first: dict[tuple[int, int], int] = {}
-    for row in rows:
-        found = _result(session, row, bodies, on, problems)
-        if found is None:
-            continue
-        key = (found.servant_id, found.year)
-        if key in first:
-            problems.append(row.problem("year", "org_duplicate", other=first[key]))
-            continue
-        first[key] = row.number
-        results.append(found)
+    results = [found for row in rows if (found := _result(session, row, bodies, on, problems)) is not None]
     return problems, results
 
 

@@ -19,6 +19,7 @@ from models import PastResult, Servant, StateBody
 from models.db import transaction
 from orgimport import past
 from orgimport.report import ImportReport
+from orgimport.sheets import Sheet
 from states.confidentiality import may_read_results_of
 from states.past_results import record
 
@@ -27,7 +28,11 @@ RULE = "mne2017 п.46"
 
 def import_past_results(engine: Engine, path: Path, on: date, at: datetime) -> ImportReport:
     """Check the file whole; write it in one transaction only if nothing is wrong."""
-    sheet = past.read(Path(path))
+    return import_sheet(engine, past.read(Path(path)), on, at)
+
+
+def import_sheet(engine: Engine, sheet: Sheet, on: date, at: datetime) -> ImportReport:
+    """The same for a table already read (a scenario's rows, orgimport/past.from_rows)."""
     with transaction(engine) as session:  # checked against the rows it is written to
         problems, results = past.check(session, sheet, on)
         report = past.report_of(problems)

@@ -29,9 +29,12 @@ def rule_for(definition: Methodology, kind: str) -> AppointmentRule | None:
     return next((rule for rule in definition.appointments if kind in rule.kinds), None)
 
 
-def cutoff(rule: AppointmentRule, year: int) -> date:
-    """An appointment after this day of the appraisal's year is 'later' (mne2017 п.11)."""
-    return date(year, rule.appointed_after.month, rule.appointed_after.day)
+def cutoff(rule: AppointmentRule, period: Period) -> date:
+    """An appointment after this day is 'later': after the rule's day of the year (mne2017
+    п.11: 10 January) and after the period's first day (typical2023 п.23: KPIs within 10
+    working days after the period starts, "for someone appointed later" from the
+    appointment), so a head appointed on a quarter's first day owes the quarter's own step."""
+    return max(date(period.year, rule.appointed_after.month, rule.appointed_after.day), period.start)
 
 
 def none_after(rule: AppointmentRule, year: int) -> date | None:
@@ -46,7 +49,7 @@ def none_after(rule: AppointmentRule, year: int) -> date | None:
 def applies(rule: AppointmentRule, period: Period, start: date) -> bool:
     """An appointment owes the appointee's step on the appraisal of the period it falls in,
     after the rule's day: once, not again on every later quarter of the year."""
-    return start > cutoff(rule, period.year) and period.start <= start <= period.end
+    return cutoff(rule, period) < start <= period.end
 
 
 def owes_period_step(definition: Methodology, kind: str, step: str, period: Period) -> ColumnElement[bool]:
@@ -54,7 +57,7 @@ def owes_period_step(definition: Methodology, kind: str, step: str, period: Peri
     rule = rule_for(definition, kind)
     if rule is None or rule.instead_of != step:
         return true()
-    return col(Servant.position_start) <= cutoff(rule, period.year)
+    return col(Servant.position_start) <= cutoff(rule, period)
 
 
 def record_at_opening(
@@ -72,8 +75,8 @@ def record_at_opening(
         .where(
             new,
             Appraisal.state == initial,
-            col(Servant.position_start) > cutoff(rule, period.year),
-            col(Servant.position_start).between(period.start, period.end),
+            col(Servant.position_start) > cutoff(rule, period),
+            col(Servant.position_start) <= period.end,
         )
     )
     for appraisal, start in session.exec(query).all():

@@ -14,10 +14,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from methodology import loader
+from methodology.deadlines import Period
 from methodology.errors import InvalidInput
 from models import Appraisal, AuditEvent, Deadline, Servant
 from models.db import transaction
 from services.org import import_and_apply
+from states import appointments
 from states.cycles import open_cycle
 from states.staffing import Applied
 from tests.factories import Org, hire, organisation
@@ -77,9 +80,9 @@ def test_typical2023_no_kpis_with_fewer_than_three_months_left_in_the_year(db: E
     assert kpi.state == state
     if state == "exempt":  # п.23 named, not only the months in the position of п.6
         assert kpi.reason == "appointed 2026-10-02, fewer than 3 months left (п.23)"
-    else:  # exactly three months left: KPIs within 10 working days of the appointment
-        assert kpi.events == {"appointment": "2026-10-01"}
-        assert deadlines(db, kpi.id)["kpi_set_after_appointment"] == (date(2026, 10, 15), "open")
+    else:  # exactly three months left, appointed on Q4's first day: the quarter's own KPIs, 1 October + 10 wd
+        assert kpi.events == {}
+        assert deadlines(db, kpi.id)["kpi_set"] == (date(2026, 10, 15), "open")
 
 
 # --- a re-import of HR's file ----------------------------------------------------------
@@ -205,12 +208,41 @@ def test_a_hire_nobody_could_appraise_leaves_the_database_as_it_was(db: Engine, 
     assert (counts(db), set(ids(db))) == before
 
 
-def test_typical2023_an_appointment_is_owed_once_not_again_on_every_later_quarter(db: Engine) -> None:
+@pytest.mark.parametrize("start", [date(2026, 4, 1), date(2026, 4, 2)])
+def test_typical2023_appointed_on_the_quarters_first_day_is_not_appointed_later(db: Engine, start: date) -> None:
+    """п.23: KPIs within 10 working days after the period starts; "appointed later", within
+    10 working days of the appointment. On the quarter's first day the quarter's own deadline
+    applies (1 April + 10 wd = 15 April); a day later the appointment is later (the rule's
+    boundary), and with fewer than three months in the position in the quarter the head is
+    not appraised in it at all (п.6), so nothing is owed."""
+    rule = appointments.rule_for(loader.load("typical2023"), "kpi")
+    assert rule is not None
+    assert appointments.applies(rule, Period.parse("2026-Q2", "quarter"), start) is (start == date(2026, 4, 2))
     org = organisation(db, methodology="typical2023")
     hire(org, "newhead", category="C-3")
-    appointed(org, "newhead", date(2026, 4, 1))
-    for quarter, opened in (("2026-Q2", date(2026, 7, 1)), ("2026-Q3", date(2026, 10, 1))):
+    appointed(org, "newhead", start)
+    open_cycle(db, "body", "kpi", "2026-Q2", on=date(2026, 4, 2))
+    kpi = org.appraisal("newhead", "kpi", "2026-Q2")
+    setting = {name: row for name, row in deadlines(db, kpi.id).items() if name.startswith("kpi_set")}
+    if start == date(2026, 4, 1):
+        assert (kpi.state, kpi.events, setting) == ("draft", {}, {"kpi_set": (date(2026, 4, 15), "open")})
+    else:
+        assert (kpi.state, kpi.reason, setting) == ("exempt", "in the position since 2026-04-02 (п.6)", {})
+
+
+def test_typical2023_an_appointee_owes_every_later_quarters_own_kpis(db: Engine) -> None:
+    """Appointed on 15 February (Q1 exempt: fewer than three months in it, п.6), the head
+    owes each later quarter's KPIs from its first day (п.23), not none at all."""
+    org = organisation(db, methodology="typical2023")
+    hire(org, "newhead", category="C-3")
+    appointed(org, "newhead", date(2026, 2, 15))
+    for quarter, opened in (("2026-Q1", date(2026, 2, 16)), ("2026-Q2", date(2026, 4, 1)), ("2026-Q3", date(2026, 7, 1))):
         open_cycle(db, "body", "kpi", quarter, on=opened)
-    assert org.appraisal("newhead", "kpi", "2026-Q2").events == {"appointment": "2026-04-01"}
-    q3 = org.appraisal("newhead", "kpi", "2026-Q3")
-    assert q3.events == {} and "kpi_set_after_appointment" not in deadlines(db, q3.id)
+
+    def setting(quarter: str) -> dict[str, tuple[date, str]]:
+        return {k: v for k, v in deadlines(db, org.appraisal("newhead", "kpi", quarter).id).items() if k.startswith("kpi_set")}
+
+    assert org.appraisal("newhead", "kpi", "2026-Q1").state == "exempt"
+    assert setting("2026-Q2") == {"kpi_set": (date(2026, 4, 15), "open")}  # 1 April + 10 working days
+    assert setting("2026-Q3") == {"kpi_set": (date(2026, 7, 16), "open")}  # 1 July + 10: 6 July, Capital Day, is off
+    assert all(org.appraisal("newhead", "kpi", q).events == {} for q in ("2026-Q2", "2026-Q3"))

@@ -183,14 +183,14 @@ def test_mne2017_year_runs_with_only_the_planned_refusals(mne: Year) -> None:
     assert mne.summary["unexpected"] == 0, [r for r in mne.summary["refusals"] if not r["expected"]]
     assert refusals(mne, expected=True) == [
         (10, "submit", "erbol"),     # his plan: 1 of 3 indicators measurable, at least half needed (п.12)
-        (61, "decide", "aigerim"),   # the secretary's vote (п.9)
-        (81, "appeal", "daniyar"),   # 24 April, the window closed on 23 April (п.38)
-        (182, "decide", "aigerim"),  # 2 of 4 voting members present, quorum 3 (п.7)
+        (76, "decide", "aigerim"),   # the secretary's vote (п.9)
+        (96, "appeal", "daniyar"),   # 24 April, the window closed on 23 April (п.38)
+        (197, "decide", "aigerim"),  # 2 of 4 voting members present, quorum 3 (п.7)
     ]
     assert "1/3" in message(mne, 10) and "para. 12" in message(mne, 10)
-    assert "secretary" in message(mne, 61) and "para. 9" in message(mne, 61)
-    assert "2026-04-23" in message(mne, 81) and "para. 38" in message(mne, 81)
-    assert "2 of 4" in message(mne, 182) and "(3)" in message(mne, 182) and "para. 7" in message(mne, 182)
+    assert "secretary" in message(mne, 76) and "para. 9" in message(mne, 76)
+    assert "2026-04-23" in message(mne, 96) and "para. 38" in message(mne, 96)
+    assert "2 of 4" in message(mne, 197) and "(3)" in message(mne, 197) and "para. 7" in message(mne, 197)
 
 
 def test_mne2017_quarterly_scores_and_bands(mne: Year) -> None:
@@ -271,8 +271,9 @@ def test_mne2017_consequences(mne: Year) -> None:
             want = ["bonus_eligible"] if band in ("effective", "excellent") else []
             assert mne.row(servant, "quarterly", period)["consequences"] == want, (servant, period)
     for servant, (_, band) in MNE_ANNUAL.items():
+        # Erbol, the one unsatisfactory year: his second in a row with 2025's imported result (п.46)
         want = {"effective": ["bonus_eligible"], "excellent": ["bonus_eligible"], "satisfactory": [],
-                "unsatisfactory": ["no_mentoring", "training_due"]}[band]
+                "unsatisfactory": ["demotion_review", "no_mentoring", "training_due"]}[band]
         assert mne.row(servant, "annual", "2026")["consequences"] == want, servant
     # п.44: training within three months of the commission's decision of 18 December
     erbol = mne.consequences("erbol", "annual", "2026")
@@ -285,14 +286,15 @@ def test_mne2017_consequences(mne: Year) -> None:
 def test_mne2017_deadlines(mne: Year) -> None:
     closed = {"met": 2, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
     # the appraisal and the familiarisation met; closing cancels the unused appeal window
-    assert mne.row("aigerim", "quarterly", "2026-Q1")["deadlines"] == closed
     assert mne.row("saule", "annual", "2026")["deadlines"] == closed
+    # Q1 had a schedule: its notice (п.14) met too
+    assert mne.row("aigerim", "quarterly", "2026-Q1")["deadlines"] == {**closed, "met": 3}
     # Bekmukhambetov's Q3 result was shown to him on 13 October, due 12 October (8 Oct + 2 wd, п.36)
     assert mne.row("askar", "quarterly", "2026-Q3")["deadlines"] == {"met": 1, "late": 1, "missed": 0, "open": 0, "cancelled": 1}
     # appealed: appraisal, familiarisation, appeal (п.38), its review (п.39) and the body's
     # report of the decision (п.40) all met
     appealed = {"met": 5, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
-    assert mne.row("madina", "quarterly", "2026-Q1")["deadlines"] == appealed
+    assert mne.row("madina", "quarterly", "2026-Q1")["deadlines"] == {**appealed, "met": 6}  # and the schedule's notice
     assert mne.row("erbol", "quarterly", "2026-Q3")["deadlines"] == appealed
     # the plan drawn up by 10 January (п.10), by Madina through the act of refusal
     assert mne.row("madina", "plan", "2026")["deadlines"] == {"met": 1, "late": 0, "missed": 0, "open": 0, "cancelled": 0}
@@ -320,6 +322,30 @@ def test_mne2017_mid_year_hire(mne: Year) -> None:
     assert (mne.result("aruzhan", "plan", "2026"), mne.result("aruzhan", "annual", "2026")) == ((3.67, "satisfactory"), (3.33, "satisfactory"))
 
 
+def test_mne2017_schedule_notices_go_out_10_calendar_days_before_the_start(mne: Year) -> None:
+    """п.14: HR drafted 1 April as the start of every unit's Q1 appraisal, the director
+    approved it; the schedule and the sheets were due 10 calendar days before, 22 March, a
+    Sunday of the Nauryz holidays, so by Friday 20 March, and HR sent them that day."""
+    appraised = [s for s in MNE_QUARTERLY["2026-Q1"]] + ["director"]
+    for servant in appraised:
+        notice = [d for d in mne.row(servant, "quarterly", "2026-Q1")["due"] if d["step"] == "schedule_notice"]
+        assert [(d["due"], d["status"], d["closed_on"], d["paragraph"]) for d in notice] == [("2026-03-20", "done", "2026-03-20", "п.14")], servant
+        dated = [data for action, data in mne.events(servant, "quarterly", "2026-Q1") if action == "schedule"]
+        assert [d["starts_on"] for d in dated] == ["2026-04-01"], servant
+    # the exempt are not told (Tomiris, п.3); the later quarters had no schedule, so no notice is owed
+    assert not [d for d in mne.row("tomiris", "quarterly", "2026-Q1")["due"] if d["step"] == "schedule_notice"]
+    assert not [d for d in mne.row("aigerim", "quarterly", "2026-Q2")["due"] if d["step"] == "schedule_notice"]
+
+
+def test_mne2017_a_past_result_makes_two_unsatisfactory_years_in_a_row(mne: Year) -> None:
+    """Erbol's 2025 (2.9, unsatisfactory, the commission's protocol), imported by HR, and his
+    2026 (2.83) are two unsatisfactory annual results in a row: demotion (п.46)."""
+    demotion = mne.consequences("erbol", "annual", "2026")["demotion_review"]
+    assert demotion.paragraph == "п.46"
+    # one unsatisfactory year alone entails none: nobody else's year was unsatisfactory twice
+    assert [s for s in MNE_PEOPLE if "demotion_review" in mne.row(s, "annual", "2026")["consequences"]] == ["erbol"]
+
+
 @pytest.mark.parametrize("which", ["mne", "typical"])
 def test_every_appraisal_ends_final_and_no_deadline_is_missed(which: str, request: pytest.FixtureRequest) -> None:
     """Both example years, from the head of the body to the newest hire (issue #10)."""
@@ -331,11 +357,14 @@ def test_every_appraisal_ends_final_and_no_deadline_is_missed(which: str, reques
 
 
 def test_mne2017_audit_trails(mne: Year) -> None:
-    # one opening event + one per action taken (refused actions leave none)
+    # one opening event, the schedule's dating of the opened sheet (п.14), one per action taken
+    # (refused actions leave none)
     trail = [action for action, _ in mne.events("aigerim", "quarterly", "2026-Q1")]
-    assert trail == ["open", "submit", "agree", "sign", "decide", "familiarise", "close"]
+    assert trail == ["open", "schedule", "notify", "submit", "agree", "sign", "decide", "familiarise", "close"]
     trail = [action for action, _ in mne.events("madina", "quarterly", "2026-Q1")]
-    assert trail == ["open", "submit", "agree", "refuse_to_sign", "decide", "familiarise", "appeal", "record_appeal_decision", "report_appeal_decision"]
+    assert trail == ["open", "schedule", "notify", "submit", "agree", "refuse_to_sign", "decide", "familiarise", "appeal", "record_appeal_decision",
+                     "report_appeal_decision"]
+    assert [action for action, _ in mne.events("aigerim", "quarterly", "2026-Q2")][:2] == ["open", "submit"]  # no schedule for Q2
     assert mne.row("erbol", "quarterly", "2026-Q3")["audit_events"] == 9  # + appeal, decision, its report (п.40), no close
     assert mne.row("erbol", "plan", "2026")["audit_events"] == 6  # open, submit (the refused one left none), agree, confirm, score, sign
     assert mne.row("erbol", "annual", "2026")["audit_events"] == 5  # open, compute, decide, refuse_familiarisation, close
@@ -443,9 +472,9 @@ TYPICAL_360 = {
 }
 
 TYPICAL_EXPECTED_REFUSALS = [
-    (33, "score", "bauyrzhan"),            # 5 for a 97% KPI: Annex 3 allows 4.75–4.99 (п.28)
-    (49, "apply_calibration", "zhanar"),   # 14 April, 6 April + 5 working days = 13 April (п.13)
-    (219, "close_survey", "samat"),        # 2 of his 3 respondents have answered, at least 3 (п.36)
+    (36, "score", "bauyrzhan"),            # 5 for a 97% KPI: Annex 3 allows 4.75–4.99 (п.28)
+    (52, "apply_calibration", "zhanar"),   # 14 April, 6 April + 5 working days = 13 April (п.13)
+    (233, "close_survey", "samat"),        # 2 of his 3 respondents have answered, at least 3 (п.36)
 ]
 
 
@@ -481,9 +510,9 @@ def test_typical2023_quarterly_grades(typical: Year) -> None:
 def test_typical2023_calibration(typical: Year) -> None:
     year = typical
     assert refusals(year, expected=True) == TYPICAL_EXPECTED_REFUSALS
-    assert "97.00%" in message(year, 33) and "4.75–4.99" in message(year, 33) and "Annex 3" in message(year, 33)
-    assert "2026-04-13" in message(year, 49) and "para. 13" in message(year, 49)
-    assert "2 respondents" in message(year, 219) and "para. 36" in message(year, 219)
+    assert "97.00%" in message(year, 36) and "4.75–4.99" in message(year, 36) and "Annex 3" in message(year, 36)
+    assert "2026-04-13" in message(year, 52) and "para. 13" in message(year, 52)
+    assert "2 respondents" in message(year, 233) and "para. 36" in message(year, 233)
     # Zhanar's window closed unused: HR closed her sheet after it
     # (the notice of п.31, the appraisal and the familiarisation met)
     assert year.row("zhanar", "differentiation", "2026-Q1")["deadlines"] == {"met": 3, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
@@ -565,3 +594,20 @@ def test_typical2023_samat_is_appraised_after_his_sick_leave(typical: Year) -> N
     # cancelled the normal deadline and closing the unused calibration window
     assert typical.row("samat", "kpi", "2026-Q3")["deadlines"] == {"met": 6, "late": 0, "missed": 0, "open": 0, "cancelled": 2}
     assert typical.result("samat", "annual", "2026") == SAMAT_ANNUAL
+
+
+def test_typical2023_mid_year_hire(typical: Year) -> None:
+    """Дәурен, appointed head of the economics division on 1 October, Q4's first day: his KPIs
+    are due with the quarter's own, 10 working days after it starts and so after his
+    appointment, 15 October (п.23), not as "appointed later"; exactly three months remain in
+    the year, so he is appraised (п.6, п.23). His sheets mirror Aigul's Q4 and 360."""
+    q4 = typical.row("dauren", "kpi", "2026-Q4")
+    setting = [(d["step"], d["due"], d["status"], d["closed_on"]) for d in q4["due"] if d["step"].startswith("kpi_set")]
+    assert setting == [("kpi_set", "2026-10-15", "done", "2026-10-15")]
+    with Session(typical.engine) as session:
+        assert typical.appraisal(session, "dauren", "kpi", "2026-Q4").events.get("appointment") is None
+    assert (q4["state"], typical.result("dauren", "kpi", "2026-Q4")) == ("closed", TYPICAL_KPI["aigul"]["2026-Q4"])
+    assert [a["period"] for a in typical.summary["appraisals"] if (a["servant"], a["kind"]) == ("dauren", "kpi")] == ["2026-Q4"]
+    # (96/95 → 5, 28/25 → 5, 5/5.5 → 4.5) / 3 = 4.83, the year's only quarter (п.5)
+    assert typical.result("dauren", "annual", "2026") == (4.83, "effective")
+    assert typical.result("dauren", "360", "2026")[:2] == TYPICAL_360["aigul"][:2]

@@ -331,4 +331,6 @@ def test_the_example_forms_are_written_once_each(years: dict[str, str], tmp_path
     made = {form for form in FORMS if any(Path(n).stem.endswith(form) for n in names)}
     assert made == {"work-plan", "kpi-sheet", "differentiation-sheet", "360-result", "questionnaire", "calibration-protocol"}
     assert "2026-samat-work-plan.html" in names and "2026-Q2-yerzhan-differentiation-calibration-protocol.html" in names
-    assert len(names) == 4 + 16 + 15 + 8 + 8 + 1  # heads' plans, KPI and differentiation sheets, 360 results and questionnaires, 1 session
+    # heads' plans, KPI and differentiation sheets, 360 results and questionnaires, 1 session; the
+    # head hired on 1 October (Дәурен) has a plan, one KPI sheet (Q4), a 360 result and questionnaire
+    assert len(names) == (4 + 1) + (16 + 1) + 15 + (8 + 1) + (8 + 1) + 1

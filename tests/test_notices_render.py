@@ -176,9 +176,30 @@ def test_the_schedule_cites_the_paragraph_that_requires_it(years: dict[str, Year
             for notice in notices(session):
                 if notice.kind == "schedule":
                     cited.add(context_of(session, notice, "ru")["step"]["paragraph"])
-    # mne2017's notice (п.14) goes out only from an approved schedule (tests/test_schedule.py),
-    # which the example year does not draft yet: its opening sends the sheets alone
-    assert cited == {"typical2023 п.27", "typical2023 п.31"}
+    assert cited == {"mne2017 п.14", "typical2023 п.27", "typical2023 п.31"}
+
+
+def test_the_schedule_goes_out_before_the_day_it_names(years: dict[str, Year]) -> None:
+    """mne2017's Q1 schedule (п.14) names 1 April, the approved start, and went out on Friday
+    20 March, the 10th calendar day before (22 March) falling in the Nauryz holidays; each
+    appraised servant and assessor got it. typical2023's staff notices of Q1 (п.31) name their
+    units' approved day too (п.11)."""
+    with Session(years["mne2017"].engine) as session:
+        sent = [n for n in notices(session) if n.kind == "schedule"]
+        assert {n.step for n in sent} == {"schedule_notice"}
+        assert {n.key.rsplit(":", 1)[1] for n in sent} == {"2026-03-20"}
+        # 9 appraised sheets: each servant and each assessor, one notice per person and sheet
+        assert len(sent) == 18 and len({(n.appraisal_id, n.recipient_id) for n in sent}) == 18
+        for notice in sent:
+            text = {lang: render_notice(session, notice, lang).text for lang in LANGS}
+            assert "The quarterly appraisal for Q1 2026 starts on 1 April 2026." in text["en"], notice.key
+            assert "1 апреля 2026 года начинается квартальная оценка за I квартал 2026 года." in text["ru"], notice.key
+            assert "басталатын күн: 2026 жылғы 1 сәуір." in text["kk"], notice.key
+    with Session(years["typical2023"].engine) as session:
+        staff = [n for n in notices(session) if n.kind == "schedule" and n.step == "differentiation_notice"]
+        q1 = [n for n in staff if session.get(Appraisal, n.appraisal_id).period == "2026-Q1"]  # type: ignore[union-attr]
+        assert len(q1) == 4 and all("starts on 1 April 2026" in render_notice(session, n, "en").text for n in q1)
+        assert all("You are informed of" in render_notice(session, n, "en").text for n in staff if n not in q1)
 
 
 def test_a_missing_variable_raises(years: dict[str, Year]) -> None:
@@ -307,7 +328,9 @@ def test_the_360_invitation_and_reminder_name_no_other_respondent(years: dict[st
                 for name in others:
                     assert name not in rendered.subject + rendered.text + rendered.html, (notice.key, lang, name)
             checked += 1
-    assert checked == 33 + 6  # every invitation (incl. self-assessments) and reminder of January 2027
+    # every invitation (incl. self-assessments) and reminder of January 2027; Dauren's, as Aigul's:
+    # three respondents and himself, his self-assessment left unanswered and so reminded
+    assert checked == (33 + 4) + (6 + 1)
 
 
 def test_one_rendering_of_the_text_gives_what_rendering_every_block_gives(years: dict[str, Year], monkeypatch: pytest.MonkeyPatch) -> None:

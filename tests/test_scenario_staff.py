@@ -1,4 +1,5 @@
-"""Scenarios hire, transfer and dismiss on a day (applied as a re-import of HR's file
+"""Scenarios hire, transfer and dismiss on a day, draft and approve the schedule, import
+past results (applied as a re-import of HR's file
 would be), the summary names each deadline's due day and each refusal's reason id, and a
 mistake in the file itself is told as such, naming the step, before anything runs."""
 
@@ -69,9 +70,38 @@ def test_steps_out_of_date_order_are_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("step", "field"), [
     ({"day": "2026-01-05", "who": "nobody", "do": "submit", "of": "old", "kind": "plan", "period": "2026"}, "steps[1].who"),
     ({"day": "2026-01-05", "dismiss": {"who": "new"}}, "steps[1].dismiss.who"),  # hired only later
+    ({"day": "2026-01-05", "who": "nobody", "approve_schedule": {"kind": "quarterly", "period": "2026-Q1"}}, "steps[1].who"),
+    ({"day": "2026-01-05", "past_results": [{"who": "new", "year": 2025, "score": 3.5, "band": "satisfactory", "source_no": "7",
+                                             "source_date": "2025-12-19"}]}, "steps[1].past_results[0].who"),
 ])
 def test_an_unknown_person_is_a_mistake_of_the_file(tmp_path: Path, step: dict[str, Any], field: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         simulation.load(scenario(tmp_path, [step, {"day": "2026-02-15", "hire": NEW}]))
     assert (caught.value.code, caught.value.field) == ("scenario_person", field)
     assert "step 1 names a person" in caught.value.render("en")
+
+
+def test_a_schedule_drafted_and_approved_opens_the_notice_of_the_cycle_opened_after(tmp_path: Path) -> None:
+    """mne2017 п.14: the approved day dates the sheets; a step without its actor is a mistake of the file."""
+    summary = played(tmp_path, [
+        {"day": "2026-03-16", "who": "hr", "draft_schedule": {"kind": "quarterly", "period": "2026-Q1", "unit": "u", "starts": "2026-04-06"}},
+        {"day": "2026-03-16", "who": "hr", "approve_schedule": {"kind": "quarterly", "period": "2026-Q1"}, "expect": "refused"},
+        {"day": "2026-03-17", "who": "head", "approve_schedule": {"kind": "quarterly", "period": "2026-Q1"}},
+        {"day": "2026-03-20", "open": {"kind": "quarterly", "period": "2026-Q1"}},
+    ])
+    [old] = [a for a in summary["appraisals"] if (a["servant"], a["kind"]) == ("old", "quarterly")]
+    assert [(d["step"], d["due"]) for d in old["due"] if d["step"] == "schedule_notice"] == [("schedule_notice", "2026-03-27")]  # 6 April − 10 days
+    assert [(r["step"], r["reason"], r["expected"]) for r in summary["refusals"]] == [(2, "not_your_role", True)]
+    with pytest.raises(InvalidInput):
+        simulation.load(scenario(tmp_path, [{"day": "2026-03-17", "approve_schedule": {"kind": "quarterly", "period": "2026-Q1"}}]))
+
+
+@pytest.mark.parametrize(("band", "reason"), [("unsatisfactory", None), ("effective", "past_band")])
+def test_past_results_are_checked_as_hr_s_file_is(tmp_path: Path, band: str, reason: str | None) -> None:
+    """A score of 2.9 is unsatisfactory on mne2017's annual scale (п.33): any other band refuses the step, naming the row."""
+    summary = played(tmp_path, [
+        {"day": "2026-01-12", "past_results": [{"who": "old", "year": 2025, "score": 2.9, "band": band, "source_no": "№ 7", "source_date": "2025-12-19"}]},
+    ])
+    assert [r["reason"] for r in summary["refusals"]] == ([reason] if reason else [])
+    if reason:
+        assert summary["refusals"][0]["message"].startswith("past_results[0].band = 'effective'")

@@ -12,8 +12,11 @@ from datetime import date
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from methodology.errors import InvalidInput
+from models import Notice, Servant
+from notifications.render import render_notice
 from states import schedule
 from states.cycles import open_cycle
 from states.service import act
@@ -81,3 +84,44 @@ def test_an_approved_unit_is_not_redrafted(db: Engine) -> None:
     with pytest.raises(InvalidInput) as caught:
         drafted(db, on=D(2026, 3, 18))
     assert caught.value.code == "schedule_approved" and "2026-03-17" in caught.value.render("en")
+
+
+def rendered_schedules(db: Engine) -> dict[str, dict[str, str]]:
+    """The schedule notices recorded, by recipient, as each reads them in kk, ru and en."""
+    with Session(db) as session:
+        found = [n for n in session.exec(select(Notice)) if n.kind == "schedule"]
+        names = {n.recipient_id: session.get(Servant, n.recipient_id).personnel_no for n in found}  # type: ignore[union-attr]
+        return {names[n.recipient_id]: {lang: render_notice(session, n, lang).text for lang in ("kk", "ru", "en")} for n in found}
+
+
+def test_the_notice_tells_the_day_the_appraisal_will_start(db: Engine) -> None:
+    """Sent 10 calendar days before (mne2017 п.14), it says the appraisal starts on its day,
+    not that it has started on the day it was sent."""
+    org = organisation(db)
+    drafted(db)
+    schedule.approve(db, "body", "quarterly", "2026-Q1", "official", on=D(2026, 3, 17))
+    open_cycle(db, "body", "quarterly", "2026-Q1", on=D(2026, 3, 20))
+    act(db, org.appraisal("servant", "quarterly", "2026-Q1").id, org.ids["hr"], "notify", on=D(2026, 3, 27))
+    texts = rendered_schedules(db)
+    assert set(texts) == {"servant", "manager"}  # the servant and the assessor (п.14)
+    for text in texts.values():
+        assert "The quarterly appraisal for Q1 2026 starts on 6 April 2026." in text["en"]
+        assert "6 апреля 2026 года начинается квартальная оценка за I квартал 2026 года." in text["ru"]
+        assert "2026 жылғы 1-тоқсан бойынша тоқсандық бағалау басталатын күн: 2026 жылғы 6 сәуір." in text["kk"]
+        assert "has started" not in text["en"] and "Началась" not in text["ru"] and "Басталған" not in text["kk"]
+
+
+def test_a_typical2023_notice_tells_the_units_approved_day_or_none(db: Engine) -> None:
+    """typical2023 п.11: the approved schedule counts no deadline, but its day is the start the
+    head is told of (п.27); with no schedule approved the notice names no day."""
+    org = organisation(db, "typical2023")
+    open_cycle(db, "body", "kpi", "2026-Q2", on=D(2026, 4, 1))
+    appraisal_id = org.appraisal("manager", "kpi", "2026-Q2").id
+    act(db, appraisal_id, org.ids["hr"], "notify", on=D(2026, 4, 2))
+    assert "You are informed of the KPI appraisal for Q2 2026." in rendered_schedules(db)["manager"]["en"]
+    schedule.draft(db, "body", "kpi", "2026-Q2", "u1", D(2026, 7, 1), "hr", on=D(2026, 4, 3))
+    assert "starts on" not in rendered_schedules(db)["manager"]["en"]  # a draft is not the schedule
+    schedule.approve(db, "body", "kpi", "2026-Q2", "official", on=D(2026, 4, 6))
+    texts = rendered_schedules(db)["manager"]
+    assert "The KPI appraisal for Q2 2026 starts on 1 July 2026." in texts["en"]
+    assert "1 июля 2026 года начинается оценка по целевым индикаторам за II квартал 2026 года." in texts["ru"]

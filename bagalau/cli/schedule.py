@@ -3,13 +3,14 @@ day its appraisal starts (mne2017 п.14, typical2023 п.11). Each prints the sch
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 import typer
 
 from bagalau.cli.common import LangOption, print_json, use_lang
-from bagalau.cli.workdays import parse_date
+from bagalau.cli.workdays import day_or_today, parse_date
+from methodology.i18n import Lang
 from models.db import engine
 from services import schedule
 
@@ -32,8 +33,7 @@ def draft(
     lang: str = LangOption,
 ) -> None:
     """HR sets the day a unit's appraisal starts, with the commission chair (mne2017 п.14)."""
-    reader = use_lang(lang)
-    print_json(schedule.draft(engine(), body, kind, period, unit, parse_date(starts, "--starts"), person, on=_day(on), lang=reader))
+    _print(lang, lambda reader: schedule.draft(engine(), body, kind, period, unit, parse_date(starts, "--starts"), person, on=day_or_today(on), lang=reader))
 
 
 @app.command("approve")
@@ -46,16 +46,16 @@ def approve(
     lang: str = LangOption,
 ) -> None:
     """The appointing official approves the drafted schedule (typical2023 п.11)."""
-    reader = use_lang(lang)
-    print_json(schedule.approve(engine(), body, kind, period, person, on=_day(on), lang=reader))
+    _print(lang, lambda reader: schedule.approve(engine(), body, kind, period, person, on=day_or_today(on), lang=reader))
 
 
 @app.command("show")
 def show(body: str = BodyOption, kind: str = KindOption, period: str = PeriodOption, lang: str = LangOption) -> None:
     """The schedule of a kind and period, with the deadlines each unit's day opens."""
-    reader = use_lang(lang)
-    print_json(schedule.show(engine(), body, kind, period, lang=reader))
+    _print(lang, lambda reader: schedule.show(engine(), body, kind, period, lang=reader))
 
 
-def _day(text: str | None) -> date:
-    return date.today() if text is None else parse_date(text, "--on")
+def _print(lang: str, step: Callable[[Lang], list[dict[str, Any]]]) -> None:
+    """What every command does around its step: check the reader's language first (so a bad
+    day or a refusal is told in it), take the step, print the schedule it leaves."""
+    print_json(step(use_lang(lang)))
