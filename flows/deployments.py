@@ -15,7 +15,9 @@ flow's name and what it concerns); a run is named for its day when it starts
 
 from __future__ import annotations
 
+import inspect
 import os
+import sys
 from pathlib import Path
 
 from prefect import serve
@@ -82,7 +84,8 @@ def deploy_all(work_pool: str) -> list[str]:
     """Register every flow with a work pool; its workers run them from this project's code."""
     ids = []
     for flow, name, cron in schedules():
-        module = Path(flow.fn.__code__.co_filename).relative_to(PROJECT)
+        # the flow's own module: its function's code lies in flows/runs.py (plainly wraps it)
+        module = Path(inspect.getfile(sys.modules[flow.fn.__module__])).relative_to(PROJECT)
         remote = Flow.from_source(source=str(PROJECT), entrypoint=f"{module}:{flow.fn.__name__}")
         deployment_id = remote.deploy(  # type: ignore[union-attr]  # prefect: async_dispatch types from_source as maybe a coroutine; from sync code it is the Flow
             name,
