@@ -7,6 +7,7 @@ load, so no person is ever shown a phrase in a language they did not choose.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,8 +36,10 @@ _PARAGRAPH = re.compile(r"п\.\s*([0-9][0-9.–\-]*)")
 _ANNEX = re.compile(r"Annex\s+([0-9][0-9–\-]*)")
 
 
+@cache
 def cite(methodology_id: str, ref: str, lang: Lang) -> str:
-    """Render a rule reference such as `typical2023 п.28, Annex 3` for a reader."""
+    """Render a rule reference such as `typical2023 п.28, Annex 3` for a reader (kept per
+    reference and language: a batch of notices cites the same few thousands of times)."""
     if lang == "kk":
         text = _PARAGRAPH.sub(r"\1-тармақ", ref)
         text = _ANNEX.sub(r"\1-қосымша", text)

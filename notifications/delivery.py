@@ -34,17 +34,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypedDict
 
 from sqlalchemy import Row, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Notice, Position, Servant, StateBody
-from models.db import id_of, transaction
+from models.db import id_of, table_of, transaction
 from notifications.channels import Channel, ChannelError, Outgoing, configured, inbox
 from notifications.links import LinkSettings
 from notifications.render import READ_AHEAD, language_of, render_notice
@@ -53,7 +53,6 @@ from states.invitations import fresh_link
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
 LEASE = timedelta(minutes=10)  # longer than a batch takes to send
-T = TypeVar("T", Appraisal, Deadline, Servant, Position, StateBody)
 
 
 @dataclass
@@ -119,7 +118,8 @@ def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
         query = query.with_for_update(skip_locked=True)
     claimed = list(session.exec(query))
     if claimed:  # the lease, by one statement (the rows stay as read: rendering reads no lease)
-        session.execute(update(Notice).where(col(Notice.id).in_([n.id for n in claimed])).values(next_attempt_at=now + LEASE))
+        lease = update(Notice).where(col(Notice.id).in_([n.id for n in claimed])).values(next_attempt_at=now + LEASE)
+        session.connection().execute(lease)  # Core: the ORM would look for each row among its objects
     return claimed
 
 
@@ -127,22 +127,25 @@ def _read_ahead(session: Session, notices: list[Notice]) -> None:
     """Load the rows the notices' templates read (appraisals, their deadlines, the people
     named, their positions and bodies) in a query per table, kept by (table, id) in the
     session's `info`, so that rendering looks each up in a dict instead of asking the
-    database (and the session, which keeps rows only as long as someone else does)."""
+    database. They are read as Core rows, not ORM objects: templates only read their
+    columns, by the same attribute names, and building thousands of tracked objects a
+    batch cost more than rendering them."""
     appraisals = _rows(session, Appraisal, {n.appraisal_id for n in notices})
     deadlines = _rows(session, Deadline, {n.deadline_id for n in notices})
     people = {n.recipient_id for n in notices} | {a.servant_id for a in appraisals} | {a.assessor_id for a in appraisals}
     servants = _rows(session, Servant, people | {d.responsible_id for d in deadlines})
-    places: list[Position | StateBody] = [
-        *_rows(session, Position, {s.position_id for s in servants}),
-        *_rows(session, StateBody, {s.state_body_id for s in servants}),
-    ]
-    read: list[Appraisal | Deadline | Servant | Position | StateBody] = [*appraisals, *deadlines, *servants, *places]
-    session.info[READ_AHEAD] = {(type(row), row.id): row for row in read}
+    positions = _rows(session, Position, {s.position_id for s in servants})
+    bodies = _rows(session, StateBody, {s.state_body_id for s in servants})
+    tables: list[tuple[type[SQLModel], list[Row[Any]]]] = [
+        (Appraisal, appraisals), (Deadline, deadlines), (Servant, servants), (Position, positions), (StateBody, bodies),
+    ]  # fmt: skip
+    session.info[READ_AHEAD] = {(table, row.id): row for table, rows in tables for row in rows}
 
 
-def _rows(session: Session, table: type[T], ids: set[int | None]) -> list[T]:
+def _rows(session: Session, table: type[SQLModel], ids: set[int | None]) -> list[Row[Any]]:
     wanted = sorted(i for i in ids if i is not None)
-    return list(session.exec(select(table).where(col(table.id).in_(wanted)))) if wanted else []
+    columns = table_of(table)
+    return list(session.connection().execute(sa_select(columns).where(columns.c.id.in_(wanted)))) if wanted else []
 
 
 def _prepare(session: Session, notice: Notice, now: datetime, links: LinkSettings) -> _Work:
@@ -302,7 +305,7 @@ def _update(session: Session, changes: list[_Change]) -> None:
             others.append(change)
     for (delivered, sent_at), ids in sent.items():
         values = {"status": "sent", "delivered": delivered, "sent_at": sent_at, "next_attempt_at": None, "last_error": None}
-        session.execute(update(Notice).where(col(Notice.id).in_(ids)).values(values))
+        session.connection().execute(update(Notice).where(col(Notice.id).in_(ids)).values(values))
     if others:
         session.execute(update(Notice), others)
 

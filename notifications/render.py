@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.i18n import DEFAULT_LANG, LANGS, Lang, cite
 from methodology.notices import table
-from methodology.schema import Methodology, TransitionDef, as_kind
+from methodology.schema import Methodology, TransitionDef, Workflow, as_kind
 from methodology.workdays import ALMATY
 from models import (
     Appeal,
@@ -70,14 +71,17 @@ class Rendered:
 def render(kind: str, lang: Lang, context: Mapping[str, Any]) -> Rendered:
     """One notice in one language; raises on a missing template or variable."""
     plain, marked, frame = _templates(kind, lang)
-    subject = " ".join(_block(plain, "subject", context).split())  # one line: it is a header
+    values = dict(context)  # one rendering context per template, shared by its blocks as in a whole render
+    plain_context = plain.new_context(values)
+    subject = " ".join(_block(plain, "subject", plain_context).split())  # one line: it is a header
     if _html_is_the_text(kind, lang):
         # The text block rendered once, its values escaped: unescaped, it is the plain
         # text; as paragraphs, the HTML, exactly as the html block would render it.
-        marked_text = Markup(_block(marked, "text", context))
+        marked_text = Markup(_block(marked, "text", marked.new_context(values)))
         raw_text, body = marked_text.unescape(), paragraphs(marked_text)
     else:
-        raw_text, body = _block(plain, "text", context), Markup(_block(marked, "html", context))
+        marked_context = marked.new_context(values)
+        raw_text, body = _block(plain, "text", plain_context), Markup(_block(marked, "html", marked_context))
     text = re.sub(r"\n{3,}", "\n\n", raw_text).strip() + "\n"  # optional paragraphs leave gaps
     head, middle, tail = _frame(lang)
     html = head + escape(subject) + middle + body + tail if middle is not None else frame.render(lang=lang, subject=subject, body=body)
@@ -89,17 +93,15 @@ HTML_FROM_TEXT = "{% block html %}{{ self.text()|paragraphs }}{% endblock %}"
 
 @cache
 def _html_is_the_text(kind: str, lang: Lang) -> bool:
-    """Whether the kind's html block is its text block as paragraphs and its wording (and
-    that of what it includes) has no "&": the text rendered escaped and then unescaped is
+    """Whether the kind's html block is its text block as paragraphs and its wording (with
+    what it includes, inlined by the loader) has no "&": the text rendered escaped and then unescaped is
     then exactly the text rendered plain (escaping touches only the values, and unescaping
     undoes it), so one rendering serves both."""
     environment = _environment(True)
     loader = environment.loader
     assert loader is not None, "_environment gives every environment its loader"
     source = loader.get_source(environment, f"{kind}.{lang}.j2")[0]
-    included = re.findall(r'{%\s*include\s+"([^"]+)"', source)
-    sources = [source, *(loader.get_source(environment, name)[0] for name in included)]
-    return HTML_FROM_TEXT in source and not any("&" in re.sub(r"{[{%#].*?[}%#]}", "", s, flags=re.S) for s in sources)
+    return HTML_FROM_TEXT in source and "&" not in re.sub(r"{[{%#].*?[}%#]}", "", source, flags=re.S)
 
 
 @cache
@@ -147,10 +149,25 @@ def kinds() -> list[str]:
     return sorted({path.name.split(".")[0] for path in TEMPLATES.glob("*.j2") if not path.name.startswith("_")})
 
 
+INCLUDE = re.compile(r'{%\s*include\s+"([^"]+)"\s*%}\n?')
+
+
+class _InliningLoader(FileSystemLoader):
+    """The templates with each `{% include "name" %}` replaced by that file's source, once
+    at load: a greeting and a footer rendered inline cost nothing, where an include builds
+    a rendering context per notice. The output is the same: the included file keeps its
+    final newline (keep_trailing_newline) and the newline after the tag goes with it, as
+    trim_blocks drops it after an include."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return INCLUDE.sub(lambda found: self.get_source(environment, found.group(1))[0], source), filename, uptodate
+
+
 @cache
 def _environment(html: bool) -> Environment:
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=_InliningLoader(TEMPLATES),
         autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -162,8 +179,8 @@ def _environment(html: bool) -> Environment:
     return environment
 
 
-def _block(template: Template, name: str, context: Mapping[str, Any]) -> str:
-    return "".join(template.blocks[name](template.new_context(dict(context))))
+def _block(template: Template, name: str, context: Context) -> str:
+    return "".join(template.blocks[name](context))
 
 
 def paragraphs(text: str) -> Markup:
@@ -251,7 +268,6 @@ def context_of(session: Session, notice: Notice, lang: Lang, link: tuple[str, da
     position = _get(session, Position, servant.position_id) if servant.position_id else None
     body = _get(session, StateBody, servant.state_body_id)
     readable = recipient is not None and appraisal.score is not None and may_read_result(session, recipient, appraisal)
-    transitions = {row.action: row for row in flow.transitions}
     context: dict[str, Any] = {
         "lang": lang,
         "recipient": _reader(recipient, is_servant=notice.recipient_id == servant.id),
@@ -265,8 +281,8 @@ def context_of(session: Session, notice: Notice, lang: Lang, link: tuple[str, da
             "state": flow.states[appraisal.state].label(lang),
         },
         "on": day((outbox.day_of(notice.key) if notice.event else None) or notice.due, lang),
-        "event": _action(definition, transitions.get(notice.event or ""), lang),
-        "task": _action(definition, transitions.get(notice.task or ""), lang),
+        "event": _action(definition, _transition(flow, notice.event), lang),
+        "task": _action(definition, _transition(flow, notice.task), lang),
         "step": _step(definition, notice, lang),
         "result": _result(definition, appraisal, lang) if readable else None,
         "confidential": appraisal.score is not None and not readable,
@@ -339,6 +355,11 @@ def _person(session: Session, person_id: int) -> Servant:
     person = _get(session, Servant, person_id)
     assert person is not None
     return person
+
+
+def _transition(flow: Workflow, action: str | None) -> TransitionDef | None:
+    """The flow's row for an action a notice names (a sweep's notice names none: nothing to look up)."""
+    return next((row for row in flow.transitions if row.action == action), None) if action else None
 
 
 def _action(definition: Methodology, row: TransitionDef | None, lang: Lang) -> dict[str, str] | None:

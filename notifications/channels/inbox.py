@@ -45,7 +45,7 @@ def post(session: Session, outgoing: list[Outgoing], at: datetime) -> None:
         }
         for o in outgoing
     ]
-    session.execute(insert_ignoring(session, InboxMessage, "notice_id"), rows)
+    session.connection().execute(insert_ignoring(session, InboxMessage, "notice_id"), rows)  # Core: one executemany, not the ORM's bulk path
 
 
 def messages(session: Session, person_id: int, *, unread_only: bool = False, limit: int = 50) -> list[InboxMessage]:
