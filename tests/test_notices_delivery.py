@@ -290,6 +290,7 @@ def test_hr_lists_shows_and_resends_dead_notices(product: Org) -> None:
     assert json.loads(shown.stdout)["text"].startswith("Құрметті Manager!")  # the recipient's own language
 
     resent = bagalau("notices", "resend", str(notice.id))
+    assert resent.returncode == 0, resent.stderr  # once seen failing with no output: its line says why
     assert json.loads(resent.stdout) == {"id": notice.id, "key": notice.key, "status": "pending", "attempts": 0}
     assert deliver(product.engine, moment, channels=[Probe()]).sent == 1
     with transaction(product.engine) as session:
