@@ -38,7 +38,7 @@ class Appraisal(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     servant_id: int = Field(foreign_key="servant.id", index=True)
-    assessor_id: Optional[int] = Field(default=None, foreign_key="servant.id")
+    assessor_id: Optional[int] = Field(default=None, foreign_key="servant.id", index=True)
     methodology: str = Field(max_length=40)
     kind: str = Field(max_length=20)
     period: str = Field(max_length=10)
