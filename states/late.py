@@ -67,9 +67,10 @@ def late_now(
     working days overdue first; `limit` of them from `offset` (a page of HR's list).
 
     The days overdue only grow as the due day moves back, so the database sorts by due
-    day (then name, step, appraisal: a stable order to page by) and only the page's rows
-    have their working days counted."""
-    query = _late(select(*_COLUMNS), body_ids, today, filters).order_by(col(Deadline.due), col(Servant.full_name), col(Deadline.step), col(Appraisal.id))
+    day, then by deadline (a stable order to page by, which the (status, due, id) index
+    gives already: a ministry's first page does not sort the whole country's), and only
+    the page's rows have their working days counted."""
+    query = _late(select(*_COLUMNS), body_ids, today, filters).order_by(col(Deadline.due), col(Deadline.id))
     if limit is not None:
         query = query.limit(limit).offset(offset)
     roles, overdue = table().labels["roles"], _Overdue(today, calendar)

@@ -4,7 +4,8 @@ A ministry's HR follows who is late in the bodies under it (its committees, thei
 territorial departments): `state_body.parent_id` names the body one is subordinate to.
 My work asks for the appraisals a person assesses, the 360s they were asked to answer,
 the calibration sessions and the commissions they sit on: each by the person, so each is
-indexed by the person instead of read whole.
+indexed by the person instead of read whole. Who is late is read in due-day and deadline
+order, a page at a time: the (status, due) index of deadlines gains the id.
 
 Revision ID: 0017
 Revises: 0016
@@ -38,9 +39,15 @@ def upgrade() -> None:
     for table, column in BY_PERSON:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(batch_op.f(f'ix_{table}_{column}'), [column], unique=False)
+    with op.batch_alter_table('deadline', schema=None) as batch_op:
+        batch_op.drop_index('ix_deadline_status_due')
+        batch_op.create_index('ix_deadline_status_due', ['status', 'due', 'id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('deadline', schema=None) as batch_op:
+        batch_op.drop_index('ix_deadline_status_due')
+        batch_op.create_index('ix_deadline_status_due', ['status', 'due'], unique=False)
     for table, column in BY_PERSON:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(batch_op.f(f'ix_{table}_{column}'))
