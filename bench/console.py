@@ -147,13 +147,14 @@ def _pressed(asks: list[Callable[[], httpx.Response]]) -> tuple[list[float], int
 _MY_DEADLINES = ("select d.appraisal_id, d.step, d.due, d.level, a.state, s.full_name from deadline d "
                  "join appraisal a on a.id = d.appraisal_id join servant s on s.id = a.servant_id "
                  "where d.responsible_id = {p} and d.status = 'open' order by d.due")
-# The first page of the list: the desk's body and the bodies under it, most overdue first.
+# The first page of the list: the desk's body and the bodies under it, most overdue first, in
+# the order the product reads it (states/late.py).
 _LATE = ("select a.id, s.full_name, u.name, a.kind, a.period, d.step, d.paragraph, d.due, d.level, o.full_name, b.name from deadline d "
          "join appraisal a on a.id = d.appraisal_id join servant s on s.id = a.servant_id "
          "left join position p on p.id = s.position_id left join unit u on u.id = p.unit_id "
          "left join servant o on o.id = d.responsible_id join state_body b on b.id = s.state_body_id "
          "where (b.code = {p} or b.parent_id = (select id from state_body where code = {p})) and d.status = 'open' and d.due < {p} "
-         "order by d.due, s.full_name, d.step limit 50")
+         "order by d.due, d.id limit 50")
 
 
 def _servants(db: Database, logins: list[str]) -> list[int]:
