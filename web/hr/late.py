@@ -72,7 +72,6 @@ def late_context(session: Session, seat: Desk, scope: Scope, request: Request, l
     rows = late_now(session, scope.ids, today, default_calendar(), lang, chosen, limit=PAGE, offset=(number - 1) * PAGE)
     kept = {name: value for name in FILTERS if (value := request.query_params.get(name))}
     return {
-        "filters": chosen,
         "chosen": kept,
         "choices": choices(session, seat, scope, chosen, lang),
         "late": rows,
