@@ -123,4 +123,3 @@ def test_the_list_goes_a_page_at_a_time_with_its_filters(db: Engine, monkeypatch
     console = hr.get("/hr/ministry", params={"step": "quarterly_appraisal"})
     assert console.status_code == 200 and 'href="/hr/ministry/late"' in console.text
     assert "State body committee" not in console.text  # the console's own list is its body's
-
