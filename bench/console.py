@@ -17,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
@@ -34,23 +35,33 @@ PASSWORD = "bench-password-2026"
 TARGET = "p95 ≤ 300 ms"
 
 
-def console_figures(db: Database, today: date) -> list[dict[str, Any]]:
-    """`web.my_work.<db>` and `web.late.<db>` on the country as it stands on `today`."""
-    people, officers = _accounts(db)
+def console_figures(db: Database, today: date, wanted: list[str]) -> list[dict[str, Any]]:
+    """Of `web.my_work.<db>`, `web.late.<db>` (the HR of one body) and
+    `web.late.country.<db>` (the HR of the ministry over every other body), those
+    `wanted`, on the country as it stands on `today`."""
+    people, officers, ministry = _accounts(db)
+    rows = []
     with _served(db, today) as base:
-        workers = [_signed_in(base, login) for login, _ in people]
-        hr = [(_signed_in(base, login), code) for login, code in officers]
-        work = _pressed([lambda c=c: c.get("/work") for c in workers])
-        late = _pressed([lambda c=c, code=code: c.get(f"/hr/{code}") for c, code in hr])
-    raw_work = _raw_pressed(db, [(_MY_DEADLINES, (servant,)) for servant in _servants(db, [login for login, _ in people])])
-    raw_late = _raw_pressed(db, [(_LATE, (code, today)) for _, code in officers])
-    return [_figure(f"web.my_work.{db.key}", db, "console: My work, 20 clients", work, raw_work),
-            _figure(f"web.late.{db.key}", db, "console: who is late now (one body), 20 clients", late, raw_late)]
+        if f"web.my_work.{db.key}" in wanted:
+            workers = [_signed_in(base, login) for login, _ in people]
+            work = _pressed([lambda c=c: c.get("/work") for c in workers])
+            raw_work = _raw_pressed(db, [(_MY_DEADLINES, (servant,)) for servant in _servants(db, [login for login, _ in people])])
+            rows.append(_figure(f"web.my_work.{db.key}", db, "console: My work, 20 clients", work, raw_work))
+        for id, operation, desks in (
+            (f"web.late.{db.key}", "console: who is late now (one body), 20 clients", officers),
+            (f"web.late.country.{db.key}", "console: who is late now (a ministry over the country), 20 clients", [ministry] * CLIENTS),
+        ):
+            if id in wanted:
+                hr = [(_signed_in(base, login), code) for login, code in desks]
+                late = _pressed([lambda c=c, code=code: c.get(f"/hr/{code}/late") for c, code in hr])
+                rows.append(_figure(id, db, operation, late, _raw_pressed(db, [(_LATE, (code, code, today)) for _, code in desks])))
+    return rows
 
 
-def _accounts(db: Database) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Twenty people with something owed (unit heads, who assess their unit, and staff) and
-    the HR officers of twenty bodies, each given an account with one password."""
+def _accounts(db: Database) -> tuple[list[tuple[str, str]], list[tuple[str, str]], tuple[str, str]]:
+    """Twenty people with something owed (unit heads, who assess their unit, and staff),
+    the HR officers of twenty bodies under the ministry and the ministry's, each given an
+    account with one password."""
     secret = hash_password(PASSWORD)  # argon2 is slow on purpose: one hash for all
     with db.engine.begin() as connection:
         owers = connection.execute(sa.text(
@@ -58,16 +69,26 @@ def _accounts(db: Database) -> tuple[list[tuple[str, str]], list[tuple[str, str]
             "join state_body b on b.id = s.state_body_id where d.status = 'open' order by s.id limit :n"), {"n": CLIENTS}).all()
         officers = connection.execute(sa.text(
             "select s.id, b.code, s.personnel_no from servant s join state_body b on b.id = s.state_body_id "
-            "where s.is_hr order by b.id limit :n"), {"n": CLIENTS}).all()
-        everyone = {tuple(row) for row in (*owers, *officers)}
+            "where s.is_hr and b.parent_id is not null order by b.id limit :n"), {"n": CLIENTS}).all()
+        ministry = connection.execute(sa.text(
+            "select s.id, b.code, s.personnel_no from servant s join state_body b on b.id = s.state_body_id "
+            "where s.is_hr and b.parent_id is null order by b.id limit 1")).one()
+        everyone = {tuple(row) for row in (*owers, *officers, ministry)}
         rows = [{"servant": s, "login": f"{code}-{no}", "hash": secret, "at": datetime.now(timezone.utc)} for s, code, no in everyone]
         connection.execute(sa.text("insert into account (servant_id, login, password_hash, lang, disabled, created_at) "
                                    "values (:servant, :login, :hash, 'kk', false, :at)"), rows)
-    return [(f"{code}-{no}", code) for _, code, no in owers], [(f"{code}-{no}", code) for _, code, no in officers]
+    return [_login(row) for row in owers], [_login(row) for row in officers], _login(ministry)
+
+
+def _login(row: Any) -> tuple[str, str]:
+    """(login, body code) of a (servant, body code, personnel number) row."""
+    return f"{row[1]}-{row[2]}", row[1]
 
 
 class _served:
-    """`bagalau web` on this database at the simulated day, on a free port, until the block ends."""
+    """`bagalau web` on this database at the simulated day, on a free port, with a worker
+    process per core (BAGALAU_BENCH_WEB_WORKERS), until the block ends. Its log goes to a
+    file: a pipe nobody reads would stop the console once full."""
 
     def __init__(self, db: Database, today: date) -> None:
         self.db, self.today = db, today
@@ -77,8 +98,10 @@ class _served:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         env = {**os.environ, "BAGALAU_DATABASE_URL": self.db.url, "BAGALAU_WEB_TODAY": self.today.isoformat()}
-        self.process = subprocess.Popen([sys.executable, "-m", "bagalau", "web", "--port", str(port)], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        workers = os.environ.get("BAGALAU_BENCH_WEB_WORKERS", str(os.cpu_count() or 1))
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen([sys.executable, "-m", "bagalau", "web", "--port", str(port), "--workers", workers], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
         base = f"http://127.0.0.1:{port}"
         for _ in range(600):
             try:
@@ -86,13 +109,15 @@ class _served:
                 return base
             except httpx.TransportError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"the console did not start: {self.process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]  # stderr is a pipe
+                    self.log.seek(0)
+                    raise RuntimeError(f"the console did not start: {self.log.read().decode()[-2000:]}") from None
                 time.sleep(0.1)
         raise RuntimeError("the console did not answer within a minute")
 
     def __exit__(self, *_: object) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.log.close()
 
 
 def _signed_in(base: str, login: str) -> httpx.Client:
@@ -122,11 +147,14 @@ def _pressed(asks: list[Callable[[], httpx.Response]]) -> tuple[list[float], int
 _MY_DEADLINES = ("select d.appraisal_id, d.step, d.due, d.level, a.state, s.full_name from deadline d "
                  "join appraisal a on a.id = d.appraisal_id join servant s on s.id = a.servant_id "
                  "where d.responsible_id = {p} and d.status = 'open' order by d.due")
-_LATE = ("select a.id, s.full_name, u.name, a.kind, a.period, d.step, d.paragraph, d.due, d.level, o.full_name from deadline d "
+# The first page of the list: the desk's body and the bodies under it, most overdue first, in
+# the order the product reads it (states/late.py).
+_LATE = ("select a.id, s.full_name, u.name, a.kind, a.period, d.step, d.paragraph, d.due, d.level, o.full_name, b.name from deadline d "
          "join appraisal a on a.id = d.appraisal_id join servant s on s.id = a.servant_id "
          "left join position p on p.id = s.position_id left join unit u on u.id = p.unit_id "
          "left join servant o on o.id = d.responsible_id join state_body b on b.id = s.state_body_id "
-         "where b.code = {p} and d.status = 'open' and d.due < {p} order by d.due")
+         "where (b.code = {p} or b.parent_id = (select id from state_body where code = {p})) and d.status = 'open' and d.due < {p} "
+         "order by d.due, d.id limit 50")
 
 
 def _servants(db: Database, logins: list[str]) -> list[int]:

@@ -3,7 +3,7 @@ events, consequences.
 
 An appraisal's state is a column and its `version` a counter: every transition writes
 `WHERE id = ? AND version = ?`, so two actors racing on one appraisal cannot both win.
-Deadlines are rows with their due date, indexed by (status, due), so a sweep asks "what
+Deadlines are rows with their due date, indexed by (status, due, id), so a sweep asks "what
 open deadline is due before now" and nothing else.
 """
 
@@ -38,7 +38,7 @@ class Appraisal(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     servant_id: int = Field(foreign_key="servant.id", index=True)
-    assessor_id: Optional[int] = Field(default=None, foreign_key="servant.id")
+    assessor_id: Optional[int] = Field(default=None, foreign_key="servant.id", index=True)
     methodology: str = Field(max_length=40)
     kind: str = Field(max_length=20)
     period: str = Field(max_length=10)
@@ -60,7 +60,8 @@ class Deadline(SQLModel, table=True):
     __tablename__ = "deadline"
     __table_args__ = (
         UniqueConstraint("appraisal_id", "step"),
-        Index("ix_deadline_status_due", "status", "due"),
+        # what is open past its day, in the order HR reads it (states/late.py)
+        Index("ix_deadline_status_due", "status", "due", "id"),
         # The sweep's one question, "what needs attention by today", is this index's range.
         Index("ix_deadline_status_next_fire", "status", "next_fire"),
     )

@@ -28,7 +28,7 @@ class CommissionMember(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("commission_id", "servant_id"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     commission_id: int = Field(foreign_key="commission.id", index=True)
-    servant_id: int = Field(foreign_key="servant.id")
+    servant_id: int = Field(foreign_key="servant.id", index=True)
     role: str = Field(max_length=10)  # chair, member, secretary (HR, does not vote: п.9)
 
 
@@ -85,7 +85,7 @@ class CalibrationParticipant(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("session_id", "servant_id"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="calibration_session.id", index=True)
-    servant_id: int = Field(foreign_key="servant.id")
+    servant_id: int = Field(foreign_key="servant.id", index=True)
 
 
 class CalibrationVote(SQLModel, table=True):

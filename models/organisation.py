@@ -19,6 +19,9 @@ class StateBody(SQLModel, table=True):
     code: str = Field(unique=True, max_length=40)
     name: str
     methodology: str = Field(max_length=40)  # the definition id it approved
+    # The body it is subordinate to (a committee's ministry): that body's HR follows who is
+    # late here too (web/hr/late.py).
+    parent_id: Optional[int] = Field(default=None, foreign_key="state_body.id", index=True)
 
 
 class Unit(SQLModel, table=True):

@@ -23,7 +23,7 @@ class SurveyInvitation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("appraisal_id", "respondent_id"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     appraisal_id: int = Field(foreign_key="appraisal.id", index=True)
-    respondent_id: int = Field(foreign_key="servant.id")
+    respondent_id: int = Field(foreign_key="servant.id", index=True)
     role: str = Field(max_length=12)  # manager, subordinate, peer, self
     answered: bool = False
 

@@ -17,7 +17,7 @@ K = TypeVar("K", bound=Hashable)
 
 # A body, a unit or a position is described again on every row of its servants: they must agree.
 DESCRIBED = (
-    (("state_body_code",), ("state_body_name", "methodology")),
+    (("state_body_code",), ("state_body_name", "methodology", "parent_state_body_code")),
     (("state_body_code", "unit_code"), ("unit_name", "parent_unit_code")),
     (("state_body_code", "unit_code", "position_code"), ("position_title", "category")),
 )
@@ -29,7 +29,25 @@ def check_servants(rows: list[Row], existing: Existing) -> list[Problem]:
     for row in first_rows(rows, "state_body_code").values():
         if row.values.get("methodology") and row.values["methodology"] not in known:
             problems.append(row.problem("methodology", "org_unknown_value", expected=", ".join(sorted(known))))
-    return problems + check_links(rows, PARENT, existing.unit_parent, existing.units) + check_links(rows, MANAGER, existing.manager_of, existing.servants)
+    links = check_links(rows, PARENT, existing.unit_parent, existing.units) + check_links(rows, MANAGER, existing.manager_of, existing.servants)
+    return problems + check_body_parents(rows, existing.body_parent) + links
+
+
+def check_body_parents(rows: list[Row], stored: dict[str, str | None]) -> list[Problem]:
+    """A body's parent is a body of the file or the database, and no chain of parents comes
+    back to where it started (the file's parents replacing the database's `stored` ones)."""
+    column, nodes, links, problems = "parent_state_body_code", first_rows(rows, "state_body_code"), dict(stored), []
+    for (body,), row in nodes.items():
+        if column not in row.values:
+            continue
+        target = links[body] = row.values[column] or None
+        if target and target != body and (target,) not in nodes and target not in stored:
+            problems.append(row.problem(column, "org_body_parent_unknown"))
+            links[body] = None
+    for cycle in find_cycles(links):
+        chain = " → ".join([*cycle, cycle[0]])
+        problems += [nodes[(body,)].problem(column, "org_body_parent_cycle", chain=chain) for body in cycle if (body,) in nodes]
+    return problems
 
 
 def check_descriptions(rows: list[Row]) -> list[Problem]:

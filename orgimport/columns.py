@@ -106,6 +106,7 @@ SERVANT_COLUMNS = (
     Column("state_body_code", True, code),
     Column("state_body_name", True, text),
     Column("methodology", True, code),  # checked against the definitions once per body
+    Column("parent_state_body_code", False, code),  # the body it is under (a committee's ministry)
     Column("unit_code", True, code),
     Column("unit_name", True, text),
     Column("parent_unit_code", False, code),

@@ -22,11 +22,15 @@ class Existing:
     servants: dict[tuple[str, str], Servant]
     absences: dict[tuple[int, str, date], Absence]
     unit_parent: dict[tuple[str, str], tuple[str, str] | None]
+    body_parent: dict[str, str | None]  # every body of the database, the file's or not: its parent's code
+    body_ids: dict[str, int]  # every body of the database, by code
     manager_of: dict[tuple[str, str], tuple[str, str] | None]
 
 
 def load_existing(session: Session, codes: set[str]) -> Existing:
     bodies = {b.code: b for b in session.exec(select(StateBody).where(col(StateBody.code).in_(codes)))}
+    tree = session.exec(select(StateBody.id, StateBody.code, StateBody.parent_id)).all()  # a country has some hundreds
+    code_of = {id: code for id, code, _ in tree}
     body_code = {b.id: b.code for b in bodies.values()}
     ids = list(body_code)
     unit_rows = list(session.exec(select(Unit).where(col(Unit.state_body_id).in_(ids))))
@@ -42,5 +46,7 @@ def load_existing(session: Session, codes: set[str]) -> Existing:
         servants={servant_key[s.id]: s for s in servant_rows},
         absences={(a.servant_id, a.kind, a.start): a for a in absence_rows},
         unit_parent={unit_key[u.id]: unit_key.get(u.parent_id) if u.parent_id else None for u in unit_rows},
+        body_parent={code: code_of.get(parent) if parent else None for _, code, parent in tree},
+        body_ids={code: id for id, code, _ in tree if id is not None},
         manager_of={servant_key[s.id]: servant_key.get(s.manager_id) if s.manager_id else None for s in servant_rows},
     )

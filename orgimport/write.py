@@ -50,11 +50,23 @@ def write(session: Session, existing: Existing, rows: list[Row], absences: list[
 
 
 def write_bodies(session: Session, existing: Existing, rows: list[Row], report: ImportReport) -> dict[str, StateBody]:
-    bodies = {}
-    for (body,), row in first_rows(rows, "state_body_code").items():
-        values = {"name": row.values["state_body_name"], "methodology": row.values["methodology"]}
-        bodies[body] = upsert(session, report, "state_body", existing.bodies.get(body), lambda: StateBody(code=body, **values), values)
-    session.flush()  # ids for the units
+    """The bodies, each after the body it is under (checked to form no cycle), so that its
+    parent has an id when it is written."""
+    bodies: dict[str, StateBody] = {}
+    ids = dict(existing.body_ids)
+    pending = first_rows(rows, "state_body_code")
+    while pending:
+        ready = {key: row for key, row in pending.items() if not row.values.get("parent_state_body_code") or row.values["parent_state_body_code"] in ids}
+        assert ready, "a cycle of bodies passed the checks"  # check_body_parents refuses them
+        for (body,), row in ready.items():
+            values = {"name": row.values["state_body_name"], "methodology": row.values["methodology"]}
+            if "parent_state_body_code" in row.values:
+                parent = row.values["parent_state_body_code"]
+                values["parent_id"] = ids[parent] if parent else None
+            bodies[body] = upsert(session, report, "state_body", existing.bodies.get(body), lambda: StateBody(code=body, **values), values)
+        session.flush()  # ids for the units, and for the bodies under these
+        ids.update((code, id_of(record)) for code, record in bodies.items())
+        pending = {key: row for key, row in pending.items() if key not in ready}
     return bodies
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, not_, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -31,6 +32,7 @@ class Filters:
     kind: str | None = None
     period: str | None = None
     step: str | None = None
+    body: int | None = None  # one of the bodies asked about (a ministry's HR narrowing to one)
 
 
 @dataclass(frozen=True)
@@ -48,35 +50,87 @@ class Late:
     working_days_overdue: int
     rung: int  # the escalation ladder's rung reached (0: none yet)
     state_body: str = "—"
+    state_body_code: str = ""
 
 
-def late_now(session: Session, body_ids: list[int] | None, today: date, calendar: WorkCalendar, lang: Lang, filters: Filters = Filters()) -> list[Late]:
+def late_now(
+    session: Session,
+    body_ids: list[int] | None,
+    today: date,
+    calendar: WorkCalendar,
+    lang: Lang,
+    filters: Filters = Filters(),
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Late]:
     """Open deadlines of these bodies (None: of every body) due before `today`, most
-    working days overdue first."""
-    owner = aliased(Servant)
-    query = (
-        select(
-            col(Appraisal.id),
-            col(Servant.full_name),
-            col(Unit.name),
-            col(Appraisal.methodology),
-            col(Appraisal.kind),
-            col(Appraisal.period),
-            col(Deadline.step),
-            col(Deadline.paragraph),
-            col(Deadline.responsible_role),
-            col(owner.full_name),
-            col(Deadline.due),
-            col(Deadline.level),
-            col(StateBody.name),
+    working days overdue first; `limit` of them from `offset` (a page of HR's list).
+
+    The days overdue only grow as the due day moves back, so the database sorts by due
+    day, then by deadline (a stable order to page by, which the (status, due, id) index
+    gives already: a ministry's first page does not sort the whole country's), and only
+    the page's rows have their working days counted."""
+    query = _late(select(*_COLUMNS), body_ids, today, filters).order_by(col(Deadline.due), col(Deadline.id))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    roles, overdue = table().labels["roles"], _Overdue(today, calendar)
+    return [
+        Late(
+            appraisal=appraisal,
+            servant=servant,
+            unit=unit or "—",
+            kind=kind,
+            period=period,
+            step=step,
+            step_label=rule.label(lang) if (rule := loader.load(methodology).deadlines.get(step)) else step,
+            rule=f"{methodology} {paragraph}",
+            responsible=person or roles.get(role, {}).get(lang, role),
+            due=due,
+            working_days_overdue=overdue(due),
+            rung=max(0, level - 2),
+            state_body=body,
+            state_body_code=code,
         )
+        for appraisal, servant, unit, methodology, kind, period, step, paragraph, role, person, due, level, body, code in session.execute(query)
+    ]
+
+
+def count_late(session: Session, body_ids: list[int] | None, today: date, filters: Filters = Filters()) -> int:
+    """How many rows `late_now` has in all, for "51–100 of 340"."""
+    return session.execute(_late(select(func.count()), body_ids, today, filters)).scalar_one()
+
+
+_OWNER = aliased(Servant)
+_COLUMNS = (
+    col(Appraisal.id),
+    col(Servant.full_name),
+    col(Unit.name),
+    col(Appraisal.methodology),
+    col(Appraisal.kind),
+    col(Appraisal.period),
+    col(Deadline.step),
+    col(Deadline.paragraph),
+    col(Deadline.responsible_role),
+    col(_OWNER.full_name),
+    col(Deadline.due),
+    col(Deadline.level),
+    col(StateBody.name),
+    col(StateBody.code),
+)
+
+
+def _late(query: Any, body_ids: list[int] | None, today: date, filters: Filters) -> Any:
+    """The rows of the list, as one query whatever is selected of them: the open steps past
+    their day, but a window left unused, which is nobody's breach (an appeal not filed)."""
+    query = (
+        query.select_from(Deadline)
         .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
         .join(Servant, col(Servant.id) == Appraisal.servant_id)
         .join(StateBody, col(StateBody.id) == Servant.state_body_id)
         .join(Position, col(Position.id) == Servant.position_id, isouter=True)
         .join(Unit, col(Unit.id) == Position.unit_id, isouter=True)
-        .join(owner, col(owner.id) == Deadline.responsible_id, isouter=True)
-        .where(col(Deadline.status) == "open", col(Deadline.due) < today)
+        .join(_OWNER, col(_OWNER.id) == Deadline.responsible_id, isouter=True)
+        .where(col(Deadline.status) == "open", col(Deadline.due) < today, not_(_windows()))
     )
     if body_ids is not None:
         query = query.where(col(Servant.state_body_id).in_(body_ids))
@@ -85,32 +139,17 @@ def late_now(session: Session, body_ids: list[int] | None, today: date, calendar
         (col(Appraisal.kind), filters.kind),
         (col(Appraisal.period), filters.period),
         (col(Deadline.step), filters.step),
+        (col(Servant.state_body_id), filters.body),
     ):
         if value is not None:
             query = query.where(column == value)
-    rows = []
-    for appraisal, servant, unit, methodology, kind, period, step, paragraph, role, person, due, level, body in session.execute(query):
-        rule = loader.load(methodology).deadlines.get(step)
-        if rule and rule.window:  # a window left unused is nobody's breach (an appeal not filed)
-            continue
-        rows.append(
-            Late(
-                appraisal=appraisal,
-                servant=servant,
-                unit=unit or "—",
-                kind=kind,
-                period=period,
-                step=step,
-                step_label=rule.label(lang) if rule else step,
-                rule=f"{methodology} {paragraph}",
-                responsible=person or table().labels["roles"].get(role, {}).get(lang, role),
-                due=due,
-                working_days_overdue=working_days_between(due, today, calendar),
-                rung=max(0, level - 2),
-                state_body=body,
-            )
-        )
-    return sorted(rows, key=lambda r: (-r.working_days_overdue, r.due, r.servant, r.step))
+    return query
+
+
+def _windows() -> Any:
+    """The steps that are windows (a term a person may use, not one they owe), per methodology."""
+    windows = [(m.id, [name for name, rule in m.deadlines.items() if rule.window]) for m in loader.loadable()[0]]
+    return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Deadline.step).in_(steps)) for m, steps in windows if steps))
 
 
 def notices_of(session: Session, at: datetime) -> dict[str, tuple[int, int]]:
@@ -128,6 +167,18 @@ def notices_of(session: Session, at: datetime) -> dict[str, tuple[int, int]]:
         .group_by(col(StateBody.name))
     )
     return {name: (recorded, delivered) for name, recorded, delivered in session.execute(query)}
+
+
+class _Overdue:
+    """Working days overdue by due day, each day counted once: a page's rows share a few."""
+
+    def __init__(self, today: date, calendar: WorkCalendar) -> None:
+        self.today, self.calendar, self.known = today, calendar, dict[date, int]()
+
+    def __call__(self, due: date) -> int:
+        if due not in self.known:
+            self.known[due] = working_days_between(due, self.today, self.calendar)
+        return self.known[due]
 
 
 def working_days_between(due: date, today: date, calendar: WorkCalendar) -> int:

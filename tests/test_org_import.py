@@ -92,6 +92,7 @@ def wipe(db: Engine) -> None:
     with Session(db) as session:
         session.exec(update(Servant).values(manager_id=None))
         session.exec(update(Unit).values(parent_id=None))
+        session.exec(update(StateBody).values(parent_id=None))
         for table in reversed(ORG_TABLES):
             session.exec(table.__table__.delete())
         session.commit()
@@ -438,3 +439,54 @@ def test_an_impossible_date_is_told_apart_from_a_wrong_format(db: Engine, tmp_pa
     report = import_organisation(db, write_csv(tmp_path / "dates.csv", HEADER, rows))
     assert found(report) == [("servants", 2, "position_start", "date_impossible"), ("servants", 3, "position_start", "org_date")]
     assert report.problems[0].message("ru") == "такой даты в календаре нет (ISO 8601)"
+
+
+# --- a body under another ----------------------------------------------------------------
+
+BODY_HEADER = [*HEADER, "parent_state_body_code"]
+
+
+def parents(db: Engine) -> dict[str, str | None]:
+    with Session(db) as session:
+        bodies = list(session.exec(select(StateBody)))
+        code = {b.id: b.code for b in bodies}
+        return {b.code: code.get(b.parent_id) if b.parent_id else None for b in bodies}
+
+
+def test_a_body_is_placed_under_another_of_the_file_or_the_database(db: Engine, tmp_path: Path) -> None:
+    committee = servant("7001", state_body_code="committee", state_body_name="Комитет", parent_state_body_code="ministry")
+    ministry = servant("7002", state_body_code="ministry", state_body_name="Министрлік")
+    report = import_organisation(db, write_csv(tmp_path / "two.csv", BODY_HEADER, [committee, ministry]))  # the child first
+    assert report.ok, [p.as_dict("en") for p in report.problems]
+    assert parents(db) == {"committee": "ministry", "ministry": None}
+    assert import_organisation(db, write_csv(tmp_path / "again.csv", BODY_HEADER, [committee, ministry])).counts["state_body"] == {
+        "created": 0, "updated": 0, "unchanged": 2}
+    department = servant("7003", state_body_code="department", state_body_name="Департамент", parent_state_body_code="committee")
+    assert import_organisation(db, write_csv(tmp_path / "third.csv", BODY_HEADER, [department])).ok  # under one in the database
+    assert parents(db)["department"] == "committee"
+    without = {name: value for name, value in department.items() if name != "parent_state_body_code"}
+    assert import_organisation(db, write_csv(tmp_path / "short.csv", HEADER, [without])).ok  # no such column: kept
+    assert parents(db)["department"] == "committee"
+    moved = import_organisation(db, write_csv(tmp_path / "moved.csv", BODY_HEADER, [department | {"parent_state_body_code": ""}]))
+    assert moved.counts["state_body"] == {"created": 0, "updated": 1, "unchanged": 0} and parents(db)["department"] is None
+
+
+def test_a_body_under_one_unknown_or_under_itself_round_a_circle_is_refused(db: Engine, tmp_path: Path) -> None:
+    ministry = servant("7002", state_body_code="ministry", state_body_name="Министрлік")
+    committee = servant("7001", state_body_code="committee", state_body_name="Комитет", parent_state_body_code="ministry")
+    assert import_organisation(db, write_csv(tmp_path / "two.csv", BODY_HEADER, [ministry, committee])).ok
+    before = parents(db)
+    rows = [
+        ministry | {"parent_state_body_code": "committee"},  # 2: ministry → committee → ministry, through the database
+        servant("7003", state_body_code="lone", state_body_name="Жалғыз", parent_state_body_code="nowhere"),  # 3
+        servant("7004", state_body_code="self", state_body_name="Өзі", parent_state_body_code="self"),  # 4
+    ]
+    report = import_organisation(db, write_csv(tmp_path / "bad.csv", BODY_HEADER, rows))
+    assert found(report) == [
+        ("servants", 2, "parent_state_body_code", "org_body_parent_cycle"),
+        ("servants", 3, "parent_state_body_code", "org_body_parent_unknown"),
+        ("servants", 4, "parent_state_body_code", "org_body_parent_cycle"),
+    ]
+    assert report.problems[0].message("en") == "the chain of state bodies above one another goes round in a circle: ministry → committee → ministry"
+    assert report.problems[2].message("ru") == "цепочка государственных органов замыкается: self → self"
+    assert parents(db) == before  # nothing written

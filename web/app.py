@@ -71,6 +71,7 @@ class Console:
 def create_app(engine: Engine | None = None, settings: Settings | None = None, authenticator: Authenticator | None = None) -> FastAPI:
     from web import api, pages
     from web.hr import bulk_print, org_upload
+    from web.hr import late as hr_late
     from web.hr import pages as hr_pages
     from web.hr import protocols as hr_protocols
     from web.hr import runs as hr_runs
@@ -85,6 +86,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(hr_pages.router)
+    app.include_router(hr_late.router)
     app.include_router(org_upload.router)
     app.include_router(hr_runs.router)
     app.include_router(hr_protocols.router)

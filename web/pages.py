@@ -23,6 +23,7 @@ from models.db import id_of, transaction
 from notifications.channels import inbox
 from notifications.forms import FORMS, prepare
 from states import service
+from states.people import Standing
 from web import acting, forms, views
 from web.api import set_cookie, sign_in
 from web.app import LANG_COOKIE, console, lang_of, secure, signed
@@ -134,9 +135,10 @@ def work(request: Request) -> Response:
     who, lang, app = _who(request), lang_of(request), console(request)
     today = app.settings.day()
     with transaction(app.engine) as session:
+        standing = Standing.of(session, who.person)  # once for the whole page
         context = {
-            "tasks": views.tasks(session, who.person, today, lang),
-            "appraisals": views.my_appraisals(session, who.person, lang),
+            "tasks": views.tasks(session, who.person, today, lang, standing),
+            "appraisals": views.my_appraisals(session, who.person, lang, standing),
             "messages": inbox.messages(session, id_of(who.person)),
             "unread": inbox.unread(session, id_of(who.person)),
         }

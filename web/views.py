@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, or_, union
 from sqlmodel import Session, col, select
 
 from methodology import loader
@@ -43,22 +43,26 @@ class Task:
     visible: bool  # whether the appraisal page is open to them (a 360 respondent's is not)
 
 
-def candidates(session: Session, person: Servant, workable: bool = False) -> list[Appraisal]:
+def candidates(session: Session, person: Servant, workable: bool = False, standing: Standing | None = None) -> list[Appraisal]:
     """Open appraisals this person may have a part in: theirs, those they assess, and
     those of their body when they are HR, the appointing official or on the commission.
     `workable`: of the body's, only those in a state where one of these offices has a
-    step to take now (a body's HR would otherwise read every draft of the body)."""
-    mine = or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)
-    conditions = [mine]
+    step to take now (a body's HR would otherwise read every draft of the body). A page
+    that has read the person's `standing` passes it, and the commission is not asked again."""
+    # One branch per way in, each asked of its own index, joined by UNION: an OR of them
+    # would read the whole appraisal table.
+    branches: list[Any] = [
+        select(col(Appraisal.id)).where(col(Appraisal.servant_id) == person.id),
+        select(col(Appraisal.id)).where(col(Appraisal.assessor_id) == person.id),
+        select(col(SurveyInvitation.appraisal_id)).where(SurveyInvitation.respondent_id == person.id),
+    ]
     offices = {role for role, holds in (("hr", person.is_hr or person.is_appointing_official), ("appointing_official", person.is_appointing_official)) if holds}
-    if on_commission(session, person):
+    if standing.on_commission if standing else on_commission(session, person):
         offices.add("commission")
     if offices or person.is_head_of_hr:
-        body = col(Appraisal.servant_id).in_(select(Servant.id).where(Servant.state_body_id == person.state_body_id))
-        conditions.append(and_(body, _in_states(_workable(frozenset(offices)))) if workable else body)
-    invited = select(SurveyInvitation.appraisal_id).where(SurveyInvitation.respondent_id == person.id)
-    conditions.append(col(Appraisal.id).in_(invited))
-    query = select(Appraisal).where(col(Appraisal.closed_on).is_(None), or_(*conditions)).order_by(col(Appraisal.id))
+        body = select(col(Appraisal.id)).join(Servant, col(Servant.id) == Appraisal.servant_id).where(Servant.state_body_id == person.state_body_id)
+        branches.append(body.where(_in_states(_workable(frozenset(offices)))) if workable else body)
+    query = select(Appraisal).where(col(Appraisal.closed_on).is_(None), col(Appraisal.id).in_(union(*branches))).order_by(col(Appraisal.id))
     return list(session.exec(query))
 
 
@@ -79,13 +83,14 @@ def _in_states(workable: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
     return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Appraisal.kind) == k, col(Appraisal.state).in_(states)) for m, k, states in workable))
 
 
-def tasks(session: Session, person: Servant, on: date, lang: Lang) -> list[Task]:
+def tasks(session: Session, person: Servant, on: date, lang: Lang, standing: Standing | None = None) -> list[Task]:
     """What I must do now, and by when: the workflow table's rows open to me (but those
     taken when something happens, `on_event`: a deferral, a withdrawal), with the open
     deadline I owe (the working-day due date, overdue, the rung reached). In a fixed
-    number of queries however many appraisals I have a part in (HR: the whole body)."""
-    standing = Standing.of(session, person)
-    appraisals = candidates(session, person, workable=True)
+    number of queries however many appraisals I have a part in (HR: the whole body); with
+    my `standing` when the page has read it already."""
+    standing = standing or Standing.of(session, person)
+    appraisals = candidates(session, person, workable=True, standing=standing)
     servants = _servants_of(session, appraisals)
     open_to_me = []
     for appraisal in appraisals:
@@ -175,7 +180,7 @@ def _bands(definition: Methodology, appraisal: Appraisal) -> list[Band]:
     return definition.bands(rules.bands).bands if rules else []
 
 
-def my_appraisals(session: Session, person: Servant, lang: Lang) -> list[dict[str, Any]]:
+def my_appraisals(session: Session, person: Servant, lang: Lang, standing: Standing | None = None) -> list[dict[str, Any]]:
     """Appraisals of mine and those I assess, newest first, as I may see them (the latest 50)."""
     query = (
         select(Appraisal)
@@ -184,7 +189,7 @@ def my_appraisals(session: Session, person: Servant, lang: Lang) -> list[dict[st
         .limit(50)
     )
     appraisals = list(session.exec(query))
-    standing, servants = Standing.of(session, person), _servants_of(session, appraisals)
+    standing, servants = standing or Standing.of(session, person), _servants_of(session, appraisals)
     seen = seen_among(session, standing, appraisals, servants)
     return [_line(a, servants.get(a.servant_id), reads_result(standing, a, servants.get(a.servant_id)), lang) for a in appraisals if id_of(a) in seen]
 

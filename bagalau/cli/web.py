@@ -16,6 +16,7 @@ DEMO_DATABASE = Path("out/web-demo.sqlite3")
 def web(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Processes serving the console (one per core for a country on PostgreSQL)."),
     demo: bool = typer.Option(False, "--demo", help="Build the demo database (out/web-demo.sqlite3) and serve it at its simulated day."),
     lang: str = LangOption,
 ) -> None:
@@ -35,7 +36,6 @@ def web(
         for login, secret, role in accounts:
             print(f"  {login:10} password {secret:22} {role}")
     upgrade()
-    from web.app import create_app
-
     print(f"Open http://{host}:{port}/")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # By its import path, so that each worker process builds its own app (and engine).
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

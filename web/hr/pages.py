@@ -20,8 +20,7 @@ from sqlmodel import Session, col, select
 from methodology import inputs, loader
 from methodology.errors import BagalauError, InvalidInput
 from methodology.i18n import Lang
-from methodology.workdays import default_calendar
-from models import Appraisal, Cycle, Servant, Unit
+from models import Appraisal, Servant
 from models.db import id_of, transaction
 from notifications import compliance_report, dead_letters
 from notifications.render import label, period
@@ -29,12 +28,12 @@ from states import invitations
 from states.compliance import rows_of
 from states.cycle_summary import cycles_of
 from states.cycles import open_cycle
-from states.late import Filters, late_now
 from states.meetings_ahead import meetings_ahead
 from states.protocols import protocols_of
 from web import views
 from web.app import console, lang_of
-from web.hr.access import Desk, desk, home_body
+from web.hr.access import desk, home_body
+from web.hr.late import Scope, late_context
 from web.hr.reasons import reason_in
 from web.pages import _posted, _who
 from web.refusals import body_of, status_of
@@ -63,17 +62,15 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
     """The console; after a refused opening, with the kind and period typed kept."""
     who, lang, app = _who(request), lang_of(request), console(request)
     today = app.settings.day()
-    chosen = _filters(request)
     with transaction(app.engine) as session:
         seat = desk(session, who, code)
         body_id = id_of(seat.body)
+        late = late_context(session, seat, Scope([seat.body]), request, lang, today)
         context = {
+            **late,
             "seat": seat,
             "today": today,
-            "filters": chosen,
-            "choices": (choices := _choices(session, seat, lang)),
-            "step_labels": dict(choices["step"]),
-            "late": late_now(session, [body_id], today, default_calendar(), lang, chosen),
+            "step_labels": dict(late["choices"]["step"]),
             "done_late": [r for r in rows_of(session, today, lang, body_id=body_id) if r.status == "late"],
             "cycles": cycles_of(session, body_id, lang),
             "meetings": meetings_ahead(session, body_id, lang) if seat.hr else [],
@@ -99,27 +96,6 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
         ),
         status,
     )
-
-
-def _filters(request: Request) -> Filters:
-    given = {key: request.query_params.get(key) or None for key in ("unit", "kind", "period", "step")}
-    unit = given.pop("unit")
-    return Filters(unit=int(unit) if unit and unit.isdigit() else None, **given)
-
-
-def _choices(session: Session, seat: Desk, lang: Lang) -> dict[str, list[tuple[str, str]]]:
-    """What each filter offers: the body's units, the kinds and periods of its cycles,
-    the steps of its methodology."""
-    units = list(session.exec(select(Unit).where(Unit.state_body_id == seat.body.id).order_by(Unit.name)))
-    cycles = list(session.exec(select(Cycle).where(Cycle.state_body_id == seat.body.id)))
-    steps = loader.load(seat.body.methodology).deadlines
-    return {
-        "unit": [(str(u.id), u.name) for u in units],
-        "unit_code": [(u.code, u.name) for u in units],
-        "kind": [(k, label("kinds", k, lang)) for k in sorted({c.kind for c in cycles})],
-        "period": [(p, period(p, lang)) for p in sorted({c.period for c in cycles}, reverse=True)],
-        "step": [(name, rule.label(lang)) for name, rule in steps.items() if not rule.window],
-    }
 
 
 def _results(session: Session, person: Servant, body_id: int, lang: Lang) -> list[dict[str, Any]]:

@@ -9,12 +9,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Account, Servant, WebSession
 from models.db import id_of
 
 COOKIE = "bagalau_session"
+SEEN_EVERY = timedelta(minutes=1)  # how often a session's last_seen is written
 
 
 @dataclass(frozen=True)
@@ -40,23 +41,32 @@ def open_session(session: Session, account: Account) -> tuple[str, str]:
 
 
 def resolve(session: Session, token: str | None, idle: timedelta) -> Signed | None:
-    """The signed-in person of a cookie, or None: unknown, ended, idle too long, disabled."""
+    """The signed-in person of a cookie, or None: unknown, ended, idle too long, disabled.
+    One query reads the session, its account and person; the moment last seen is written
+    once a minute at most, so a page is not also a write (an idle session may thus end up
+    to a minute early, never late)."""
     if not token:
         return None
-    row = session.exec(select(WebSession).where(WebSession.token_hash == digest(token))).first()
+    query = (
+        select(WebSession, Account, Servant)
+        .join(Account, col(Account.id) == WebSession.account_id)
+        .join(Servant, col(Servant.id) == Account.servant_id)
+        .where(WebSession.token_hash == digest(token))
+    )
+    found = session.exec(query).first()
     now = datetime.now(timezone.utc)
-    if row is None or row.ended_at is not None:
+    if found is None or found[0].ended_at is not None:
         return None
+    row, account, person = found
     if now - _aware(row.last_seen) > idle:
         row.ended_at = now
         session.add(row)
         return None
-    account = session.get(Account, row.account_id)
-    person = session.get(Servant, account.servant_id) if account else None
-    if account is None or person is None or account.disabled:
+    if account.disabled:
         return None
-    row.last_seen = now
-    session.add(row)
+    if now - _aware(row.last_seen) >= SEEN_EVERY:
+        row.last_seen = now
+        session.add(row)
     return Signed(id_of(row), account, person, row.csrf)
 
 
