@@ -7,7 +7,8 @@ consequences, which deadlines were met, met late or missed, and how long its aud
 is, and each deadline's due day. A hire, a transfer or a dismissal on a day is applied as a
 re-import of HR's file would be (states/staffing.py); a schedule is drafted and approved
 as HR and the appointing official do (states/schedule.py); past results are imported as
-HR's file of them is (services/past_results.py). Steps expected to be refused say so
+HR's file of them is (services/past_results.py); an assessor is assigned, substituted or
+delegated as `bagalau assessor` does (states/assessors.py). Steps expected to be refused say so
 (`expect: refused`); any other refusal is reported as unexpected. The format is documented
 in docs/simulate.md.
 """
@@ -47,7 +48,7 @@ from models.db import id_of, transaction
 from models.migrate import upgrade
 from orgimport import past
 from services.past_results import import_sheet
-from states import schedule
+from states import assessors, schedule
 from states.cycles import open_cycle
 from states.service import act
 from states.staffing import apply_changes, staffing
@@ -147,10 +148,18 @@ class PastResultSpec(_Spec):
     source_date: date
 
 
+class AssessorSpec(_Spec):
+    """Who appraises the step's appraisal from its day on: HR's assignment or substitution
+    (mne2017 п.4, typical2023 п.3), or the assessor's delegation (typical2023 п.32)."""
+
+    to: str
+    reason: Optional[str] = None  # for the audit trail, e.g. the order number
+
+
 class Step(_Spec):
     """One dated step: open a cycle, record an absence, hire, transfer or dismiss a
     servant (as a re-import of HR's file would), draft or approve the schedule, import past
-    results, or an actor's action."""
+    results, change an appraisal's assessor, or an actor's action."""
 
     day: date  # not "on": YAML 1.1 reads that key as the boolean true
     open: Optional[OpenSpec] = None
@@ -161,6 +170,8 @@ class Step(_Spec):
     draft_schedule: Optional[DraftScheduleSpec] = None  # by `who`, an HR officer
     approve_schedule: Optional[OpenSpec] = None  # by `who`, the appointing official (typical2023 п.11)
     past_results: Optional[list[PastResultSpec]] = None  # imported by HR on the day
+    assign_assessor: Optional[AssessorSpec] = None  # by `who`, HR, on `of`'s appraisal
+    delegate_assessor: Optional[AssessorSpec] = None  # by `who`, the assessor
     do: Optional[str] = None
     who: Optional[str] = None
     of: Optional[str] = None  # whose appraisal
@@ -172,14 +183,39 @@ class Step(_Spec):
 
     @model_validator(mode="after")
     def _one_thing(self) -> Step:
-        things = [self.open, self.absence, self.hire, self.transfer, self.dismiss, self.draft_schedule, self.approve_schedule, self.past_results, self.do]
+        things = [
+            self.open,
+            self.absence,
+            self.hire,
+            self.transfer,
+            self.dismiss,
+            self.draft_schedule,
+            self.approve_schedule,
+            self.past_results,
+            self.assign_assessor,
+            self.delegate_assessor,
+            self.do,
+        ]
         if sum(thing is not None for thing in things) != 1:
-            raise ValueError("a step does exactly one thing: open, absence, hire, transfer, dismiss, draft_schedule, approve_schedule, past_results or do")
-        if self.do is not None and None in (self.who, self.of, self.kind, self.period):
-            raise ValueError("an action needs who, of, kind and period")
+            raise ValueError(
+                "a step does exactly one thing: open, absence, hire, transfer, dismiss, draft_schedule, approve_schedule, past_results,"
+                " assign_assessor, delegate_assessor or do"
+            )
+        if self.on_an_appraisal and None in (self.who, self.of, self.kind, self.period):
+            raise ValueError("an action or a change of assessor needs who, of, kind and period")
         if (self.draft_schedule or self.approve_schedule) and self.who is None:
             raise ValueError("a schedule step needs who")
         return self
+
+    @property
+    def action(self) -> str | None:
+        """What the step does to the appraisal it names (`of`, `kind`, `period`), if any."""
+        changes = (("assign_assessor", self.assign_assessor), ("delegate_assessor", self.delegate_assessor))
+        return self.do or next((name for name, change in changes if change is not None), None)
+
+    @property
+    def on_an_appraisal(self) -> bool:
+        return self.action is not None
 
 
 class Scenario(_Spec):
@@ -252,7 +288,10 @@ def _people_known(scenario: Scenario, known: set[str]) -> None:
 
 
 def _named(step: Step) -> list[tuple[str, str | None]]:
-    named: list[tuple[str, str | None]] = [("who", step.who), ("of", step.of)] if step.do else [("who", step.who)]
+    named: list[tuple[str, str | None]] = [("who", step.who), ("of", step.of)] if step.on_an_appraisal else [("who", step.who)]
+    for field, change in (("assign_assessor", step.assign_assessor), ("delegate_assessor", step.delegate_assessor)):
+        if change is not None:
+            named.append((f"{field}.to", change.to))
     named += [(f"past_results[{index}].who", row.who) for index, row in enumerate(step.past_results or [])]
     if step.absence:
         named.append(("absence.who", step.absence.who))
@@ -297,7 +336,7 @@ def _refusal(index: int, step: Step, error: BagalauError | None) -> dict[str, An
         "step": index + 1,
         "on": step.day.isoformat(),
         "who": step.who,
-        "do": step.do,
+        "do": step.action,
         "of": step.of,
         "expected": error is not None and step.expect == "refused",
         "reason": getattr(error, "code", type(error).__name__) if error else None,
@@ -323,6 +362,8 @@ def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step
         schedule.approve(engine, scenario.organisation.code, step.approve_schedule.kind, step.approve_schedule.period, step.who, on=step.day)
     elif step.past_results is not None:
         _import_past(engine, scenario, step.past_results, step.day)
+    elif step.assign_assessor is not None or step.delegate_assessor is not None:
+        _change_assessor(engine, people, step)
     else:
         assert step.do is not None, "Step._one_thing: a step that neither opens nor records an absence acts"
         appraisal = _appraisal(engine, people, step)
@@ -347,6 +388,15 @@ def _restaff(engine: Engine, scenario: Scenario, people: dict[str, int], step: S
             session.add(servant)
         session.flush()
         apply_changes(session, before, on=step.day, calendar=default_calendar())
+
+
+def _change_assessor(engine: Engine, people: dict[str, int], step: Step) -> None:
+    """HR's assignment or substitution, or the assessor's delegation, as `bagalau assessor`
+    makes it (states/assessors.py: its rules, its audit event and paragraph)."""
+    change = assessors.assign if step.assign_assessor is not None else assessors.delegate
+    spec = step.assign_assessor or step.delegate_assessor
+    assert spec is not None, "_play: called for a change of assessor"
+    change(engine, _appraisal(engine, people, step), _who(people, step.who), _who(people, spec.to), on=step.day, reason=spec.reason)
 
 
 def _import_past(engine: Engine, scenario: Scenario, rows: list[PastResultSpec], day: date) -> None:

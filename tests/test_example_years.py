@@ -35,6 +35,7 @@ from models import (
     CalibrationSession,
     CalibrationVote,
     Consequence,
+    Deadline,
     RefusalAct,
     Servant,
     Vote,
@@ -320,6 +321,34 @@ def test_mne2017_mid_year_hire(mne: Year) -> None:
         ("exempt", "in the position since 2026-09-14 (п.3)")
     assert mne.result("aruzhan", "quarterly", "2026-Q4") == (103.0, "satisfactory")
     assert (mne.result("aruzhan", "plan", "2026"), mne.result("aruzhan", "annual", "2026")) == ((3.67, "satisfactory"), (3.33, "satisfactory"))
+
+
+def test_mne2017_an_assessor_substitution(mne: Year) -> None:
+    """Askar on annual leave 2–4 December: on 2 December HR (Saule, the head of HR)
+    substitutes his own manager, the deputy director Kairat, as the assessor of his
+    division's Q4 sheets (п.4). The appraisal's open deadline (due 10 December, п.3.1) follows
+    Kairat, who agrees the sheets; the plans stay Askar's, who scores them on 10 December."""
+    with Session(mne.engine) as session:
+        ids = {s.personnel_no: s.id for s in session.exec(select(Servant))}
+        for servant in ("daniyar", "erbol", "aruzhan"):
+            appraisal = mne.appraisal(session, servant, "quarterly", "2026-Q4")
+            trail = list(session.exec(select(AuditEvent).where(AuditEvent.appraisal_id == appraisal.id).order_by(AuditEvent.id)))  # type: ignore[arg-type]
+            [change] = [e for e in trail if e.action == "substitute_assessor"]
+            assert (change.actor_id, change.at.date(), change.data["previous_assessor_id"], change.data["assessor_id"], change.data["paragraph"]) == \
+                (ids["saule"], date(2026, 12, 2), ids["askar"], ids["kairat"], "п.4"), servant
+            assert "№ 58-ж" in (change.reason or "")
+            [agree] = [e for e in trail if e.action == "agree"]
+            assert (agree.actor_id, agree.id > change.id) == (ids["kairat"], True), servant
+            owed = session.exec(select(Deadline).where(Deadline.appraisal_id == appraisal.id, Deadline.responsible_role == "direct_manager")).all()
+            assert [(d.step, d.responsible_id, d.status, d.closed_on) for d in owed] == \
+                [("quarterly_appraisal", ids["kairat"], "done", date(2026, 12, 8))], servant
+            assert appraisal.assessor_id == ids["kairat"]
+            plan = mne.appraisal(session, servant, "plan", "2026")
+            assert plan.assessor_id == ids["askar"]
+            assert [e.actor_id for e in session.exec(select(AuditEvent).where(AuditEvent.appraisal_id == plan.id, AuditEvent.action == "score"))] == [ids["askar"]]
+        # the division's sheets only: Dinara's division keeps its assessor
+        assert mne.appraisal(session, "madina", "quarterly", "2026-Q4").assessor_id == ids["dinara"]
+    assert mne.row("daniyar", "quarterly", "2026-Q4")["deadlines"] == {"met": 2, "late": 0, "missed": 0, "open": 0, "cancelled": 1}
 
 
 def test_mne2017_schedule_notices_go_out_10_calendar_days_before_the_start(mne: Year) -> None:

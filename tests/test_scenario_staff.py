@@ -73,12 +73,39 @@ def test_steps_out_of_date_order_are_named(tmp_path: Path) -> None:
     ({"day": "2026-01-05", "who": "nobody", "approve_schedule": {"kind": "quarterly", "period": "2026-Q1"}}, "steps[1].who"),
     ({"day": "2026-01-05", "past_results": [{"who": "new", "year": 2025, "score": 3.5, "band": "satisfactory", "source_no": "7",
                                              "source_date": "2025-12-19"}]}, "steps[1].past_results[0].who"),
+    ({"day": "2026-01-05", "who": "hr", "of": "old", "kind": "plan", "period": "2026", "assign_assessor": {"to": "nobody"}}, "steps[1].assign_assessor.to"),
 ])
 def test_an_unknown_person_is_a_mistake_of_the_file(tmp_path: Path, step: dict[str, Any], field: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         simulation.load(scenario(tmp_path, [step, {"day": "2026-02-15", "hire": NEW}]))
     assert (caught.value.code, caught.value.field) == ("scenario_person", field)
     assert "step 1 names a person" in caught.value.render("en")
+
+
+def test_a_change_of_assessor_is_refused_by_the_rules_of_bagalau_assessor(tmp_path: Path) -> None:
+    """The steps go through states/assessors.py: only HR assigns (mne2017 п.4), never the
+    servant as their own assessor, mne2017 knows no delegation (typical2023 п.32 does), and
+    from the substitution on the substitute acts, not the one replaced."""
+    on_old = {"of": "old", "kind": "plan", "period": "2026", "expect": "refused"}
+    indicators = [{"text": "Report", "measurable": True}, {"text": "Review", "measurable": True}]
+    summary = played(tmp_path, [
+        {"day": "2026-01-05", "open": {"kind": "plan", "period": "2026"}},
+        {"day": "2026-01-06", "who": "old", "assign_assessor": {"to": "head"}, **on_old},
+        {"day": "2026-01-06", "who": "hr", "assign_assessor": {"to": "old"}, **on_old},
+        {"day": "2026-01-06", "who": "boss", "delegate_assessor": {"to": "head"}, **on_old},
+        {"day": "2026-01-07", "who": "hr", "assign_assessor": {"to": "head", "reason": "order 5"}, **on_old, "expect": "ok"},
+        {"day": "2026-01-07", "who": "old", "do": "submit", **on_old, "expect": "ok", "data": {"indicators": indicators}},
+        {"day": "2026-01-08", "who": "boss", "do": "agree", **on_old},
+        {"day": "2026-01-08", "who": "head", "do": "agree", **on_old, "expect": "ok"},
+    ])
+    assert [(r["step"], r["do"], r["reason"], r["expected"]) for r in summary["refusals"]] == [
+        (2, "assign_assessor", "not_your_role", True),
+        (3, "assign_assessor", "assessor_is_servant", True),
+        (4, "delegate_assessor", "not_delegable", True),
+        (7, "agree", "not_your_role", True),  # Boss is no longer the assessor from 7 January
+    ]
+    assert summary["unexpected"] == 0
+    assert row(summary, "old")["audit_events"] == 4  # the opening, the substitution, the submission, Head's agreement
 
 
 def test_a_schedule_drafted_and_approved_opens_the_notice_of_the_cycle_opened_after(tmp_path: Path) -> None:
