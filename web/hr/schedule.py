@@ -11,6 +11,7 @@ included, gets the 404 of a body that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -134,37 +135,40 @@ def _page(request: Request, code: str, typed: dict[str, str], refusal: dict[str,
 async def draft(code: str, request: Request) -> Response:
     """HR sets (or moves) one unit's day; the service refuses a day before today, a unit not
     of the body, a unit already approved, a person who is not HR."""
-    who, lang, app = _who(request), lang_of(request), console(request)
-    with transaction(app.engine) as session:
-        seat(session, who, code)
-    fields: dict[str, str] = {}
-    try:
-        fields, _ = await _posted(request, who)
+
+    def drafted(app: Any, who: Signed, fields: dict[str, str], lang: Lang) -> None:
         starts = inputs.day_of(fields.get("starts_on", ""), "starts_on")
-        today = app.settings.day()
-        schedule.draft(
-            app.engine, code, fields.get("kind", ""), fields.get("period", ""), fields.get("unit", ""), starts, who.person.personnel_no, on=today, lang=lang
-        )
-    except BagalauError as error:
-        return _page(request, code, fields, _refusal(error, lang), status_of(error))
-    return _back(code, fields, "drafted")
+        kind, held, unit = fields.get("kind", ""), fields.get("period", ""), fields.get("unit", "")
+        schedule.draft(app.engine, code, kind, held, unit, starts, who.person.personnel_no, on=app.settings.day(), lang=lang)
+
+    return await _acted(request, code, drafted, "drafted")
 
 
 @router.post("/hr/{code}/schedule/approve")
 async def approve(code: str, request: Request) -> Response:
     """The appointing official approves every unit drafted; anyone else is refused by the
     service (typical2023 п.11), the refusal shown on the page."""
+
+    def approved(app: Any, who: Signed, fields: dict[str, str], lang: Lang) -> None:
+        kind, held = fields.get("kind", ""), fields.get("period", "")
+        schedule.approve(app.engine, code, kind, held, who.person.personnel_no, on=app.settings.day(), at=app.settings.moment(), lang=lang)
+
+    return await _acted(request, code, approved, "approved")
+
+
+async def _acted(request: Request, code: str, call: Callable[[Any, Signed, dict[str, str], Lang], None], done: str) -> Response:
+    """One step on the schedule by the person at the body's seat: the page again with the
+    refusal beside its field, or back to the schedule saying what was done."""
     who, lang, app = _who(request), lang_of(request), console(request)
     with transaction(app.engine) as session:
         seat(session, who, code)
     fields: dict[str, str] = {}
     try:
         fields, _ = await _posted(request, who)
-        kind, held = fields.get("kind", ""), fields.get("period", "")
-        schedule.approve(app.engine, code, kind, held, who.person.personnel_no, on=app.settings.day(), at=app.settings.moment(), lang=lang)
+        call(app, who, fields, lang)
     except BagalauError as error:
         return _page(request, code, fields, _refusal(error, lang), status_of(error))
-    return _back(code, fields, "approved")
+    return _back(code, fields, done)
 
 
 def _back(code: str, fields: dict[str, str], done: str) -> Response:
