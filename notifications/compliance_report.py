@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
+from markupsafe import escape
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -30,7 +31,7 @@ from states.compliance import Row
 
 TEMPLATES = Path(__file__).with_name("templates")
 COLUMNS = [f.name for f in fields(Row)]
-STATUS = COLUMNS.index("status")
+STATUS, DONE_ON = COLUMNS.index("status"), COLUMNS.index("done_on")
 _values = attrgetter(*COLUMNS)
 
 
@@ -133,8 +134,23 @@ def _environment() -> Environment:
 
 def write_html(rows: list[Row], path: Path, lang: Lang, today: date) -> Path:
     template = _environment().get_template("compliance.html.j2")
-    path.write_text(template.render(rows=rows, totals=totals(rows), columns=COLUMNS, labels=labels(), lang=lang, today=today), "utf-8")
+    cells = escaped_rows(rows, lang)
+    path.write_text(template.render(rows=cells, totals=totals(rows), columns=COLUMNS, labels=labels(), lang=lang, today=today), "utf-8")
     return path
+
+
+def escaped_rows(rows: list[Row], lang: Lang) -> list[tuple[str, ...]]:
+    """Each row's status (its line's class), its cells as the template prints them (no
+    date done: empty) and its status in words, escaped as the template would escape them.
+    Escaped here, each distinct text once, because escaping every cell in the template
+    cost a country's report more than all the rest of its HTML."""
+    escaped = cache(lambda value: str(escape(value)))
+    statuses = {status: escaped(names[lang]) for status, names in labels()["statuses"].items()}
+    return [
+        (escaped(row.status), *map(escaped, cells[:DONE_ON]), "" if row.done_on is None else escaped(row.done_on),
+         *map(escaped, cells[DONE_ON + 1 : STATUS]), statuses[row.status])
+        for row, cells in zip(rows, map(_values, rows))
+    ]
 
 
 def write_all(rows: list[Row], folder: Path, lang: Lang, today: date) -> list[Path]:
