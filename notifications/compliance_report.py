@@ -5,8 +5,8 @@ a CSV of their own beside the rows' (a script reading the rows meets no total am
 
 Headers are in the reader's language; the rows are `states.compliance.Row`s. Each file is
 written in one pass over the rows, the cells of a row taken as a tuple (a country's report
-has tens of thousands of rows); the XLSX is streamed (openpyxl's write-only mode). No text
-reaches the CSV or the XLSX as a formula (spreadsheets.py).
+has tens of thousands of rows); the XLSX is streamed (xlsx.py). No text reaches the CSV
+or the XLSX as a formula (spreadsheets.py).
 """
 
 from __future__ import annotations
@@ -15,22 +15,23 @@ import csv
 from dataclasses import fields
 from datetime import date
 from functools import cache
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+from markupsafe import escape
 
 from methodology.i18n import Lang
+from notifications import xlsx
 from notifications.spreadsheets import as_text
 from states.compliance import Row
 
 TEMPLATES = Path(__file__).with_name("templates")
 COLUMNS = [f.name for f in fields(Row)]
-STATUS = COLUMNS.index("status")
+STATUS, DONE_ON = COLUMNS.index("status"), COLUMNS.index("done_on")
 _values = attrgetter(*COLUMNS)
 
 
@@ -62,21 +63,11 @@ def write_csv(rows: list[Row], path: Path, lang: Lang) -> Path:
 
 def write_xlsx(rows: list[Row], path: Path, lang: Lang, today: date) -> Path:
     """The rows on one sheet, HR's to sort and filter (a frozen header, a filter over every
-    column, widths that fit, dates as dates), and each state body's totals on a second.
-    Streamed: the sheet's layout is set before its first row, as write-only mode requires."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=str(today))
+    column, widths that fit, dates as dates), and each state body's totals on a second."""
     headers = _headers(lang)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    for index, width in enumerate(_widths(rows, headers), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([as_text(header) for header in headers])
-    for cells in _cells(rows, lang):
-        sheet.append(cells)
-    _write_totals(book, rows, lang)
-    book.save(path)
-    return path
+    rows_sheet = xlsx.Sheet(str(today), _widths(rows, headers), chain([[as_text(h) for h in headers]], _cells(rows, lang)), len(rows))
+    totals_sheet = xlsx.Sheet(labels()["totals"]["sheet"][lang], (40, 40, 16, 16, 16), _total_lines(rows, lang))
+    return xlsx.write(path, [rows_sheet, totals_sheet])
 
 
 def totals(rows: list[Row]) -> list[tuple[str, str | None, int, int]]:
@@ -99,15 +90,6 @@ def _total_lines(rows: list[Row], lang: Lang) -> Iterator[list[Any]]:
     yield [columns["state_body"][lang], columns["unit"][lang], *(words[name][lang] for name in ("overdue", "late", "all"))]
     for body, unit, overdue, late in totals(rows):
         yield [as_text(body), as_text(unit) if unit is not None else words["body_total"][lang], overdue, late, overdue + late]
-
-
-def _write_totals(book: Workbook, rows: list[Row], lang: Lang) -> None:
-    sheet = book.create_sheet(title=labels()["totals"]["sheet"][lang])
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDE", (40, 40, 16, 16, 16)):
-        sheet.column_dimensions[letter].width = width
-    for line in _total_lines(rows, lang):
-        sheet.append(line)
 
 
 def write_totals_csv(rows: list[Row], path: Path, lang: Lang) -> Path:
@@ -133,8 +115,28 @@ def _environment() -> Environment:
 
 def write_html(rows: list[Row], path: Path, lang: Lang, today: date) -> Path:
     template = _environment().get_template("compliance.html.j2")
-    path.write_text(template.render(rows=rows, totals=totals(rows), columns=COLUMNS, labels=labels(), lang=lang, today=today), "utf-8")
+    cells = escaped_rows(rows, lang)
+    path.write_text(template.render(rows=cells, totals=totals(rows), columns=COLUMNS, labels=labels(), lang=lang, today=today), "utf-8")
     return path
+
+
+def escaped_rows(rows: list[Row], lang: Lang) -> list[tuple[str, ...]]:
+    """Each row's status (its line's class), its cells as the template prints them (no
+    date done: empty) and its status in words, escaped as the template would escape them.
+    Escaped here, each distinct text once, because escaping every cell in the template
+    cost a country's report more than all the rest of its HTML."""
+    escaped = cache(lambda value: str(escape(value)))
+    statuses = {status: escaped(names[lang]) for status, names in labels()["statuses"].items()}
+    return [
+        (
+            escaped(row.status),
+            *map(escaped, cells[:DONE_ON]),
+            "" if row.done_on is None else escaped(row.done_on),
+            *map(escaped, cells[DONE_ON + 1 : STATUS]),
+            statuses[row.status],
+        )
+        for row, cells in zip(rows, map(_values, rows))
+    ]
 
 
 def write_all(rows: list[Row], folder: Path, lang: Lang, today: date) -> list[Path]:

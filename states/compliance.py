@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Engine
@@ -93,28 +94,31 @@ def rows_of(
     )
     if body_id is not None:
         query = query.where(col(StateBody.id) == body_id)
-    steps: dict[tuple[str, str], tuple[bool, str]] = {}  # a country has a few dozen steps: each looked up once
+    # A country has a few dozen steps, two kinds, a few roles and a few hundred distinct
+    # days: each looked up or counted once per report, not once per row.
+    about = cache(lambda methodology, step: (_window(methodology, step), _label(methodology, step, lang)))
+    kind_in_words = cache(lambda kind: label("kind", kind, lang))
+    nobody = cache(lambda role: _nobody(role, lang))
+    overdue = cache(lambda due, until: working_days_between(due, until, calendar))
     rows = []
-    for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in session.execute(query):
-        about = steps.get((methodology, step))
-        if about is None:
-            about = steps[methodology, step] = (_window(methodology, step), _label(methodology, step, lang))
-        if about[0]:
+    for body, unit, person, role, step, paragraph, methodology, kind, period, servant, due, closed_on, status in session.connection().execute(query):
+        window, step_in_words = about(methodology, step)
+        if window:
             continue
         done = closed_on if status == "done" and closed_on <= today else None
         rows.append(
             Row(
                 state_body=body,
                 unit=unit or "—",
-                responsible=person or _nobody(role, lang),
-                step=about[1],
+                responsible=person or nobody(role),
+                step=step_in_words,
                 rule=f"{methodology} {paragraph}",
-                kind=label("kind", kind, lang),
+                kind=kind_in_words(kind),
                 period=period,
                 servant=servant,
                 due=due,
                 done_on=done,
-                days_overdue=working_days_between(due, done or today, calendar),
+                days_overdue=overdue(due, done or today),
                 status="late" if done else "overdue",
             )
         )

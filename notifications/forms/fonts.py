@@ -16,12 +16,11 @@ meant decoding and re-encoding every glyph of every document.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 if TYPE_CHECKING:
     from fontTools import ttLib
@@ -49,12 +48,45 @@ def add_fonts(pdf: FPDF, family: str) -> None:
     """Give `pdf` the family's faces, as `pdf.add_font` would, without parsing them again."""
     for style, path in FACES.items():
         face = _face(family, style, path)
-        font = copy.copy(face.parsed)
+        font = _measured()(face.parsed)
         font.i = len(pdf.fonts) + 1
         font.subset = type(face.parsed.subset)(font)
         font.missing_glyphs, font.biggest_size_pt = [], 0
         font.ttfont = _tables(face.scripts)
         pdf.fonts[font.fontkey] = font
+
+
+@cache
+def _measured() -> Callable[[TTFFont], TTFFont]:
+    """A document's copy of a parsed face that remembers the width of each text it measured.
+
+    fpdf2 breaks a line by adding a character at a time and measuring the whole line again
+    (characters × line length width look-ups, most of a form's time). Each text's width
+    in font units is kept for the document, so a text one character longer than one already
+    measured costs one look-up. Widths are whole font units: the sum is the same, exactly."""
+    from fpdf.fonts import TTFFont
+
+    class Measured(TTFFont):
+        __slots__ = ("widths",)
+
+        def __init__(self, parsed: TTFFont) -> None:  # a copy of the parsed face, not a parse
+            for name in TTFFont.__slots__:
+                if hasattr(parsed, name):
+                    setattr(self, name, getattr(parsed, name))
+            self.widths: dict[str, float] = {}  # whole font units, as fpdf2 keeps them
+
+        def get_text_width(self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None) -> tuple[int, float]:
+            if text_shaping_params or self.is_symbol:
+                return cast("tuple[int, float]", super().get_text_width(text, font_size_pt, text_shaping_params))
+            self.biggest_size_pt = max(self.biggest_size_pt, font_size_pt)
+            units = self.widths.get(text)
+            if units is None:
+                shorter = self.widths.get(text[:-1]) if text else None
+                units = shorter + self.cw[ord(text[-1])] if shorter is not None else sum(map(self.cw.__getitem__, map(ord, text)))
+                self.widths[text] = units
+            return len(text), units * font_size_pt * 0.001
+
+    return Measured
 
 
 def before_output(pdf: FPDF, family: str) -> None:
