@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from methodology import inputs
-from methodology.errors import DefinitionError, Problem, validation_problems
+from methodology.errors import DefinitionError, InvalidInput, Problem, validation_problems
 from methodology.schema import Methodology
 
 SHIPPED = Path(str(resources.files("methodology").joinpath("definitions")))
@@ -99,8 +99,10 @@ def _merged(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
         raise DefinitionError(str(path), [Problem("", "v_extends_itself", {"chain": " -> ".join(seen)})])
     try:
         raw = inputs.parse_yaml(path.read_text("utf-8"), STRICT_LOADER)
-    except (yaml.YAMLError, inputs.InputLimit) as error:
-        raise DefinitionError(str(path), [Problem("", "v_not_yaml", {"detail": str(error)})]) from None
+    except inputs.InputLimit as error:
+        raise DefinitionError(str(path), [error.problem]) from None
+    except InvalidInput as error:  # a label with a control character
+        raise DefinitionError(str(path), [Problem(error.field, error.code, error.params, error.value)]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise DefinitionError(str(path), [Problem("", "v_unreadable", {"detail": type(error).__name__})]) from None
     if not isinstance(raw, dict):

@@ -28,6 +28,7 @@ from states.cycles import open_cycle
 from states.outbox import action_key
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SHIPPED_TEXT = (Path(inputs.__file__).parent / "definitions" / "typical2023.yaml").read_text("utf-8")
 SCORE = '{{"methodology": "typical2023", "kind": "annual", "quarterly_scores": [{}]}}'
 KPIS = [
     {"text": "Audits finished on time", "unit": "%", "planned": 100, "direction": "increase"},
@@ -163,10 +164,56 @@ def test_yaml_with_a_duplicate_key_or_a_missing_folder_is_refused(tmp_path: Path
 
 
 def test_a_definition_with_a_key_given_twice_is_refused(tmp_path: Path) -> None:
-    shipped = (Path(inputs.__file__).parent / "definitions" / "typical2023.yaml").read_text("utf-8")
+    shipped = SHIPPED_TEXT
     (tmp_path / "twice.yaml").write_text(shipped + "\nid: twice\n", "utf-8")
     line = cli("methodology", "show", "twice", env={"BAGALAU_DEFINITIONS": str(tmp_path)}).one_line_refusal()
-    assert "duplicate key" in line
+    second = shipped.count("\n") + 2  # after the blank line the text adds
+    assert line.endswith(f"twice.yaml: id: кілт {second}-жолда екінші рет берілген: біреуін қалдырыңыз"), line
+
+
+BROKEN_DEFINITIONS = {  # a file's text → what its one line must say, in kk and en
+    "twice": (SHIPPED_TEXT + "\nid: twice\n", {
+        "kk": f"id: кілт {SHIPPED_TEXT.count(chr(10)) + 2}-жолда екінші рет берілген",
+        "en": f"id: the key is given a second time on line {SHIPPED_TEXT.count(chr(10)) + 2}"}),
+    "unclosed": ("id: [unclosed\n", {"kk": "YAML ретінде оқылмады (2-жол, 1-баған)", "en": "not valid YAML (line 2, column 1)"}),
+    "bell": ("id: bell\ntitle: {kk: a\x07b}\n", {"kk": "2-жолда басқару таңбасы (U+0007)", "en": "line 2 holds a control character (U+0007)"}),
+    "escaped": ('id: escaped\ntitle: {kk: "a\\u0085b"}\n', {"kk": "title.kk = 'a\\x85b': басқару таңбасы (U+0085)",
+                                                           "en": "title.kk = 'a\\x85b': must not contain a control character (U+0085)"}),
+    "zero": (SHIPPED_TEXT.replace("\n  every: 3", "\n  every: 0", 1),
+             {"kk": "escalation.every = 0: 1 немесе одан көп болуы тиіс", "en": "escalation.every = 0: must be 1 or more"}),
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "en"])
+def test_methodology_list_warns_of_each_broken_file_and_lists_the_others(tmp_path: Path, lang: str) -> None:
+    """A broken operator's file is a warning, not a failure: one line each, in the reader's
+    language, naming the file, the field and the rule; every good definition listed, exit 0."""
+    for name, (text, _) in BROKEN_DEFINITIONS.items():
+        (tmp_path / f"{name}.yaml").write_text(text, "utf-8")
+    done = cli("methodology", "list", "--lang", lang, env={"BAGALAU_DEFINITIONS": str(tmp_path)})
+    assert done.code == 0, done.err
+    assert [line.split("\t")[0] for line in done.out.splitlines()] == ["mne2017", "typical2023", "typical2025"]
+    warnings = done.err.strip().splitlines()
+    assert len(warnings) == len(BROKEN_DEFINITIONS) and "Traceback" not in done.err, done.err
+    for (name, (_, said)), line in zip(sorted(BROKEN_DEFINITIONS.items()), warnings):
+        assert line.startswith(f"{tmp_path / name}.yaml: ") and said[lang] in line, (said[lang], line)
+    assert "duplicate key" not in done.err and "unicode string" not in done.err  # the parser's own English words
+
+
+def test_a_command_that_needs_a_broken_definition_names_it_in_one_line(db: Engine, tmp_path: Path) -> None:
+    """The operator's broken typical2023 shadows the shipped one and is never used in its
+    place: `score` and `cycle open` name the file and the rule, and nothing is written."""
+    kpi_appraisal(db)
+    (tmp_path / "typical2023.yaml").write_text(BROKEN_DEFINITIONS["zero"][0], "utf-8")
+    env = {"BAGALAU_DEFINITIONS": str(tmp_path), "BAGALAU_DATABASE_URL": url(db)}
+    before = snapshot(db)
+    for lang in ("kk", "en"):
+        said = BROKEN_DEFINITIONS["zero"][1][lang]
+        line = cli("score", "-", "--lang", lang, stdin=SCORE.format(4), env=env).one_line_refusal()
+        assert str(tmp_path / "typical2023.yaml") in line and said in line, line
+        line = cli("cycle", "open", "body", "kpi", "2026-Q2", "--on", "2026-07-01", "--lang", lang, env=env).one_line_refusal()
+        assert str(tmp_path / "typical2023.yaml") in line and said in line, line
+    assert snapshot(db) == before
 
 
 @pytest.mark.parametrize("content", [b"\xff\xfe\x00binary", b"steps: [\n" * 1000, b"until: 2027-02-30\n"])
