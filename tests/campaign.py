@@ -511,6 +511,7 @@ def seed(url: str, more: bool = True) -> None:
     if more:
         steps += [["cycle", "open", "vko-audit", "differentiation", "2026-Q1", "--on", "2026-04-01"],
                   ["act", "2", "set_kpis", "--as", "1001", "--on", "2026-04-02", "--data", json.dumps(KPIS, ensure_ascii=False)],
+                  ["act", "2", "place_plan", "--as", "1011", "--on", "2026-04-02"],  # typical2023 п.23
                   ["act", "2", "send_actuals", "--as", "1011", "--on", "2026-04-03", "--data", '{"actuals": [100, 250, 3]}'],
                   ["act", "2", "score", "--as", "1001", "--on", "2026-04-06", "--data", '{"scores": [5, 5, 5]}']]
     for args in steps:
