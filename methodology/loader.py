@@ -74,14 +74,16 @@ def load(name: str) -> Methodology:
     """The validated definition `name` (an id on the search path, or a file path)."""
     if Path(name).suffix in (".yaml", ".yml"):
         return _load(str(locate(name).absolute()))
-    return _load(_located(name, os.environ.get("BAGALAU_DEFINITIONS", "")))
+    search = os.environ.get("BAGALAU_DEFINITIONS", "")
+    return _load(_located(name, search, os.getcwd() if search else ""))
 
 
 @cache
-def _located(name: str, search: str) -> str:
-    """Where the id `name` is found on the search path `search`: looked up once per id and
-    search path, so the lifecycle's thousands of calls per batch touch no file; a changed
-    BAGALAU_DEFINITIONS is a new search path, looked up afresh."""
+def _located(name: str, search: str, cwd: str) -> str:
+    """Where the id `name` is found on the search path `search` (relative folders from
+    `cwd`): looked up once per id and search path, so the lifecycle's thousands of calls per
+    batch touch no file; a changed BAGALAU_DEFINITIONS, or a relative one from another
+    folder, is a new search path, looked up afresh."""
     return str(locate(name).absolute())
 
 

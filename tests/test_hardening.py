@@ -20,7 +20,7 @@ from tests.factories import organisation
 from tests.inprocess import cli
 from sqlalchemy.engine import Engine
 
-from methodology import inputs
+from methodology import inputs, loader
 from methodology.errors import InvalidInput
 from models.db import transaction
 from states import audit_chain
@@ -108,6 +108,7 @@ def test_a_zero_width_space_is_blank() -> None:
     ("deadlines", "--methodology", "typical2023", "--kind", "kpi", "--period", "9999-Q4"),
     ("deadlines", "--methodology", "typical2023", "--kind", "annual", "--period", "9999"),
     ("deadlines", "--methodology", "typical2023", "--kind", "annual", "--period", "2026", "--event", "completion=9999-12-31"),
+    ("deadlines", "--methodology", "typical2023", "--kind", "kpi", "--period", "２０２６-Q1"),  # full-width digits
 ])
 def test_periods_and_dates_out_of_range_are_refused(args: tuple[str, ...]) -> None:
     cli(*args, "--lang", "en").one_line_refusal()
@@ -124,6 +125,42 @@ def test_cycles_far_ahead_and_actions_long_ago_or_ahead_are_refused(db: Engine) 
                    env=env).one_line_refusal()
         assert line.startswith(f"--on = '{day}'")
     assert snapshot(db) == before
+
+
+def test_a_period_in_full_width_digits_opens_nothing(db: Engine) -> None:
+    kpi_appraisal(db)
+    before = snapshot(db)
+    line = cli("cycle", "open", "body", "kpi", "２０２６-Q2", "--on", "2026-07-01", "--lang", "en",
+               env={"BAGALAU_DATABASE_URL": url(db)}).one_line_refusal()
+    assert line.startswith("period = '２０２６-Q2': ")
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(("args", "field"), [(("--since", "2026-05-01"), "--since = '2026-05-01'"), (("--folder", ""), "--folder = ''")])
+def test_a_report_since_after_its_day_or_into_no_folder_records_nothing(db: Engine, tmp_path: Path, args: tuple[str, str],
+                                                                          field: str) -> None:
+    """Both were taken: the report's notices recorded, its files in the current folder."""
+    kpi_appraisal(db)
+    before = snapshot(db)
+    folder = () if args[0] == "--folder" else ("--folder", str(tmp_path / "out"))
+    line = cli("report", "--on", "2026-04-01", *folder, *args, "--lang", "en",
+               env={"BAGALAU_DATABASE_URL": url(db), "PREFECT_API_URL": None}).one_line_refusal()
+    assert line.startswith(field)
+    assert snapshot(db) == before and not (tmp_path / "out").exists()
+
+
+def test_a_relative_definitions_folder_is_looked_up_from_the_current_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One process (the console, the campaign in process) in two folders: the second's
+    `defs/x.yaml` is read, not the first's remembered path."""
+    for name, title in (("one", "first"), ("two", "second")):
+        (tmp_path / name / "defs").mkdir(parents=True)
+        (tmp_path / name / "defs" / "x.yaml").write_text(f"extends: typical2023\nid: x\ntitle: {{kk: {title}, ru: {title}, en: {title}}}\n")
+    monkeypatch.setenv("BAGALAU_DEFINITIONS", "defs")
+    seen = []
+    for name in ("one", "two"):
+        monkeypatch.chdir(tmp_path / name)
+        seen.append(loader.load("x").title("en"))
+    assert seen == ["first", "second"]
 
 
 @pytest.mark.parametrize("command", ["show", "act"])
