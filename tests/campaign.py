@@ -25,8 +25,9 @@ import sys
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -51,6 +52,7 @@ class Case:
     postgres: bool = False
     before: list[list[str]] = field(default_factory=list)  # run first, as the input's setting
     check: Callable[[Path], str | None] | None = None  # a command that must succeed: what its files must not hold
+    warns: bool = False  # `methodology list`: succeeds, and names each broken file of `files` in one line
 
 
 def kpis_with(**change: object) -> str:
@@ -165,12 +167,13 @@ def breaking(char: str) -> Callable[[str], str]:
     return lambda value: broken(value, char)
 
 
-def servants_csv(column: str, value: Callable[[str], str]) -> bytes:
+def servants_csv(column: str, value: Callable[[str], str], *more: str) -> bytes:
     rows = servants_table()
-    at = rows[0].index(column)
-    for row in rows[1:]:
-        if row[9] == ROW:
-            row[at] = value(row[at] or FILLED[column])
+    for each in (column, *more):
+        at = rows[0].index(each)
+        for row in rows[1:]:
+            if row[9] == ROW:
+                row[at] = value(row[at] or FILLED[each])
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8")
@@ -183,9 +186,11 @@ def org_text() -> list[Case]:
         for name, char in CONTROLS.items():
             out.append(Case(f"org import CSV {column} {name}", ["org", "import", "s.csv"],
                             files={"s.csv": servants_csv(column, breaking(char))}))
-    for column in ("full_name", "surname", "given_name", "unit_name", "position_title", "state_body_name"):
-        out.append(Case(f"org import CSV {column} zero-width only", ["org", "import", "s.csv"],
-                        files={"s.csv": servants_csv(column, lambda _: "\u200b")}))
+    # A zero-width space alone is a blank cell: refused where a blank is. A name is full_name or
+    # surname and given name, so one of the three blank leaves the servant named.
+    for columns in (("full_name", "surname", "given_name"), ("unit_name",), ("position_title",), ("state_body_name",)):
+        out.append(Case(f"org import CSV {' '.join(columns)} zero-width only", ["org", "import", "s.csv"],
+                        files={"s.csv": servants_csv(*columns[:1], lambda _: "\u200b", *columns[1:])}))
     return out
 
 
@@ -312,10 +317,10 @@ def structures() -> list[Case]:
         Case("simulate YAML nested 50000", ["simulate", "s.yaml"], files={"s.yaml": deep_yaml}),
         Case("simulate YAML billion laughs", ["simulate", "s.yaml"], files={"s.yaml": laughs}),
         Case("calendar billion laughs", ["workdays", "add", "2026-03-20", "3", "--calendar", "c.yaml"], files={"c.yaml": laughs}),
-        Case("definitions with a duplicate key", ["methodology", "list"], env={"BAGALAU_DEFINITIONS": "defs"},
+        Case("definitions with a duplicate key", ["methodology", "list"], env={"BAGALAU_DEFINITIONS": "defs"}, warns=True,
              files={"defs/x.yaml": ((ROOT / "methodology" / "definitions" / "typical2023.yaml").read_bytes()
                                     .replace(b"\nid: typical2023", b"\nid: typical2099\nid: typical2098"))}),
-        Case("definitions YAML that is not a mapping", ["methodology", "list"], env={"BAGALAU_DEFINITIONS": "defs"},
+        Case("definitions YAML that is not a mapping", ["methodology", "list"], env={"BAGALAU_DEFINITIONS": "defs"}, warns=True,
              files={"defs/x.yaml": b"- just\n- a list\n"}),
     ]
 
@@ -323,7 +328,7 @@ def structures() -> list[Case]:
 def dates() -> list[Case]:
     """Impossible days and periods out of range, in every command that takes one."""
     out = []
-    for period in ["2026-Q0", "2026Q1", "2026-13", "２０２６-Q1", "2026-Q1 "]:
+    for period in ["2026-Q0", "2026Q1", "2026-13", "２０２６-Q1"]:  # spaces around a period are trimmed, by design
         out.append(Case(f"cycle open {period!r}", ["cycle", "open", "vko-audit", "kpi", period, "--on", "2026-04-01"]))
     for day in ["2026-02-29", "2026-13-01", "02.04.2026", "0000-00-00"]:
         out.append(Case(f"act --on {day}", ["act", "1", "set_kpis", "--as", "1000", "--on", day, "--data", kpis_with()]))
@@ -368,7 +373,7 @@ def settings() -> list[Case]:
     ]
     out = [Case(f"notices deliver: {name}", ["notices", "deliver", "--now", "2026-04-20T09:00"], env=env,
                 files={"afile": b"\xff\xfe\x00", "folder/.keep": b""}) for name, env in bad]
-    out += [Case(f"BAGALAU_LANG={lang!r}", ["show", "1", "--as", "1001"], env={"BAGALAU_LANG": lang}) for lang in ("fr", "KK ", "")]
+    out += [Case(f"BAGALAU_LANG={lang!r}", ["show", "1", "--as", "1001"], env={"BAGALAU_LANG": lang}) for lang in ("fr", "KK ")]  # an empty variable is an unset one
     out += [Case(f"--lang {lang}", ["show", "1", "--as", "1001", "--lang", lang]) for lang in ("de", "kk\x00")]
     return out
 
@@ -612,9 +617,16 @@ def play(case: Case, template: Path, postgres: str | None, hang: int = HANG) -> 
             return "secret"
         if done.returncode == 2 and len(lines) == 1:
             return "clean"
+        if case.warns and done.returncode == 0 and done.stdout.startswith("mne2017\t") and warned(case, lines, where):
+            return "clean"  # the good definitions listed, each broken file named in one line
         if done.returncode == 2 and args[:2] == ["org", "import"] and "Nothing loaded" in done.stderr:
             return "clean"  # the import's report: one table row per problem, by design
         return f"other (exit {done.returncode}: {done.stderr.strip()[:160]})"
+
+
+def warned(case: Case, lines: list[str], where: Path) -> bool:
+    broken = sorted(str(where / name) for name in case.files if name.endswith(".yaml"))
+    return len(lines) == len(broken) and all(line.startswith(f"{path}: ") for line, path in zip(lines, broken))
 
 
 def expected(case: Case, done: subprocess.CompletedProcess[str], where: Path) -> str:
@@ -645,23 +657,34 @@ def main() -> None:
         sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     part, parts = map(int, options.part.split("/"))
     everything = [c for c in cases() if options.only is None or options.only in c.name][part - 1::parts]
+    with seeded(options.postgres) as (template, postgres):
+        outcomes = play_all(everything, template, postgres, options.workers)
+    summarise(outcomes)
+
+
+@contextmanager
+def seeded(postgres_url: str | None) -> Iterator[tuple[Path, str | None]]:
+    """The seeded SQLite file each input copies, and the URL of a seeded PostgreSQL schema of
+    this run (dropped at the end), or None without `postgres_url`."""
     with tempfile.TemporaryDirectory() as folder:
         template = Path(folder) / "template.sqlite3"
         seed(f"sqlite:///{template}")
         SCORED.update({"": scored_notice(f"sqlite:///{template}")})
+        if postgres_url is None:
+            yield template, None
+            return
         schema = f"bagalau_campaign_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(options.postgres.replace("postgresql://", "postgresql+psycopg://"))
+        admin = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
         with admin.begin() as connection:
             connection.execute(sa.text(f'create schema "{schema}"'))
-        postgres = f"{options.postgres}?options=-csearch_path%3D{schema}"
         try:
+            postgres = f"{postgres_url}?options=-csearch_path%3D{schema}"
             seed(postgres, more=False)
-            outcomes = play_all(everything, template, postgres, options.workers)
+            yield template, postgres
         finally:
             with admin.begin() as connection:
                 connection.execute(sa.text(f'drop schema "{schema}" cascade'))
             admin.dispose()
-    summarise(outcomes)
 
 
 def play_all(everything: list[Case], template: Path, postgres: str, workers: int) -> dict[str, str]:
