@@ -6,9 +6,11 @@ Each input runs `bagalau` (this tree's code) in a subprocess (so a traceback or 
 get) against its own copy of a seeded SQLite database (an organisation imported, a KPI cycle
 open), and, for the inputs that reached PostgreSQL in the campaign, against a seeded schema
 there. It counts: inputs tried, clean errors (exit 2, one line, no traceback; for `org import`,
-its report of every problem with "Nothing loaded"), tracebacks,
+its report of every problem with "Nothing loaded"; for `methodology list`, the good
+definitions listed and one line per broken file, exit 0), tracebacks,
 hangs (over 30 s), database changed, and anything else (accepted, or exit 1). Not a test
-module (pytest does not collect it): it takes a few minutes.
+module (pytest does not collect it): it takes a few minutes; `tests/test_campaign_sample.py`
+plays every 15th input through this same code in the suite.
 """
 
 from __future__ import annotations
@@ -507,10 +509,17 @@ def retention() -> list[Case]:
     ]
 
 
+def environment(url: str) -> dict[str, str]:
+    """This tree's code on the database `url`, in English, and none of the caller's own
+    settings (a test's definitions folder, a Prefect server the suite started)."""
+    own = {k: v for k, v in os.environ.items() if not k.startswith(("BAGALAU_", "PREFECT_API_URL"))}
+    return {**own, "PYTHONPATH": str(ROOT), "BAGALAU_DATABASE_URL": url, "BAGALAU_LANG": "en"}
+
+
 def seed(url: str, more: bool = True) -> None:
     """An organisation imported and its Q1 KPI cycle open; on SQLite also its differentiation
     cycle, and one KPI sheet scored (appraisal 2), whose notices carry a score."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BAGALAU_DATABASE_URL": url, "BAGALAU_LANG": "en"}
+    env = environment(url)
     steps = [["db", "upgrade"], ["org", "import", str(EXAMPLES / "org" / "servants.csv")],
              ["cycle", "open", "vko-audit", "kpi", "2026-Q1", "--on", "2026-04-01"]]
     if more:
@@ -596,8 +605,7 @@ def play(case: Case, template: Path, postgres: str | None, hang: int = HANG) -> 
             url = f"sqlite:///{where / 'db.sqlite3'}"
         places = {"@DB": url, "@SCORED": SCORED.get("", "1")}
         args = [places.get(a, a) for a in case.args]
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith(("BAGALAU_", "PREFECT_API_URL"))},
-               "PYTHONPATH": str(ROOT), "BAGALAU_DATABASE_URL": url, "BAGALAU_LANG": "en", **case.env}
+        env = {**environment(url), **case.env}
         for first in case.before:
             made = run(first, "", env, where, 10 * HANG)
             assert made is not None and made.returncode == 0, (first, made)

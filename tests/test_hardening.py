@@ -253,6 +253,19 @@ def test_a_command_that_needs_a_broken_definition_names_it_in_one_line(db: Engin
     assert snapshot(db) == before
 
 
+def test_org_import_gives_no_body_a_definition_that_does_not_load(db: Engine, tmp_path: Path) -> None:
+    """It took the body: every command of its appraisals would then fail on the broken file."""
+    (tmp_path / "typical2023.yaml").write_text(BROKEN_DEFINITIONS["zero"][0], "utf-8")
+    before = snapshot(db)
+    done = cli("org", "import", str(EXAMPLES / "org" / "servants.csv"), "--json",
+               env={"BAGALAU_DEFINITIONS": str(tmp_path), "BAGALAU_DATABASE_URL": url(db)})
+    assert done.code == 2, done.err
+    [problem] = json.loads(done.out)["problems"]
+    assert (problem["column"], problem["value"], problem["code"]) == ("methodology", "typical2023", "org_broken_methodology")
+    assert f"{tmp_path / 'typical2023.yaml'}: {BROKEN_DEFINITIONS['zero'][1]['kk']}" in problem["message"]
+    assert snapshot(db) == before
+
+
 @pytest.mark.parametrize("content", [b"\xff\xfe\x00binary", b"steps: [\n" * 1000, b"until: 2027-02-30\n"])
 def test_a_broken_scenario_is_refused_in_one_line(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "s.yaml").write_bytes(content)
