@@ -605,6 +605,8 @@ def play(case: Case, template: Path, postgres: str | None, hang: int = HANG) -> 
             url = f"sqlite:///{where / 'db.sqlite3'}"
         places = {"@DB": url, "@SCORED": SCORED.get("", "1")}
         args = [places.get(a, a) for a in case.args]
+        if not IN_PROCESS[0] and any("\x00" in a for a in args):
+            return "unpassable"  # the OS refuses a NUL in a process's argument (no shell can type one); in process it is played
         env = {**environment(url), **case.env}
         for first in case.before:
             made = run(first, "", env, where, 10 * HANG)
@@ -718,12 +720,13 @@ def summarise(outcomes: dict[str, str]) -> None:
     for name, outcome in outcomes.items():
         kind = outcome.split(" ")[0]
         counts[kind] = counts.get(kind, 0) + 1
-        if kind not in ("clean", "neutralised") or "slow" in outcome:
+        if kind not in ("clean", "neutralised", "unpassable") or "slow" in outcome:
             print(f"  {name}: {outcome}")
     print(json.dumps({"inputs": len(outcomes), "clean": counts.get("clean", 0), "neutralised": counts.get("neutralised", 0),
                       "formulas": counts.get("formula", 0), "tracebacks": counts.get("traceback", 0),
                       "hangs": counts.get("hang", 0), "database_changed": counts.get("changed", 0),
-                      "secret_printed": counts.get("secret", 0), "other": counts.get("other", 0)}, indent=2))
+                      "secret_printed": counts.get("secret", 0), "other": counts.get("other", 0),
+                      "unpassable": counts.get("unpassable", 0)}, indent=2))
 
 
 if __name__ == "__main__":
