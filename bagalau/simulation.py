@@ -20,14 +20,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bagalau.cli.boundary import redact
 from methodology import inputs, loader
-from methodology.errors import BagalauError, InvalidInput
+from methodology.errors import BagalauError, InvalidInput, in_every_language
 from methodology.scoring.requests import from_validation
 from methodology.workdays import ALMATY, default_calendar
 from models import (
@@ -229,7 +228,9 @@ class Scenario(_Spec):
 def load(path: Path) -> Scenario:
     try:
         raw = inputs.parse_yaml(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, inputs.InputLimit) as error:
+    except inputs.InputLimit as error:
+        raise InvalidInput("file", field="SCENARIO", value=str(path), rule=SCENARIO_RULE, detail=in_every_language(error.problem)) from None
+    except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput("file", field="SCENARIO", value=str(path), rule=SCENARIO_RULE, detail=error.__class__.__name__) from None
     try:
         scenario = Scenario.model_validate(raw)

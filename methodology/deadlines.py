@@ -30,7 +30,7 @@ from methodology.schema import (
 )
 from methodology.workdays import WorkCalendar
 
-_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$", re.ASCII)  # ２０２６ is not 2026: a paste from elsewhere
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,11 @@ class DefinitionError(BagalauError):
         return f"{self.path}: " + "; ".join(p.render(lang) for p in self.details)
 
 
+def in_every_language(said: BagalauError | Problem) -> Text:
+    """An error or a problem as a `Text`: a parameter of another message, told to each reader in theirs."""
+    return Text(**{lang: said.render(lang) for lang in LANGS})
+
+
 def validation_problems(error: ValidationError) -> list[Problem]:
     """pydantic's errors as catalogue messages: the path and the value kept, the words ours."""
     problems = []

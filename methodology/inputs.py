@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from methodology.errors import InvalidInput
+from methodology.errors import InvalidInput, Problem
 
 MAX_BYTES = 2_000_000  # the largest organisation file in JSON or YAML is a few hundred KB
 MAX_DEPTH = 32  # no input of the product nests deeper than 6
@@ -161,6 +161,12 @@ def _path(field: str, key: Any) -> str:
 # --- YAML --------------------------------------------------------------------------------
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    def __init__(self, key: Any, mark: Any) -> None:
+        super().__init__(None, None, f"duplicate key {key!r}", mark)
+        self.key = key
+
+
 def strict_loader(base: type) -> type:
     """A subclass of the YAML loader `base` that refuses a key given twice in one mapping."""
 
@@ -170,7 +176,7 @@ def strict_loader(base: type) -> type:
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=True)
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+                    raise _DuplicateKey(key, key_node.start_mark)
                 seen.add(key)
             return super().construct_mapping(node, deep)
 
@@ -182,27 +188,43 @@ STRICT_SAFE = strict_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def parse_yaml(raw: str, loader: type = STRICT_SAFE) -> Any:
-    """YAML read with the size and depth limits and its texts checked; raises
-    `yaml.YAMLError` (duplicate keys included) or `InputLimit` for the caller to name in its
-    own terms, `InvalidInput` for a text with a control character."""
+    """YAML read with the size and depth limits and its texts checked; raises `InputLimit`
+    (a syntax error and a duplicate key included: the parser's own words are English only)
+    for the caller to name in its own terms, `InvalidInput` for a text with a control character."""
     if len(raw) > MAX_BYTES:
-        raise InputLimit(f"larger than {MAX_BYTES} characters")
-    _shallow(raw, loader)
+        raise InputLimit(Problem("", "too_large", {"limit": MAX_BYTES}))
     try:
+        _shallow(raw, loader)
         parsed = yaml.load(raw, Loader=loader)  # noqa: S506 (a safe loader's subclass)
     except RecursionError:
-        raise InputLimit(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise InputLimit(Problem("", "too_deep", {"limit": MAX_DEPTH})) from None
+    except _DuplicateKey as error:
+        raise InputLimit(Problem(str(error.key), "yaml_duplicate_key", {"line": error.problem_mark.line + 1})) from None
+    except yaml.reader.ReaderError as error:  # a raw control character, which YAML itself refuses
+        line = raw.count("\n", 0, error.position) + 1
+        raise InputLimit(Problem("", "yaml_control_char", {"line": line, "char": f"U+{error.character:04X}"})) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        place = {"line": mark.line + 1, "column": mark.column + 1} if mark else {"line": "?", "column": "?"}
+        raise InputLimit(Problem("", "yaml_syntax", place)) from None
+    except yaml.YAMLError:
+        raise InputLimit(Problem("", "yaml_syntax", {"line": "?", "column": "?"})) from None
     except (ValueError, OverflowError) as error:  # a value YAML cannot build: 2027-02-30
         if isinstance(error, InputLimit):
             raise
-        raise InputLimit(f"a value cannot be read: {error}") from None
+        raise InputLimit(Problem("", "yaml_value")) from None
     if _depth(parsed) > MAX_DEPTH:
-        raise InputLimit(f"nested deeper than {MAX_DEPTH} levels")
+        raise InputLimit(Problem("", "too_deep", {"limit": MAX_DEPTH}))
     return clean(parsed, "", "YAML")  # names, labels, reasons: no control characters either
 
 
 class InputLimit(ValueError):
-    """A file beyond the limits of `parse_yaml`."""
+    """A YAML file refused by `parse_yaml`: what is wrong as a catalogue `Problem` (the key,
+    the line), which each door tells in the reader's language with the file's name."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.render("en"))
+        self.problem = problem
 
 
 def _shallow(raw: str, loader: type) -> None:
@@ -219,7 +241,7 @@ def _shallow(raw: str, loader: type) -> None:
             open_.append((event.anchor, nodes))
             nodes += 1
             if len(open_) > MAX_DEPTH:
-                raise InputLimit(f"nested deeper than {MAX_DEPTH} levels")
+                raise InputLimit(Problem("", "too_deep", {"limit": MAX_DEPTH}))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             anchor, before = open_.pop()
             if anchor is not None:
@@ -227,7 +249,7 @@ def _shallow(raw: str, loader: type) -> None:
         elif isinstance(event, yaml.ScalarEvent):
             nodes += 1
         if nodes > MAX_NODES:
-            raise InputLimit(f"more than {MAX_NODES} values once its aliases are expanded")
+            raise InputLimit(Problem("", "yaml_too_many", {"limit": MAX_NODES}))
 
 
 def _depth(value: Any, level: int = 0) -> int:

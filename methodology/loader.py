@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from methodology import inputs
-from methodology.errors import DefinitionError, Problem, validation_problems
+from methodology.errors import DefinitionError, InvalidInput, Problem, validation_problems
 from methodology.schema import Methodology
 
 SHIPPED = Path(str(resources.files("methodology").joinpath("definitions")))
@@ -74,14 +74,16 @@ def load(name: str) -> Methodology:
     """The validated definition `name` (an id on the search path, or a file path)."""
     if Path(name).suffix in (".yaml", ".yml"):
         return _load(str(locate(name).absolute()))
-    return _load(_located(name, os.environ.get("BAGALAU_DEFINITIONS", "")))
+    search = os.environ.get("BAGALAU_DEFINITIONS", "")
+    return _load(_located(name, search, os.getcwd() if search else ""))
 
 
 @cache
-def _located(name: str, search: str) -> str:
-    """Where the id `name` is found on the search path `search`: looked up once per id and
-    search path, so the lifecycle's thousands of calls per batch touch no file; a changed
-    BAGALAU_DEFINITIONS is a new search path, looked up afresh."""
+def _located(name: str, search: str, cwd: str) -> str:
+    """Where the id `name` is found on the search path `search` (relative folders from
+    `cwd`): looked up once per id and search path, so the lifecycle's thousands of calls per
+    batch touch no file; a changed BAGALAU_DEFINITIONS, or a relative one from another
+    folder, is a new search path, looked up afresh."""
     return str(locate(name).absolute())
 
 
@@ -99,8 +101,10 @@ def _merged(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
         raise DefinitionError(str(path), [Problem("", "v_extends_itself", {"chain": " -> ".join(seen)})])
     try:
         raw = inputs.parse_yaml(path.read_text("utf-8"), STRICT_LOADER)
-    except (yaml.YAMLError, inputs.InputLimit) as error:
-        raise DefinitionError(str(path), [Problem("", "v_not_yaml", {"detail": str(error)})]) from None
+    except inputs.InputLimit as error:
+        raise DefinitionError(str(path), [error.problem]) from None
+    except InvalidInput as error:  # a label with a control character
+        raise DefinitionError(str(path), [Problem(error.field, error.code, error.params, error.value)]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise DefinitionError(str(path), [Problem("", "v_unreadable", {"detail": type(error).__name__})]) from None
     if not isinstance(raw, dict):

@@ -28,7 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from methodology import inputs
-from methodology.errors import DefinitionError, InvalidInput
+from methodology.errors import DefinitionError, InvalidInput, Problem, validation_problems
 from methodology.i18n import Lang, Text
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -130,10 +130,12 @@ _STRICT_DATES_AS_TEXT = inputs.strict_loader(_DatesAsText)
 def load_table(path: Path) -> CalendarTable:
     try:
         return CalendarTable.model_validate(inputs.parse_yaml(path.read_text("utf-8"), _STRICT_DATES_AS_TEXT) or {})
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, inputs.InputLimit) as error:
-        raise DefinitionError(str(path), [str(error)]) from None
+    except inputs.InputLimit as error:
+        raise DefinitionError(str(path), [error.problem]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionError(str(path), [Problem("", "v_unreadable", {"detail": type(error).__name__})]) from None
     except ValidationError as error:
-        raise DefinitionError(str(path), [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]) from None
+        raise DefinitionError(str(path), validation_problems(error)) from None
 
 
 def shipped_table() -> Path:

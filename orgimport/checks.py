@@ -8,7 +8,9 @@ from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from methodology import available
+from methodology import available, load
+from methodology.errors import DefinitionError, in_every_language
+from methodology.i18n import Text
 from orgimport.existing import Existing
 from orgimport.report import Problem
 from orgimport.rows import Row, first_rows
@@ -27,8 +29,11 @@ def check_servants(rows: list[Row], existing: Existing) -> list[Problem]:
     problems = check_descriptions(rows) + check_duplicates(rows, ("state_body_code", "personnel_no"))
     known = set(available())
     for row in first_rows(rows, "state_body_code").values():
-        if row.values.get("methodology") and row.values["methodology"] not in known:
+        name = row.values.get("methodology")
+        if name and name not in known:
             problems.append(row.problem("methodology", "org_unknown_value", expected=", ".join(sorted(known))))
+        elif name and (broken := unloadable(name)) is not None:
+            problems.append(row.problem("methodology", "org_broken_methodology", detail=broken))
     links = check_links(rows, PARENT, existing.unit_parent, existing.units) + check_links(rows, MANAGER, existing.manager_of, existing.servants)
     return problems + check_body_parents(rows, existing.body_parent) + links
 
@@ -48,6 +53,16 @@ def check_body_parents(rows: list[Row], stored: dict[str, str | None]) -> list[P
         chain = " → ".join([*cycle, cycle[0]])
         problems += [nodes[(body,)].problem(column, "org_body_parent_cycle", chain=chain) for body in cycle if (body,) in nodes]
     return problems
+
+
+def unloadable(name: str) -> Text | None:
+    """Why the definition `name` does not load (an operator's broken file), or None: a body
+    must not be given rules that no command could then apply."""
+    try:
+        load(name)
+    except DefinitionError as error:
+        return in_every_language(error)
+    return None
 
 
 def check_descriptions(rows: list[Row]) -> list[Problem]:

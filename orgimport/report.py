@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from methodology.errors import catalog
-from methodology.i18n import Lang
+from methodology.i18n import Lang, Text
 
 TABLES = ("state_body", "unit", "position", "servant", "absence")  # what the report counts
 
@@ -25,7 +25,8 @@ class Problem:
     rule: str = ""  # the exact form expected, where a pattern says it best
 
     def message(self, lang: Lang) -> str:
-        text = catalog()[self.code][lang].format(**self.params)
+        params = {key: value(lang) if isinstance(value, Text) else value for key, value in self.params.items()}
+        text = catalog()[self.code][lang].format(**params)
         return f"{text} ({self.rule})" if self.rule else text
 
     def as_dict(self, lang: Lang) -> dict[str, Any]:

@@ -167,7 +167,7 @@ def test_weights_must_add_up_to_one(tmp_path: Path) -> None:
 def test_not_yaml_and_self_extension_are_reported(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: [unclosed\n", "utf-8")
-    with pytest.raises(DefinitionError, match="not valid YAML"):
+    with pytest.raises(DefinitionError, match=r"not valid YAML \(line 2, column 1\)"):
         loader.load(str(bad))
     loop = tmp_path / "loop.yaml"
     loop.write_text(f"extends: {loop}\nid: loop\n", "utf-8")

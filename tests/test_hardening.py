@@ -20,7 +20,7 @@ from tests.factories import organisation
 from tests.inprocess import cli
 from sqlalchemy.engine import Engine
 
-from methodology import inputs
+from methodology import inputs, loader
 from methodology.errors import InvalidInput
 from models.db import transaction
 from states import audit_chain
@@ -28,6 +28,7 @@ from states.cycles import open_cycle
 from states.outbox import action_key
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SHIPPED_TEXT = (Path(inputs.__file__).parent / "definitions" / "typical2023.yaml").read_text("utf-8")
 SCORE = '{{"methodology": "typical2023", "kind": "annual", "quarterly_scores": [{}]}}'
 KPIS = [
     {"text": "Audits finished on time", "unit": "%", "planned": 100, "direction": "increase"},
@@ -107,6 +108,7 @@ def test_a_zero_width_space_is_blank() -> None:
     ("deadlines", "--methodology", "typical2023", "--kind", "kpi", "--period", "9999-Q4"),
     ("deadlines", "--methodology", "typical2023", "--kind", "annual", "--period", "9999"),
     ("deadlines", "--methodology", "typical2023", "--kind", "annual", "--period", "2026", "--event", "completion=9999-12-31"),
+    ("deadlines", "--methodology", "typical2023", "--kind", "kpi", "--period", "２０２６-Q1"),  # full-width digits
 ])
 def test_periods_and_dates_out_of_range_are_refused(args: tuple[str, ...]) -> None:
     cli(*args, "--lang", "en").one_line_refusal()
@@ -123,6 +125,42 @@ def test_cycles_far_ahead_and_actions_long_ago_or_ahead_are_refused(db: Engine) 
                    env=env).one_line_refusal()
         assert line.startswith(f"--on = '{day}'")
     assert snapshot(db) == before
+
+
+def test_a_period_in_full_width_digits_opens_nothing(db: Engine) -> None:
+    kpi_appraisal(db)
+    before = snapshot(db)
+    line = cli("cycle", "open", "body", "kpi", "２０２６-Q2", "--on", "2026-07-01", "--lang", "en",
+               env={"BAGALAU_DATABASE_URL": url(db)}).one_line_refusal()
+    assert line.startswith("period = '２０２６-Q2': ")
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(("args", "field"), [(("--since", "2026-05-01"), "--since = '2026-05-01'"), (("--folder", ""), "--folder = ''")])
+def test_a_report_since_after_its_day_or_into_no_folder_records_nothing(db: Engine, tmp_path: Path, args: tuple[str, str],
+                                                                          field: str) -> None:
+    """Both were taken: the report's notices recorded, its files in the current folder."""
+    kpi_appraisal(db)
+    before = snapshot(db)
+    folder = () if args[0] == "--folder" else ("--folder", str(tmp_path / "out"))
+    line = cli("report", "--on", "2026-04-01", *folder, *args, "--lang", "en",
+               env={"BAGALAU_DATABASE_URL": url(db), "PREFECT_API_URL": None}).one_line_refusal()
+    assert line.startswith(field)
+    assert snapshot(db) == before and not (tmp_path / "out").exists()
+
+
+def test_a_relative_definitions_folder_is_looked_up_from_the_current_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One process (the console, the campaign in process) in two folders: the second's
+    `defs/x.yaml` is read, not the first's remembered path."""
+    for name, title in (("one", "first"), ("two", "second")):
+        (tmp_path / name / "defs").mkdir(parents=True)
+        (tmp_path / name / "defs" / "x.yaml").write_text(f"extends: typical2023\nid: x\ntitle: {{kk: {title}, ru: {title}, en: {title}}}\n")
+    monkeypatch.setenv("BAGALAU_DEFINITIONS", "defs")
+    seen = []
+    for name in ("one", "two"):
+        monkeypatch.chdir(tmp_path / name)
+        seen.append(loader.load("x").title("en"))
+    assert seen == ["first", "second"]
 
 
 @pytest.mark.parametrize("command", ["show", "act"])
@@ -163,10 +201,69 @@ def test_yaml_with_a_duplicate_key_or_a_missing_folder_is_refused(tmp_path: Path
 
 
 def test_a_definition_with_a_key_given_twice_is_refused(tmp_path: Path) -> None:
-    shipped = (Path(inputs.__file__).parent / "definitions" / "typical2023.yaml").read_text("utf-8")
+    shipped = SHIPPED_TEXT
     (tmp_path / "twice.yaml").write_text(shipped + "\nid: twice\n", "utf-8")
     line = cli("methodology", "show", "twice", env={"BAGALAU_DEFINITIONS": str(tmp_path)}).one_line_refusal()
-    assert "duplicate key" in line
+    second = shipped.count("\n") + 2  # after the blank line the text adds
+    assert line.endswith(f"twice.yaml: id: кілт {second}-жолда екінші рет берілген: біреуін қалдырыңыз"), line
+
+
+BROKEN_DEFINITIONS = {  # a file's text → what its one line must say, in kk and en
+    "twice": (SHIPPED_TEXT + "\nid: twice\n", {
+        "kk": f"id: кілт {SHIPPED_TEXT.count(chr(10)) + 2}-жолда екінші рет берілген",
+        "en": f"id: the key is given a second time on line {SHIPPED_TEXT.count(chr(10)) + 2}"}),
+    "unclosed": ("id: [unclosed\n", {"kk": "YAML ретінде оқылмады (2-жол, 1-баған)", "en": "not valid YAML (line 2, column 1)"}),
+    "bell": ("id: bell\ntitle: {kk: a\x07b}\n", {"kk": "2-жолда басқару таңбасы (U+0007)", "en": "line 2 holds a control character (U+0007)"}),
+    "escaped": ('id: escaped\ntitle: {kk: "a\\u0085b"}\n', {"kk": "title.kk = 'a\\x85b': басқару таңбасы (U+0085)",
+                                                           "en": "title.kk = 'a\\x85b': must not contain a control character (U+0085)"}),
+    "zero": (SHIPPED_TEXT.replace("\n  every: 3", "\n  every: 0", 1),
+             {"kk": "escalation.every = 0: 1 немесе одан көп болуы тиіс", "en": "escalation.every = 0: must be 1 or more"}),
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "en"])
+def test_methodology_list_warns_of_each_broken_file_and_lists_the_others(tmp_path: Path, lang: str) -> None:
+    """A broken operator's file is a warning, not a failure: one line each, in the reader's
+    language, naming the file, the field and the rule; every good definition listed, exit 0."""
+    for name, (text, _) in BROKEN_DEFINITIONS.items():
+        (tmp_path / f"{name}.yaml").write_text(text, "utf-8")
+    done = cli("methodology", "list", "--lang", lang, env={"BAGALAU_DEFINITIONS": str(tmp_path)})
+    assert done.code == 0, done.err
+    assert [line.split("\t")[0] for line in done.out.splitlines()] == ["mne2017", "typical2023", "typical2025"]
+    warnings = done.err.strip().splitlines()
+    assert len(warnings) == len(BROKEN_DEFINITIONS) and "Traceback" not in done.err, done.err
+    for (name, (_, said)), line in zip(sorted(BROKEN_DEFINITIONS.items()), warnings):
+        assert line.startswith(f"{tmp_path / name}.yaml: ") and said[lang] in line, (said[lang], line)
+    assert "duplicate key" not in done.err and "unicode string" not in done.err  # the parser's own English words
+
+
+def test_a_command_that_needs_a_broken_definition_names_it_in_one_line(db: Engine, tmp_path: Path) -> None:
+    """The operator's broken typical2023 shadows the shipped one and is never used in its
+    place: `score` and `cycle open` name the file and the rule, and nothing is written."""
+    kpi_appraisal(db)
+    (tmp_path / "typical2023.yaml").write_text(BROKEN_DEFINITIONS["zero"][0], "utf-8")
+    env = {"BAGALAU_DEFINITIONS": str(tmp_path), "BAGALAU_DATABASE_URL": url(db)}
+    before = snapshot(db)
+    for lang in ("kk", "en"):
+        said = BROKEN_DEFINITIONS["zero"][1][lang]
+        line = cli("score", "-", "--lang", lang, stdin=SCORE.format(4), env=env).one_line_refusal()
+        assert str(tmp_path / "typical2023.yaml") in line and said in line, line
+        line = cli("cycle", "open", "body", "kpi", "2026-Q2", "--on", "2026-07-01", "--lang", lang, env=env).one_line_refusal()
+        assert str(tmp_path / "typical2023.yaml") in line and said in line, line
+    assert snapshot(db) == before
+
+
+def test_org_import_gives_no_body_a_definition_that_does_not_load(db: Engine, tmp_path: Path) -> None:
+    """It took the body: every command of its appraisals would then fail on the broken file."""
+    (tmp_path / "typical2023.yaml").write_text(BROKEN_DEFINITIONS["zero"][0], "utf-8")
+    before = snapshot(db)
+    done = cli("org", "import", str(EXAMPLES / "org" / "servants.csv"), "--json",
+               env={"BAGALAU_DEFINITIONS": str(tmp_path), "BAGALAU_DATABASE_URL": url(db)})
+    assert done.code == 2, done.err
+    [problem] = json.loads(done.out)["problems"]
+    assert (problem["column"], problem["value"], problem["code"]) == ("methodology", "typical2023", "org_broken_methodology")
+    assert f"{tmp_path / 'typical2023.yaml'}: {BROKEN_DEFINITIONS['zero'][1]['kk']}" in problem["message"]
+    assert snapshot(db) == before
 
 
 @pytest.mark.parametrize("content", [b"\xff\xfe\x00binary", b"steps: [\n" * 1000, b"until: 2027-02-30\n"])

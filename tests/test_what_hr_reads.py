@@ -157,7 +157,7 @@ def test_a_broken_definition_is_told_in_the_readers_language_and_the_others_stil
     (tmp_path / "broken.yaml").write_text(yaml.safe_dump(broken, allow_unicode=True), "utf-8")
     env = {"BAGALAU_DEFINITIONS": str(tmp_path)}
     code, output = run(year, "methodology", "list", "--lang", "ru", env=env)
-    assert code == 1
+    assert code == 0  # listed, with a warning: see tests/test_hardening.py
     for name in loader.available():  # the shipped ones, listed all the same
         assert f"{name}\t" in output
     assert str(tmp_path / "broken.yaml") in output

@@ -407,7 +407,7 @@ def test_malformed_table_names_the_file_and_the_field(tmp_path: Path, body: str,
         load_table(path)
     assert caught.value.path == str(path)
     assert str(path) in str(caught.value)
-    assert any(problem.startswith(field + ":") for problem in caught.value.problems), caught.value.problems
+    assert any(problem.startswith((field + ":", field + " = ")) for problem in caught.value.problems), caught.value.problems
 
 
 def test_unreadable_or_invalid_yaml_table_names_the_file(tmp_path: Path) -> None:

@@ -129,7 +129,9 @@ def report(
 
     if lang not in LANGS:
         raise InvalidInput("unknown", field="--lang", value=lang, rule="docs/cli.md", expected="kk, ru, en")
-    first = parse_date(since, "--since") if since else None
+    if not folder.strip():  # "" would be the current folder: a slip, not a choice
+        raise InvalidInput("missing", field="--folder", value=folder, rule="docs/cli.md")
+    first = inputs.day_in_range(parse_date(since, "--since"), "--since", "docs/cli.md", latest=day_or_today(on)) if since else None
 
     def flow_run() -> Any:
         from flows.inputs import ReportInput

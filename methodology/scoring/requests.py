@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from methodology import loader
-from methodology.errors import DefinitionError, InvalidInput
+from methodology.errors import DefinitionError, InvalidInput, in_every_language
 from methodology.schema import Kind, Methodology
 from methodology.scoring.annual import annual_score
 from methodology.scoring.common import Result
@@ -166,7 +166,7 @@ def _methodology(name: Any) -> Methodology:
     try:
         return loader.load(name)
     except DefinitionError as error:  # an operator's broken file: say which and why
-        raise InvalidInput("file", field="methodology", value=name, rule=CONTRACT, detail=str(error)) from None
+        raise InvalidInput("file", field="methodology", value=name, rule=CONTRACT, detail=in_every_language(error)) from None
 
 
 _TYPE_MESSAGES = {
