@@ -29,8 +29,8 @@ from states.bodies import under
 from states.late import Filters, count_late, late_now
 from web.app import console, lang_of
 from web.hr.access import Desk, desk
-from web.paging import Pager
 from web.pages import _who
+from web.paging import Pager
 from web.rendering import page
 
 router = APIRouter(include_in_schema=False)
