@@ -113,7 +113,8 @@ def table_of(model: type[SQLModel]) -> Table:
 
 
 class _Row(Protocol):
-    id: int | None
+    @property
+    def id(self) -> int | None: ...
 
 
 def id_of(row: _Row) -> int:

@@ -20,6 +20,7 @@ has the readers of a result, with the roles a year outside bagalau can have.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -29,7 +30,7 @@ from methodology.errors import InvalidInput
 from methodology.schema import as_kind
 from models import Appraisal, AuditEvent, Servant, SurveyInvitation
 from models.db import id_of
-from states.people import Standing
+from states.people import OfBody, OnAppraisal, Standing
 
 HIDDEN = "hidden"
 
@@ -40,7 +41,7 @@ def may_see(session: Session, person: Servant, appraisal: Appraisal) -> bool:
     return bool(seen_among(session, Standing.of(session, person), [appraisal], {appraisal.servant_id: servant}))
 
 
-def seen_among(session: Session, standing: Standing, appraisals: list[Appraisal], servants: dict[int, Servant | None]) -> set[int]:
+def seen_among(session: Session, standing: Standing, appraisals: Sequence[OnAppraisal], servants: Mapping[int, OfBody | None]) -> set[int]:
     """The ids of those appraisals the person of `standing` may see; `servants` holds each
     appraisal's servant. A page of many appraisals asks this once: at most one query, for
     the commission's history."""
@@ -60,7 +61,7 @@ def seen_among(session: Session, standing: Standing, appraisals: list[Appraisal]
     return seen
 
 
-def _verdict(roles: set[str], appraisal: Appraisal, rows: list[Any]) -> bool | None:
+def _verdict(roles: set[str], appraisal: OnAppraisal, rows: list[Any]) -> bool | None:
     """Seen, not seen, or None: as a commission member, seen if the commission has acted on it."""
     if roles & {"servant", "direct_manager", "hr", "head_of_hr", "calibration"}:
         return True

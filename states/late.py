@@ -95,9 +95,14 @@ def late_now(
     ]
 
 
-def count_late(session: Session, body_ids: list[int] | None, today: date, filters: Filters = Filters()) -> int:
-    """How many rows `late_now` has in all, for "51–100 of 340"."""
-    return session.execute(_late(select(func.count()), body_ids, today, filters)).scalar_one()
+def count_late(session: Session, body_ids: list[int] | None, today: date, filters: Filters = Filters(), at_most: int | None = None) -> int:
+    """How many rows `late_now` has in all, for "51–100 of 340"; counting stops past
+    `at_most` (then `at_most` + 1): a ministry's list over the country would otherwise
+    join every overdue row of it on each page, to say a number nobody pages to the end of."""
+    rows = _late(select(col(Deadline.id)), body_ids, today, filters)
+    if at_most is not None:
+        rows = rows.limit(at_most + 1)
+    return session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
 
 
 _OWNER = aliased(Servant)

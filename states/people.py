@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
@@ -195,6 +196,33 @@ class People:
         return self.offices[body]
 
 
+class OnAppraisal(Protocol):
+    """What the roles and the sight of an appraisal read of it: an `Appraisal`, or a
+    page's row of its columns (My work reads hundreds, not as whole objects)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def servant_id(self) -> int: ...
+    @property
+    def assessor_id(self) -> int | None: ...
+    @property
+    def methodology(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+
+
+class OfBody(Protocol):
+    """What the roles read of an appraisal's servant: a `Servant`, or those columns of it."""
+
+    @property
+    def state_body_id(self) -> int: ...
+    @property
+    def is_head_of_hr(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Standing:
     """What a person's roles depend on beyond the appraisal itself, read once: whether they
@@ -218,7 +246,7 @@ class Standing:
         )
         return cls(person, on_commission(session, person), frozenset(session.exec(invited)), frozenset(session.exec(calibrates)))
 
-    def roles(self, appraisal: Appraisal, servant: Servant | None) -> set[str]:
+    def roles(self, appraisal: OnAppraisal, servant: OfBody | None) -> set[str]:
         """The roles of the workflow table this person holds on this appraisal, whose
         servant is `servant`."""
         person, invited = self.person, appraisal.id in self.invited
@@ -240,7 +268,7 @@ class Standing:
             roles.add("respondent")
         return roles
 
-    def reader_roles(self, appraisal: Appraisal, servant: Servant | None) -> set[str]:
+    def reader_roles(self, appraisal: OnAppraisal, servant: OfBody | None) -> set[str]:
         """`roles`, and the roles that only read a result: the body's head of HR, the
         participants of the appraisal's calibration session."""
         roles = self.roles(appraisal, servant)

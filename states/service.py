@@ -29,7 +29,7 @@ from states import consequences, machines, timeline
 from states.errors import Conflict, Refused
 from states.handlers import Context, load_all
 from states.notices import enqueue_for_transition
-from states.people import roles_of
+from states.people import OnAppraisal, roles_of
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def allowed(session: Session, appraisal: Appraisal, person: Servant) -> list[Tra
     return allowed_for(roles_of(session, person, appraisal), appraisal)
 
 
-def allowed_for(roles: set[str], appraisal: Appraisal) -> list[TransitionDef]:
+def allowed_for(roles: set[str], appraisal: OnAppraisal) -> list[TransitionDef]:
     """The workflow table's rows open now to someone holding `roles` on this appraisal."""
     rows = machines.transitions_from(appraisal.methodology, as_kind(appraisal.kind), appraisal.state)
     return [row for row in rows if roles & set(row.roles)]

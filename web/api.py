@@ -100,7 +100,7 @@ def me(who: Signed = Depends(person)) -> dict[str, Any]:
 def my_tasks(request: Request, who: Signed = Depends(person)) -> list[dict[str, Any]]:
     app, lang = console(request), lang_of(request)
     with transaction(app.engine) as session:
-        found = views.tasks(session, who.person, app.settings.day(), lang)
+        found = views.tasks(session, who.person, app.settings.day()).page(lang)
     return [
         {"appraisal": t.appraisal, "action": t.action, "label": t.label, "due": t.due.isoformat() if t.due else None, "overdue": t.overdue, "rung": t.rung}
         for t in found

@@ -30,11 +30,13 @@ from web.app import LANG_COOKIE, console, lang_of, secure, signed
 from web.identity import invitations, sessions
 from web.identity.sessions import COOKIE, Signed
 from web.labels import word
+from web.paging import Pager
 from web.refusals import body_of, status_of
 from web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 PRE_CSRF = "bagalau_signin_csrf"
+TASKS = 50  # My work's tasks a page
 
 
 def _who(request: Request) -> Signed:
@@ -136,8 +138,11 @@ def work(request: Request) -> Response:
     today = app.settings.day()
     with transaction(app.engine) as session:
         standing = Standing.of(session, who.person)  # once for the whole page
+        owed = views.tasks(session, who.person, today, standing)
+        pager = Pager.of(request, TASKS, "todo").counted(len(owed))
         context = {
-            "tasks": views.tasks(session, who.person, today, lang, standing),
+            "tasks": owed.page(lang, pager.offset, pager.size),
+            "pager": pager,
             "appraisals": views.my_appraisals(session, who.person, lang, standing),
             "messages": inbox.messages(session, id_of(who.person)),
             "unread": inbox.unread(session, id_of(who.person)),

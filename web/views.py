@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, false, or_, union
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from methodology import loader
@@ -43,12 +44,23 @@ class Task:
     visible: bool  # whether the appraisal page is open to them (a 360 respondent's is not)
 
 
-def candidates(session: Session, person: Servant, workable: bool = False, standing: Standing | None = None) -> list[Appraisal]:
-    """Open appraisals this person may have a part in: theirs, those they assess, and
-    those of their body when they are HR, the appointing official or on the commission.
-    `workable`: of the body's, only those in a state where one of these offices has a
-    step to take now (a body's HR would otherwise read every draft of the body). A page
-    that has read the person's `standing` passes it, and the commission is not asked again."""
+def candidates(session: Session, person: Servant, standing: Standing | None = None) -> list[Appraisal]:
+    """Open appraisals this person may have a part in: theirs, those they assess, those they
+    were asked to answer, and those of their body when they are HR, the appointing
+    official or on the commission (`_theirs`)."""
+    query = (
+        select(Appraisal)
+        .where(col(Appraisal.closed_on).is_(None), col(Appraisal.id).in_(_theirs(session, person, False, standing)))
+        .order_by(col(Appraisal.id))
+    )
+    return list(session.exec(query))
+
+
+def _theirs(session: Session, person: Servant, workable: bool, standing: Standing | None) -> Any:
+    """The ids of the appraisals `candidates` reads. `workable`: of the body's, only those
+    in a state where one of these offices has a step to take now (a body's HR would
+    otherwise read every draft of the body). A page that has read the person's `standing`
+    passes it, and the commission is not asked again."""
     # One branch per way in, each asked of its own index, joined by UNION: an OR of them
     # would read the whole appraisal table.
     branches: list[Any] = [
@@ -62,8 +74,7 @@ def candidates(session: Session, person: Servant, workable: bool = False, standi
     if offices or person.is_head_of_hr:
         body = select(col(Appraisal.id)).join(Servant, col(Servant.id) == Appraisal.servant_id).where(Servant.state_body_id == person.state_body_id)
         branches.append(body.where(_in_states(_workable(frozenset(offices)))) if workable else body)
-    query = select(Appraisal).where(col(Appraisal.closed_on).is_(None), col(Appraisal.id).in_(union(*branches))).order_by(col(Appraisal.id))
-    return list(session.exec(query))
+    return union(*branches)
 
 
 @cache
@@ -83,43 +94,96 @@ def _in_states(workable: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
     return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Appraisal.kind) == k, col(Appraisal.state).in_(states)) for m, k, states in workable))
 
 
-def tasks(session: Session, person: Servant, on: date, lang: Lang, standing: Standing | None = None) -> list[Task]:
+@dataclass(frozen=True)
+class _Workable:
+    """An appraisal as My work reads it: its columns and its servant's, no whole objects
+    (HR's body has hundreds); it stands for both in the questions of roles and sight."""
+
+    id: int
+    servant_id: int
+    assessor_id: int | None
+    methodology: str
+    kind: str
+    period: str
+    state: str
+    full_name: str | None  # None: its servant is gone
+    state_body_id: int
+    is_head_of_hr: bool
+
+
+_WORKABLE = (
+    col(Appraisal.id),
+    col(Appraisal.servant_id),
+    col(Appraisal.assessor_id),
+    col(Appraisal.methodology),
+    col(Appraisal.kind),
+    col(Appraisal.period),
+    col(Appraisal.state),
+    col(Servant.full_name),
+    col(Servant.state_body_id),
+    col(Servant.is_head_of_hr),
+)
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """What I must do now, every task in order (by due day, then appraisal), as few columns
+    as the order needs; `page` makes a page of them into what the page shows."""
+
+    session: Session
+    standing: Standing
+    on: date
+    owed: list[tuple[_Workable, Any, tuple[date, int] | None]]  # the appraisal, the workflow row, (due, level)
+
+    def __len__(self) -> int:
+        return len(self.owed)
+
+    def page(self, lang: Lang, offset: int = 0, limit: int | None = None) -> list[Task]:
+        """`limit` tasks from `offset` (all: None); only these are asked whether the
+        appraisal is open to me (at most one query) and put into words."""
+        shown = self.owed[offset : None if limit is None else offset + limit]
+        appraisals = list({a.id: a for a, _, _ in shown}.values())
+        seen = seen_among(self.session, self.standing, appraisals, {a.servant_id: a for a in appraisals if a.full_name is not None})
+        return [
+            Task(
+                appraisal=appraisal.id,
+                action=row.action,
+                label=row.label(lang),
+                servant=appraisal.full_name or "—",
+                kind=label("kinds", appraisal.kind, lang),
+                period=period(appraisal.period, lang),
+                due=owed[0] if owed else None,
+                overdue=bool(owed and owed[0] < self.on),
+                rung=max(0, owed[1] - 2) if owed else 0,
+                visible=appraisal.id in seen,
+            )
+            for appraisal, row, owed in shown
+        ]
+
+
+def tasks(session: Session, person: Servant, on: date, standing: Standing | None = None) -> Tasks:
     """What I must do now, and by when: the workflow table's rows open to me (but those
     taken when something happens, `on_event`: a deferral, a withdrawal), with the open
     deadline I owe (the working-day due date, overdue, the rung reached). In a fixed
-    number of queries however many appraisals I have a part in (HR: the whole body); with
-    my `standing` when the page has read it already."""
+    number of queries however many appraisals I have a part in (HR: the whole body), of
+    their columns only; with my `standing` when the page has read it already."""
     standing = standing or Standing.of(session, person)
-    appraisals = candidates(session, person, workable=True, standing=standing)
-    servants = _servants_of(session, appraisals)
+    query = (
+        sa_select(*_WORKABLE)
+        .select_from(Appraisal)
+        .join(Servant, col(Servant.id) == Appraisal.servant_id, isouter=True)
+        .where(col(Appraisal.closed_on).is_(None), col(Appraisal.id).in_(_theirs(session, person, True, standing)))
+        .order_by(col(Appraisal.id))
+    )
     open_to_me = []
-    for appraisal in appraisals:
-        roles = standing.roles(appraisal, servants.get(appraisal.servant_id))
+    for appraisal in (_Workable(*row) for row in session.execute(query)):
+        roles = standing.roles(appraisal, appraisal if appraisal.full_name is not None else None)
         rows = [row for row in service.allowed_for(roles, appraisal) if not row.on_event]
         if rows:
             open_to_me.append((appraisal, roles, rows))
-    owed = _open_deadlines(session, [a for a, _, _ in open_to_me])
-    seen = seen_among(session, standing, [a for a, _, _ in open_to_me], servants)
-    out = []
-    for appraisal, roles, rows in open_to_me:
-        mine = _owed(owed.get(id_of(appraisal), []), roles)
-        servant = servants.get(appraisal.servant_id)
-        for row in rows:
-            out.append(
-                Task(
-                    appraisal=id_of(appraisal),
-                    action=row.action,
-                    label=row.label(lang),
-                    servant=servant.full_name if servant else "—",
-                    kind=label("kinds", appraisal.kind, lang),
-                    period=period(appraisal.period, lang),
-                    due=mine.due if mine else None,
-                    overdue=bool(mine and mine.due < on),
-                    rung=max(0, mine.level - 2) if mine else 0,
-                    visible=id_of(appraisal) in seen,
-                )
-            )
-    return sorted(out, key=lambda t: (t.due or date.max, t.appraisal))
+    deadlines = _open_deadlines(session, [a.id for a, _, _ in open_to_me])
+    owed = [(a, row, _owed(deadlines.get(a.id, []), roles)) for a, roles, rows in open_to_me for row in rows]
+    return Tasks(session, standing, on, sorted(owed, key=lambda t: (t[2][0] if t[2] else date.max, t[0].id)))
 
 
 def _servants_of(session: Session, appraisals: list[Appraisal]) -> dict[int, Servant | None]:
@@ -129,22 +193,23 @@ def _servants_of(session: Session, appraisals: list[Appraisal]) -> dict[int, Ser
     return found
 
 
-def _open_deadlines(session: Session, appraisals: list[Appraisal]) -> dict[int, list[Deadline]]:
-    """Each appraisal's open deadlines, earliest first, by one query."""
+def _open_deadlines(session: Session, appraisals: list[int]) -> dict[int, list[tuple[str, date, int]]]:
+    """Each appraisal's open deadlines (role, due day, level), earliest first, by one query."""
     query = (
-        select(Deadline)
-        .where(col(Deadline.appraisal_id).in_([id_of(a) for a in appraisals]), col(Deadline.status) == "open")
+        sa_select(col(Deadline.appraisal_id), col(Deadline.responsible_role), col(Deadline.due), col(Deadline.level))
+        .where(col(Deadline.appraisal_id).in_(appraisals), col(Deadline.status) == "open")
         .order_by(col(Deadline.appraisal_id), col(Deadline.due), col(Deadline.id))
     )
-    by_appraisal: dict[int, list[Deadline]] = {}
-    for deadline in session.exec(query):
-        by_appraisal.setdefault(deadline.appraisal_id, []).append(deadline)
+    by_appraisal: dict[int, list[tuple[str, date, int]]] = {}
+    for appraisal, role, due, level in session.execute(query):
+        by_appraisal.setdefault(appraisal, []).append((role, due, level))
     return by_appraisal
 
 
-def _owed(deadlines: list[Deadline], roles: set[str]) -> Deadline | None:
-    """The first open deadline of one of my roles; else the appraisal's first."""
-    return next((row for row in deadlines if row.responsible_role in roles), deadlines[0] if deadlines else None)
+def _owed(deadlines: list[tuple[str, date, int]], roles: set[str]) -> tuple[date, int] | None:
+    """(due, level) of the first open deadline of one of my roles; else the appraisal's first."""
+    found = next((row for row in deadlines if row[0] in roles), deadlines[0] if deadlines else None)
+    return found[1:] if found else None
 
 
 def summary(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) -> dict[str, Any]:

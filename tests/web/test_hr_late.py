@@ -123,3 +123,20 @@ def test_the_list_goes_a_page_at_a_time_with_its_filters(db: Engine, monkeypatch
     console = hr.get("/hr/ministry", params={"step": "quarterly_appraisal"})
     assert console.status_code == 200 and 'href="/hr/ministry/late"' in console.text
     assert "State body committee" not in console.text  # the console's own list is its body's
+
+
+def test_a_long_list_is_counted_only_so_far_past_the_page(db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    _ministry(db)
+    with transaction(db) as session:
+        ids = [b.id for b in session.exec(select(StateBody))]
+        whole = count_late(session, ids, LATE_DAY)  # type: ignore[arg-type]
+        assert whole > 3
+        assert count_late(session, ids, LATE_DAY, at_most=2) == 3  # type: ignore[arg-type]  # past the ceiling: one more, no further
+        assert count_late(session, ids, LATE_DAY, at_most=whole) == whole  # type: ignore[arg-type]
+    monkeypatch.setattr(late_pages, "PAGE", 1)
+    monkeypatch.setattr(late_pages, "COUNTED", 2)
+    hr = signed_in(create_app(db, Settings(today=LATE_DAY)), "m_hr")
+    first = hr.get("/hr/ministry/late")
+    assert "1–1 of more than 2" in first.text and "Page 1 of more than 2" in first.text and "late-next" in first.text
+    last = hr.get("/hr/ministry/late", params={"page": str(whole)})  # near the end the count is exact again
+    assert f"{whole}–{whole} of {whole}<" in last.text and "late-next" not in last.text

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -31,10 +30,12 @@ from states.late import Filters, count_late, late_now
 from web.app import console, lang_of
 from web.hr.access import Desk, desk
 from web.pages import _who
+from web.paging import Pager
 from web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
+COUNTED = 1000  # rows counted past a page's first, at most
 FILTERS = ("body", "unit", "kind", "period", "step")
 
 
@@ -64,22 +65,20 @@ def late_page(code: str, request: Request) -> Response:
 
 
 def late_context(session: Session, seat: Desk, scope: Scope, request: Request, lang: Lang, today: date) -> dict[str, Any]:
-    """One page of the list and what its form offers, as the console and the page show it."""
-    chosen, number = _filters(request, scope), _page_number(request)
-    total = count_late(session, scope.ids, today, chosen)
-    pages = max(1, -(-total // PAGE))
-    number = min(number, pages)
-    rows = late_now(session, scope.ids, today, default_calendar(), lang, chosen, limit=PAGE, offset=(number - 1) * PAGE)
-    kept = {name: value for name in FILTERS if (value := request.query_params.get(name))}
+    """One page of the list and what its form offers, as the console and the page show it.
+    The rows are counted up to `COUNTED` past the page (a ministry's are the country's):
+    beyond that the page says "more than"."""
+    chosen = _filters(request, scope)
+    asked = Pager.of(request, PAGE, "late", {name: value for name in FILTERS if (value := request.query_params.get(name))})
+    ceiling = asked.offset + COUNTED
+    total = count_late(session, scope.ids, today, chosen, at_most=ceiling)
+    pager = asked.counted(min(total, ceiling), more=total > ceiling)
+    rows = late_now(session, scope.ids, today, default_calendar(), lang, chosen, limit=PAGE, offset=pager.offset)
     return {
-        "chosen": kept,
+        "chosen": pager.kept,
         "choices": choices(session, seat, scope, chosen, lang),
         "late": rows,
-        "late_total": total,
-        "late_page": number,
-        "late_pages": pages,
-        "late_first": (number - 1) * PAGE + 1 if rows else 0,
-        "late_link": lambda n: "?" + urlencode({**kept, "page": n}) + "#late",
+        "pager": pager,
         "many_bodies": len(scope.bodies) > 1,
     }
 
@@ -95,11 +94,6 @@ def _filters(request: Request, scope: Scope) -> Filters:
 
 def _number(text: str | None) -> int | None:
     return None if text is None else int(text) if text.isdigit() else 0
-
-
-def _page_number(request: Request) -> int:
-    text = request.query_params.get("page", "1")
-    return max(1, int(text)) if text.isdigit() and len(text) < 7 else 1
 
 
 def choices(session: Session, seat: Desk, scope: Scope, chosen: Filters, lang: Lang) -> dict[str, list[tuple[str, str]]]:
