@@ -422,14 +422,17 @@ def _purge(engine: Engine, day: date, dry_run: bool) -> dict[str, Any]:
     (states/retention.py: each methodology's term, legal holds and pending appeals kept,
     each purge audited with its paragraph); the simulated day is today, so never ahead."""
     report = retention.purge(engine, day, at=_moment(day), dry_run=dry_run)
+    named = _as_named(engine, [*report.purged, *report.kept_on_hold])
+    purged, kept = [named[i] for i in report.purged], [named[i] for i in report.kept_on_hold]
+    return {"dry_run": dry_run, "purged": purged, "kept_on_hold": kept, "rows": report.rows, "reports": report.reports}
+
+
+def _as_named(engine: Engine, ids: list[int]) -> dict[int, dict[str, str]]:
+    """Appraisals by the names a scenario gives them: the servant's id, the kind, the period."""
+    query = select(Appraisal.id, Servant.personnel_no, Appraisal.kind, Appraisal.period).join(Servant, col(Servant.id) == Appraisal.servant_id)
     with transaction(engine) as session:
-        named = {a.id: a for a in session.exec(select(Appraisal).where(col(Appraisal.id).in_([*report.purged, *report.kept_on_hold])))}
-        servants = {s.id: s.personnel_no for s in session.exec(select(Servant).where(col(Servant.id).in_([a.servant_id for a in named.values()])))}
-
-        def names(ids: list[int]) -> list[dict[str, str]]:
-            return [{"servant": servants[named[i].servant_id], "kind": named[i].kind, "period": named[i].period} for i in ids]
-
-        return {"dry_run": dry_run, "purged": names(report.purged), "kept_on_hold": names(report.kept_on_hold), "rows": report.rows, "reports": report.reports}
+        rows = session.exec(query.where(col(Appraisal.id).in_(ids))).all()
+    return {row[0]: {"servant": row[1], "kind": row[2], "period": row[3]} for row in rows if row[0] is not None}
 
 
 def _moment(day: date) -> datetime:
