@@ -8,7 +8,9 @@ is, and each deadline's due day. A hire, a transfer or a dismissal on a day is a
 re-import of HR's file would be (states/staffing.py); a schedule is drafted and approved
 as HR and the appointing official do (states/schedule.py); past results are imported as
 HR's file of them is (services/past_results.py); an assessor is assigned, substituted or
-delegated as `bagalau assessor` does (states/assessors.py). Steps expected to be refused say so
+delegated as `bagalau assessor` does (states/assessors.py); a legal hold is set or released as
+`bagalau hold` does (states/holds.py), and what is past retention is purged on a day as
+`bagalau purge --on` does (states/retention.py), the simulated day being today. Steps expected to be refused say so
 (`expect: refused`); any other refusal is reported as unexpected. The format is documented
 in docs/simulate.md.
 """
@@ -20,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -47,8 +49,9 @@ from models.db import id_of, transaction
 from models.migrate import upgrade
 from orgimport import past
 from services.past_results import import_sheet
-from states import assessors, schedule
+from states import assessors, retention, schedule
 from states.cycles import open_cycle
+from states.holds import set_hold
 from states.service import act
 from states.staffing import apply_changes, staffing
 
@@ -155,10 +158,42 @@ class AssessorSpec(_Spec):
     reason: Optional[str] = None  # for the audit trail, e.g. the order number
 
 
+class HoldSpec(_Spec):
+    """The operator puts the step's appraisal on legal hold (or releases it, `held: false`):
+    held, it is never purged (states/holds.py)."""
+
+    reason: str  # for the audit trail, e.g. the court case
+    held: bool = True
+
+
+class PurgeSpec(_Spec):
+    """What is past retention on the step's day is purged (typical2023 п.15), or with
+    `dry_run` only listed."""
+
+    dry_run: bool = False
+
+
+THINGS = (
+    "open",
+    "absence",
+    "hire",
+    "transfer",
+    "dismiss",
+    "draft_schedule",
+    "approve_schedule",
+    "past_results",
+    "assign_assessor",
+    "delegate_assessor",
+    "legal_hold",
+    "purge",
+    "do",
+)
+
+
 class Step(_Spec):
     """One dated step: open a cycle, record an absence, hire, transfer or dismiss a
     servant (as a re-import of HR's file would), draft or approve the schedule, import past
-    results, change an appraisal's assessor, or an actor's action."""
+    results, change an appraisal's assessor, set a legal hold, purge, or an actor's action."""
 
     day: date  # not "on": YAML 1.1 reads that key as the boolean true
     open: Optional[OpenSpec] = None
@@ -171,6 +206,8 @@ class Step(_Spec):
     past_results: Optional[list[PastResultSpec]] = None  # imported by HR on the day
     assign_assessor: Optional[AssessorSpec] = None  # by `who`, HR, on `of`'s appraisal
     delegate_assessor: Optional[AssessorSpec] = None  # by `who`, the assessor
+    legal_hold: Optional[HoldSpec] = None  # by the operator, on `of`'s appraisal
+    purge: Optional[PurgeSpec] = None
     do: Optional[str] = None
     who: Optional[str] = None
     of: Optional[str] = None  # whose appraisal
@@ -180,36 +217,15 @@ class Step(_Spec):
     expect: Literal["ok", "refused"] = "ok"
     note: Optional[str] = None
 
-    @model_validator(mode="after")
-    def _one_thing(self) -> Step:
-        things = [
-            self.open,
-            self.absence,
-            self.hire,
-            self.transfer,
-            self.dismiss,
-            self.draft_schedule,
-            self.approve_schedule,
-            self.past_results,
-            self.assign_assessor,
-            self.delegate_assessor,
-            self.do,
-        ]
-        if sum(thing is not None for thing in things) != 1:
-            raise ValueError(
-                "a step does exactly one thing: open, absence, hire, transfer, dismiss, draft_schedule, approve_schedule, past_results,"
-                " assign_assessor, delegate_assessor or do"
-            )
-        if self.on_an_appraisal and None in (self.who, self.of, self.kind, self.period):
-            raise ValueError("an action or a change of assessor needs who, of, kind and period")
-        if (self.draft_schedule or self.approve_schedule) and self.who is None:
-            raise ValueError("a schedule step needs who")
-        return self
+    @property
+    def things(self) -> list[str]:
+        """What the step does, by its keys: exactly one for a well-formed step."""
+        return [name for name in THINGS if getattr(self, name) is not None]
 
     @property
     def action(self) -> str | None:
         """What the step does to the appraisal it names (`of`, `kind`, `period`), if any."""
-        changes = (("assign_assessor", self.assign_assessor), ("delegate_assessor", self.delegate_assessor))
+        changes = (("assign_assessor", self.assign_assessor), ("delegate_assessor", self.delegate_assessor), ("legal_hold", self.legal_hold))
         return self.do or next((name for name, change in changes if change is not None), None)
 
     @property
@@ -256,9 +272,31 @@ def _known_and_unique(scenario: Scenario) -> Scenario:
     inputs.day_in_range(scenario.until, "until", SCENARIO_RULE)
     for number, step in enumerate(scenario.steps, start=1):
         inputs.day_in_range(step.day, f"steps[{number}].day", SCENARIO_RULE)
+        _well_formed(number, step)
     _in_order(scenario.steps)
     _people_known(scenario, seen)
     return scenario
+
+
+def _well_formed(number: int, step: Step) -> None:
+    """A step does one thing and names what it needs: whose appraisal for an action, a
+    change of assessor or a legal hold, and who acts, but for a hold (the operator's)."""
+    if len(step.things) != 1:
+        value = ", ".join(step.things) or "—"
+        raise InvalidInput("scenario_one_thing", field=f"steps[{number}]", value=value, rule=SCENARIO_RULE, step=number, expected=", ".join(THINGS))
+    acts = (step.on_an_appraisal and step.legal_hold is None) or step.draft_schedule is not None or step.approve_schedule is not None
+    needed = [*(["of", "kind", "period"] if step.on_an_appraisal else []), *(["who"] if acts else [])]
+    missing = [name for name in needed if getattr(step, name) is None]
+    if missing:
+        raise InvalidInput(
+            "scenario_needs",
+            field=f"steps[{number}].{missing[0]}",
+            value="—",
+            rule=SCENARIO_RULE,
+            step=number,
+            thing=step.things[0],
+            expected=", ".join(needed),
+        )
 
 
 def _in_order(steps: list[Step]) -> None:
@@ -313,10 +351,12 @@ def run(scenario: Scenario, database_url: str) -> dict[str, Any]:
         if session.exec(select(StateBody.id)).first() is not None:
             raise InvalidInput("database_not_empty", field="--database", value=redact(database_url), rule=SCENARIO_RULE)
     people = _build(engine, scenario)
-    refusals = []
+    refusals, purges = [], []
     for index, step in enumerate(scenario.steps):
         try:
-            _play(engine, scenario, people, step)
+            purged = _play(engine, scenario, people, step)
+            if purged is not None:
+                purges.append({"step": index + 1, "on": step.day.isoformat(), **purged})
             if step.expect == "refused":
                 refusals.append(_refusal(index, step, None))
         except BagalauError as error:
@@ -326,6 +366,7 @@ def run(scenario: Scenario, database_url: str) -> dict[str, Any]:
         "methodology": scenario.methodology,
         "until": scenario.until.isoformat(),
         "appraisals": _summary(engine, scenario.until),
+        "purges": purges,
         "refusals": refusals,
         "unexpected": sum(1 for r in refusals if not r["expected"]),
     }
@@ -346,7 +387,10 @@ def _refusal(index: int, step: Step, error: BagalauError | None) -> dict[str, An
     }
 
 
-def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step) -> None:
+def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step) -> dict[str, Any] | None:
+    """Take the step; a purge says what it purged."""
+    if step.purge is not None:
+        return _purge(engine, step.day, step.purge.dry_run)
     if step.open is not None:
         open_cycle(engine, scenario.organisation.code, step.open.kind, step.open.period, on=step.day)
     elif step.absence is not None:
@@ -365,10 +409,36 @@ def _play(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step
         _import_past(engine, scenario, step.past_results, step.day)
     elif step.assign_assessor is not None or step.delegate_assessor is not None:
         _change_assessor(engine, people, step)
+    elif step.legal_hold is not None:
+        set_hold(engine, _appraisal(engine, people, step), step.legal_hold.held, step.legal_hold.reason, at=_moment(step.day))
     else:
         assert step.do is not None, "Step._one_thing: a step that neither opens nor records an absence acts"
         appraisal = _appraisal(engine, people, step)
         act(engine, appraisal, _who(people, step.who), step.do, _resolve(step.data, people), on=step.day)
+    return None
+
+
+def _purge(engine: Engine, day: date, dry_run: bool) -> dict[str, Any]:
+    """What is past retention on `day` purged as `bagalau purge --on` purges it
+    (states/retention.py: each methodology's term, legal holds and pending appeals kept,
+    each purge audited with its paragraph); the simulated day is today, so never ahead."""
+    report = retention.purge(engine, day, at=_moment(day), dry_run=dry_run)
+    named = _as_named(engine, [*report.purged, *report.kept_on_hold])
+    purged, kept = [named[i] for i in report.purged], [named[i] for i in report.kept_on_hold]
+    return {"dry_run": dry_run, "purged": purged, "kept_on_hold": kept, "rows": report.rows, "reports": report.reports}
+
+
+def _as_named(engine: Engine, ids: list[int]) -> dict[int, dict[str, str]]:
+    """Appraisals by the names a scenario gives them: the servant's id, the kind, the period."""
+    query = select(Appraisal.id, Servant.personnel_no, Appraisal.kind, Appraisal.period).join(Servant, col(Servant.id) == Appraisal.servant_id)
+    with transaction(engine) as session:
+        rows = session.exec(query.where(col(Appraisal.id).in_(ids))).all()
+    return {row[0]: {"servant": row[1], "kind": row[2], "period": row[3]} for row in rows if row[0] is not None}
+
+
+def _moment(day: date) -> datetime:
+    """The moment of a step that the audit trail stamps: noon of its day in Almaty."""
+    return datetime.combine(day, time(12, 0), ALMATY)
 
 
 def _restaff(engine: Engine, scenario: Scenario, people: dict[str, int], step: Step) -> None:
@@ -415,7 +485,7 @@ def _import_past(engine: Engine, scenario: Scenario, rows: list[PastResultSpec],
         }
         for row in rows
     ]
-    report = import_sheet(engine, past.from_rows(cells), day, datetime.combine(day, time(12, 0), ALMATY))
+    report = import_sheet(engine, past.from_rows(cells), day, _moment(day))
     if report.problems:
         problem = report.problems[0]
         field = f"past_results[{(problem.row or 2) - 2}].{problem.column}"
@@ -555,6 +625,7 @@ def _summary(engine: Engine, until: date) -> list[dict[str, Any]]:
                         for r in sorted(rows, key=lambda r: (r.due, r.step))
                     ],
                     "audit_events": len(audit),
+                    "purged_on": appraisal.purged_on.isoformat() if appraisal.purged_on else None,
                 }
             )
         return out
