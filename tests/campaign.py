@@ -505,7 +505,7 @@ def retention() -> list[Case]:
         Case("hold set without a reason", ["hold", "set", "1"]),
         Case("hold set reason blank", ["hold", "set", "1", "--reason", "   "]),
         Case("hold release not held", ["hold", "release", "1", "--reason", "Шешім заңды күшіне енді"]),
-        Case("hold set reason 100 KB", ["hold", "set", "1", "--reason", "а" * 100_000]),
+        Case("hold set reason 100 KB", ["hold", "set", "1", "--reason", "a" * 100_000]),  # ASCII: a Cyrillic 100 K is over the 128 KB an argument may hold
     ]
 
 
