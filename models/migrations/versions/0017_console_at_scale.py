@@ -32,10 +32,14 @@ BY_PERSON = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('state_body', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('parent_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key('fk_state_body_parent_id_state_body', 'state_body', ['parent_id'], ['id'])
-        batch_op.create_index(batch_op.f('ix_state_body_parent_id'), ['parent_id'], unique=False)
+    if op.get_bind().dialect.name == 'sqlite':
+        # A batch copy would drop state_body, which every other table references, and
+        # foreign keys are on: SQLite adds a column that references in place instead.
+        op.execute('ALTER TABLE state_body ADD COLUMN parent_id INTEGER REFERENCES state_body (id)')
+    else:
+        op.add_column('state_body', sa.Column('parent_id', sa.Integer(), nullable=True))
+        op.create_foreign_key('fk_state_body_parent_id_state_body', 'state_body', 'state_body', ['parent_id'], ['id'])
+    op.create_index(op.f('ix_state_body_parent_id'), 'state_body', ['parent_id'], unique=False)
     for table, column in BY_PERSON:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(batch_op.f(f'ix_{table}_{column}'), [column], unique=False)
