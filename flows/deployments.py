@@ -16,12 +16,13 @@ day before they start (flows/upcoming.py).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
+from prefect.client.orchestration import get_client
 from prefect.deployments.runner import RunnerDeployment
 from prefect.exceptions import TerminationSignal
 from prefect.flows import Flow
@@ -86,13 +87,24 @@ def deployments() -> list[RunnerDeployment]:
 
 def serve_all() -> None:
     """prefect.serve, with the upcoming runs named between registering the deployments and
-    serving them (registering one deletes its scheduled runs)."""
-    runner = Runner()
-    for deployment in deployments():
-        runner.add_deployment(deployment)
-    name_upcoming(scheduled_flows(), schedule=True)
-    with contextlib.suppress(KeyboardInterrupt, TerminationSignal):  # stopped: Runner pauses the schedules, as prefect.serve
-        asyncio.run(runner.start())
+    serving them (registering one deletes its scheduled runs). Stopped while it registers
+    or names, before the runner takes SIGTERM over, it pauses what it registered, as the
+    runner does when stopped (a schedule nobody serves would pile up late runs)."""
+    runner, registered = Runner(), []  # the ids, as each is registered
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        for deployment in deployments():
+            registered.append(runner.add_deployment(deployment))
+        name_upcoming(scheduled_flows(), schedule=True)
+        asyncio.run(runner.start())  # from here the runner's own handler stops and pauses
+    except (KeyboardInterrupt, TerminationSignal):
+        with get_client(sync_client=True) as client:
+            for deployment_id in registered:
+                client.pause_deployment(deployment_id)  # type: ignore[arg-type]  # prefect: async_dispatch types add_deployment as maybe a coroutine; from sync code it is the id
+
+
+def _terminated(signum: int, _frame: Any) -> None:
+    raise TerminationSignal(signum)
 
 
 def deploy_all(work_pool: str) -> list[str]:

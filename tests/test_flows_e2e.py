@@ -339,3 +339,34 @@ def test_serve_names_every_upcoming_run_before_serving(runs: dict[str, Any]) -> 
         assert all(client.read_deployment(made).paused for made in deployed)
         for made in deployed:
             client.delete_deployment(made)
+
+
+def test_serve_stopped_while_it_registers_exits_cleanly_and_pauses_what_it_registered(runs: dict[str, Any]) -> None:
+    """A stop before the runner serves (an operator's Ctrl-C or a service manager's SIGTERM
+    while the deployments are registered and their runs named) is a clean stop too."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    def ours() -> list[Any]:
+        with get_client(sync_client=True) as client:
+            return [made for made in client.read_deployments() if made.tags[:1] == ["bagalau"]]
+
+    served = subprocess.Popen(
+        [sys.executable, "-m", "bagalau", "serve"], env={**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}, stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and served.poll() is None and not ours():
+        time.sleep(0.2)
+    served.send_signal(signal.SIGTERM)  # registering has begun: past the handler, maybe not yet serving
+    assert served.wait(timeout=120) == 0
+    made = ours()
+    assert made and all(deployment.paused for deployment in made)
+    with get_client(sync_client=True) as client:
+        for deployment in made:
+            client.delete_deployment(deployment.id)
