@@ -16,6 +16,7 @@ day before they start (flows/upcoming.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import os
 import signal
@@ -24,7 +25,7 @@ from typing import Any
 
 from prefect.client.orchestration import get_client
 from prefect.deployments.runner import RunnerDeployment
-from prefect.exceptions import TerminationSignal
+from prefect.exceptions import ObjectNotFound, TerminationSignal
 from prefect.flows import Flow
 from prefect.runner import Runner
 from prefect.schedules import Cron
@@ -88,19 +89,25 @@ def deployments() -> list[RunnerDeployment]:
 def serve_all() -> None:
     """prefect.serve, with the upcoming runs named between registering the deployments and
     serving them (registering one deletes its scheduled runs). Stopped while it registers
-    or names, before the runner takes SIGTERM over, it pauses what it registered, as the
+    or names, before the runner takes SIGTERM over, it pauses its deployments, as the
     runner does when stopped (a schedule nobody serves would pile up late runs)."""
-    runner, registered = Runner(), []  # the ids, as each is registered
+    runner, served = Runner(), deployments()
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        for deployment in deployments():
-            registered.append(runner.add_deployment(deployment))
+        for deployment in served:
+            runner.add_deployment(deployment)
         name_upcoming(scheduled_flows(), schedule=True)
         asyncio.run(runner.start())  # from here the runner's own handler stops and pauses
     except (KeyboardInterrupt, TerminationSignal):
-        with get_client(sync_client=True) as client:
-            for deployment_id in registered:
-                client.pause_deployment(deployment_id)  # type: ignore[arg-type]  # prefect: async_dispatch types add_deployment as maybe a coroutine; from sync code it is the id
+        _pause(served)
+
+
+def _pause(served: list[RunnerDeployment]) -> None:
+    """By name: a stop may come while one is being registered, before its id is known."""
+    with get_client(sync_client=True) as client:
+        for deployment in served:
+            with contextlib.suppress(ObjectNotFound):
+                client.pause_deployment(client.read_deployment_by_name(f"{deployment.flow_name}/{deployment.name}").id)
 
 
 def _terminated(signum: int, _frame: Any) -> None:

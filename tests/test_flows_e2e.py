@@ -355,7 +355,7 @@ def test_serve_stopped_while_it_registers_exits_cleanly_and_pauses_what_it_regis
 
     def ours() -> list[Any]:
         with get_client(sync_client=True) as client:
-            return [made for made in client.read_deployments() if made.tags[:1] == ["bagalau"]]
+            return [made for made in client.read_deployments() if made.tags[:1] == ["bagalau"] and made.work_pool_name is None]
 
     served = subprocess.Popen(
         [sys.executable, "-m", "bagalau", "serve"], env={**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}, stdout=subprocess.DEVNULL
