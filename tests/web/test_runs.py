@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments.runner import RunnerDeployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -79,6 +80,9 @@ async def _runs(registered: list[RunnerDeployment]) -> dict[str, FlowRun]:
     async with get_client() as client:
         [name] = [name for flow, name, _ in schedules() if flow.name == "deadline-sweep"]
         sweep = await client.read_deployment_by_name(f"deadline-sweep/{name}")
+        # runs an earlier test left on this deployment (a deploy schedules some ahead) are not this test's
+        for left in await client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[sweep.id]))):
+            await client.delete_flow_run(left.id)
         made = {}
         for name, state in (
             ("old-sweep", Completed()),
