@@ -25,10 +25,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from models import Notice
-from models.db import insert_ignoring, table_of
+from models.db import insert_ignoring, rowcount, table_of
 
 KEY_LENGTH = 80  # Notice.key
 
@@ -62,13 +62,27 @@ def record(session: Session, rows: list[dict[str, Any]]) -> list[str]:
     """Insert the notices whose keys are new; the kinds of those inserted.
 
     Core, not the ORM's bulk insert: the ORM sends a row at a time once conflicts may skip
-    rows; Core batches many rows per statement and returns those written."""
+    rows; Core batches many rows per statement."""
     if not rows:
         return []
     if session.get_bind().dialect.name == "postgresql" and all(row.keys() == rows[0].keys() for row in rows):
         return _record_as_arrays(session, rows)
-    statement = insert_ignoring(session, Notice, "key").returning(col(Notice.kind))
-    return list(session.connection().execute(statement, rows).scalars())
+    return _record_by_kind(session, rows)
+
+
+def _record_by_kind(session: Session, rows: list[dict[str, Any]]) -> list[str]:
+    """One executemany per kind, without RETURNING: SQLite's driver loops over the rows in
+    C, and the statement's row count (the rows inserted, not those a key skipped) is how
+    many of that kind were recorded. Reading RETURNING back row by row cost more than the
+    insert itself on a sweep's batch of thousands."""
+    statement = insert_ignoring(session, Notice, "key")
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(row)
+    recorded: list[str] = []
+    for kind, of_kind in by_kind.items():
+        recorded += [kind] * rowcount(session.connection().execute(statement, of_kind))
+    return recorded
 
 
 def _record_as_arrays(session: Session, rows: list[dict[str, Any]]) -> list[str]:
