@@ -51,6 +51,9 @@ def test_hr_drafts_the_official_approves_and_a_servant_finds_nothing(tmp_path: P
         hr.click('a[href="/hr"]')
         hr.select_option("#p-unit", "u1")
         assert _fits(hr, "#p-unit")
+        for kind in hr.locator("#open-kind option").evaluate_all("options => options.map(o => o.value)"):
+            hr.select_option("#open-kind", kind)
+            assert _fits(hr, "#open-kind"), kind
         hr.click("#console-schedule-link")
         assert hr.url.endswith("/hr/body/schedule")
         hr.fill("#s-period", "2026-Q1")
