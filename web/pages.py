@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from methodology.errors import BagalauError, InvalidInput
+from methodology.errors import BagalauError, InvalidInput, catalog
 from methodology.i18n import LANGS, Lang, cite
 from models import Account, Appraisal, Servant
 from models.db import id_of, transaction
@@ -29,7 +29,6 @@ from web.api import set_cookie, sign_in
 from web.app import LANG_COOKIE, console, lang_of, secure, signed
 from web.identity import invitations, sessions
 from web.identity.sessions import COOKIE, Signed
-from web.labels import word
 from web.paging import Pager
 from web.refusals import body_of, status_of
 from web.rendering import page
@@ -90,7 +89,8 @@ async def sign_in_post(request: Request) -> Response:
         account = sign_in(request, login, fields.get("password", ""))
     except HTTPException as refused:
         lang = lang_of(request)
-        message = word("sign_in_failed", lang) if refused.status_code == 401 else _held(request, lang)
+        minutes = int(console(request).settings.window.total_seconds() // 60)
+        message = catalog()["sign_in_failed" if refused.status_code == 401 else "sign_in_held"][lang].format(minutes=minutes)
         return _sign_in(request, message, refused.status_code, login)
     with transaction(console(request).engine) as session:
         token, _ = sessions.open_session(session, account)
@@ -98,12 +98,6 @@ async def sign_in_post(request: Request) -> Response:
     set_cookie(request, response, token)
     response.delete_cookie(PRE_CSRF, path="/")
     return response
-
-
-def _held(request: Request, lang: Lang) -> str:
-    from methodology.errors import catalog
-
-    return catalog()["sign_in_held"][lang].format(minutes=int(console(request).settings.window.total_seconds() // 60))
 
 
 @router.post("/sign-out")

@@ -88,6 +88,24 @@ def test_sign_in_is_throttled_per_login_and_the_hold_survives_a_restart(app, org
     assert restarted.post("/api/v1/login", json={"login": "manager", "password": password("manager")}).status_code == 200
 
 
+@pytest.mark.parametrize(("lang", "wrong", "held"), [
+    ("kk", "табельдік нөмір немесе құпиясөз қате", "15 минуттан кейін"),
+    ("ru", "неверный табельный номер или пароль", "через 15 минут"),
+    ("en", "wrong personnel number or password", "in 15 minutes"),
+])
+def test_the_sign_in_page_refuses_a_wrong_password_then_holds_the_login_in_the_readers_language(
+    org: Org, lang: str, wrong: str, held: str
+) -> None:
+    client = TestClient(create_app(org.engine, Settings(today=DAY, login_failures=2)))
+    form = client.get(f"/sign-in?lang={lang}").text
+    for _ in range(2):  # Settings.login_failures
+        refused = client.post("/sign-in", data={"csrf": _csrf_of(form), "login": "servant", "password": "guess-guess"})
+        assert refused.status_code == 401 and wrong in refused.text and 'value="servant"' in refused.text
+    # the right password now waits out the window (Settings.window, 15 minutes)
+    waiting = client.post("/sign-in", data={"csrf": _csrf_of(form), "login": "servant", "password": password("servant")})
+    assert waiting.status_code == 429 and held in waiting.text
+
+
 def test_sign_in_is_throttled_per_client_whatever_the_login(org: Org) -> None:
     app = create_app(org.engine, Settings(today=DAY, client_failures=3))
     client = TestClient(app)
