@@ -306,7 +306,7 @@ def detail(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) 
         "documents": [
             {"name": name, "label": word(f"doc_{name}", lang)}
             for name, form in FORMS.items()
-            if appraisal.kind in form.kinds and form.name != "refusal-act" and (readable or not form.confidential)
+            if (readable or not form.confidential) and form.exists_for(session, appraisal)
         ],
     }
 

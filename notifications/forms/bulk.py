@@ -89,15 +89,14 @@ def gather(session: Session, body: str, period: str, reader: str, lang: Lang, un
     withheld = 0
     for appraisal in appraisals:
         for form in FORMS.values():
-            if appraisal.kind not in form.kinds:
+            if not form.exists_for(session, appraisal):  # nothing to make it from yet: no act, no session
                 continue
             try:
                 _, document = prepare(session, form.name, stored(appraisal), person, lang)
             except InvalidInput as error:
-                if error.code in ("form_not_reader", "not_yours_to_see"):
-                    withheld += 1
-                elif error.code != "form_no_record":  # nothing to make it from: no act, no session
+                if error.code not in ("form_not_reader", "not_yours_to_see"):
                     raise
+                withheld += 1
                 continue
             key = (form.name, document.shows or (stored(appraisal),))
             if key not in seen:

@@ -42,6 +42,13 @@ class Form:
     layout: Callable[[Sheet, Any, dict[str, str]], None]
     orientation: Literal["P", "L"] = "P"
     confidential: bool = True  # a blank questionnaire shows no result
+    # Whether the record the form is drawn from exists yet (a sitting's vote, a held
+    # session, an act, a closed survey): a page offers only the forms that can be made.
+    # None: drawn from the appraisal itself, which always exists.
+    recorded: Callable[[Session, Appraisal], bool] | None = None
+
+    def exists_for(self, session: Session, appraisal: Appraisal) -> bool:
+        return appraisal.kind in self.kinds and (self.recorded is None or self.recorded(session, appraisal))
 
     def html(self, document: Document, lang: Lang) -> str:
         return render_html(self.template, document, lang)

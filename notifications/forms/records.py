@@ -111,10 +111,15 @@ def _recommendations(session: Session, definition: Methodology, appraisal: Appra
     return tuple(made)
 
 
+def _voted_at(session: Session, appraisal: Appraisal) -> int | None:
+    """The last sitting that voted on the appraisal's sheet: its protocol's record."""
+    return session.exec(select(Vote.meeting_id).where(Vote.appraisal_id == appraisal.id).order_by(col(Vote.id).desc())).first()
+
+
 def commission_protocol(session: Session, appraisal: Appraisal, lang: Lang) -> CommissionProtocol:
     definition = definition_of(appraisal)
     words = labels(lang)
-    meeting_id = session.exec(select(Vote.meeting_id).where(Vote.appraisal_id == appraisal.id).order_by(col(Vote.id).desc())).first()
+    meeting_id = _voted_at(session, appraisal)
     if meeting_id is None:
         raise no_record(appraisal, "record_meeting", "п.34–35, Annex 4")
     meeting = session.get(Meeting, meeting_id)
@@ -222,14 +227,19 @@ class CalibrationProtocol:
     redacted: bool = False  # an auditor's copy: the procedure without its results
 
 
-def calibration_protocol(session: Session, appraisal: Appraisal, lang: Lang) -> CalibrationProtocol:
-    definition = definition_of(appraisal)
-    words = labels(lang)
-    held = session.exec(
+def _held_session(session: Session, appraisal: Appraisal) -> CalibrationSession | None:
+    """The last calibration session held on the appraisal: its protocol's record."""
+    return session.exec(
         select(CalibrationSession)
         .where(CalibrationSession.appraisal_id == appraisal.id, CalibrationSession.held_on != None)  # noqa: E711
         .order_by(col(CalibrationSession.id).desc())
     ).first()
+
+
+def calibration_protocol(session: Session, appraisal: Appraisal, lang: Lang) -> CalibrationProtocol:
+    definition = definition_of(appraisal)
+    words = labels(lang)
+    held = _held_session(session, appraisal)
     if held is None:
         raise no_record(appraisal, "record_session", "п.42")
     application = session.exec(
@@ -315,10 +325,14 @@ def _paragraph(definition: Methodology, kind: str, refused: str) -> str:
     return ""
 
 
+def _acts(session: Session, appraisal: Appraisal) -> list[RefusalAct]:
+    return list(session.exec(select(RefusalAct).where(RefusalAct.appraisal_id == appraisal.id).order_by(col(RefusalAct.id))))
+
+
 def refusal_acts(session: Session, appraisal: Appraisal, lang: Lang) -> RefusalActs:
     definition = definition_of(appraisal)
     words = labels(lang)
-    rows = list(session.exec(select(RefusalAct).where(RefusalAct.appraisal_id == appraisal.id).order_by(col(RefusalAct.id))))
+    rows = _acts(session, appraisal)
     if not rows:
         raise no_record(appraisal, "record_act", "п.25, п.36")
     acts = []
@@ -364,7 +378,22 @@ FORMS = (
         commission_protocol,
         commission_protocol_pdf,
         orientation="L",
+        recorded=lambda session, appraisal: _voted_at(session, appraisal) is not None,
     ),
-    Form("calibration-protocol", ("kpi", "differentiation", "360", "annual"), "calibration_protocol.html.j2", calibration_protocol, calibration_protocol_pdf),
-    Form("refusal-act", ("plan", "quarterly", "annual", "kpi", "differentiation", "360"), "refusal_act.html.j2", refusal_acts, refusal_acts_pdf),
+    Form(
+        "calibration-protocol",
+        ("kpi", "differentiation", "360", "annual"),
+        "calibration_protocol.html.j2",
+        calibration_protocol,
+        calibration_protocol_pdf,
+        recorded=lambda session, appraisal: _held_session(session, appraisal) is not None,
+    ),
+    Form(
+        "refusal-act",
+        ("plan", "quarterly", "annual", "kpi", "differentiation", "360"),
+        "refusal_act.html.j2",
+        refusal_acts,
+        refusal_acts_pdf,
+        recorded=lambda session, appraisal: bool(_acts(session, appraisal)),
+    ),
 )

@@ -191,6 +191,13 @@ def questionnaire_pdf(sheet: Sheet, form: Questionnaire, L: dict[str, str]) -> N
 
 
 FORMS = (
-    Form("360-result", ("360",), "typical2023_annex7_8_360_result.html.j2", survey_result, survey_result_pdf),
+    Form(
+        "360-result",
+        ("360",),
+        "typical2023_annex7_8_360_result.html.j2",
+        survey_result,
+        survey_result_pdf,
+        recorded=lambda _, appraisal: appraisal.score is not None,  # the survey closed (п.37)
+    ),
     Form("questionnaire", ("360",), "typical2023_annex5_6_questionnaire.html.j2", questionnaire, questionnaire_pdf, orientation="L", confidential=False),
 )

@@ -4,6 +4,7 @@ does not vote, each refusal the handler's with nothing written, and the protocol
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy.engine import Engine
@@ -92,6 +93,27 @@ def test_a_two_two_tie_is_decided_by_the_chair_and_the_protocol_follows(db: Engi
     pdf = chair.get(f"/appraisals/{own}/documents/commission-protocol.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert chair.get(f"/meetings/commission/{own}").status_code == 404  # decided: no longer before it
+
+
+def _documents_offered(client, own: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """The documents the appraisal's page links to, each checked to open."""
+    links = re.findall(rf'href="(/appraisals/{own}/documents/[^"]+)"', client.get(f"/appraisals/{own}").text)
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    return links
+
+
+def test_the_page_offers_the_protocol_once_the_sitting_voted_and_every_document_it_offers_opens(db: Engine) -> None:
+    org, own = before_the_commission(db)
+    app = create_app(db, Settings(today=DAY))
+    chair, servant = signed_in(app, "official"), signed_in(app, "servant")
+    protocol = f"/appraisals/{own}/documents/commission-protocol.pdf"
+    assert protocol not in _documents_offered(chair, own) and _documents_offered(chair, own)  # the sheet, not yet a protocol
+    votes = {"official": "approve", "member": "approve", "manager": "approve"}
+    chair.post(f"/meetings/commission/{own}", data=form(org, chair, ["official", "manager", "member", "hr"], votes))
+    assert state_of(db, own) == "decided"
+    assert protocol in _documents_offered(chair, own)
+    assert protocol in _documents_offered(servant, own)  # the servant reads their own result (mne2017 п.32, п.35)
 
 
 def test_a_revision_needs_its_explanation_and_sets_the_new_score(db: Engine) -> None:
