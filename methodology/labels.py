@@ -21,8 +21,8 @@ from methodology.errors import catalog
 from methodology.i18n import Lang, Text
 from methodology.schema import as_kind
 
-Group = Literal["state", "band", "kind", "step", "consequence", "role", "participation", "column"]
-_CATALOGUED = {"kind": "kinds", "role": "roles", "participation": "participation", "column": "columns"}
+Group = Literal["state", "band", "kind", "step", "consequence", "role", "participation", "column", "event"]
+_CATALOGUED = {"kind": "kinds", "role": "roles", "participation": "participation", "column": "columns", "event": "events"}
 
 
 @cache
@@ -39,6 +39,15 @@ def label(group: Group, name: str, lang: Lang, methodology: str | None = None, k
     if methodology is None:
         raise KeyError(f"{group} {name!r}: which methodology?")
     return _definition_text(group, name, methodology, kind)(lang)
+
+
+def action(name: str, lang: Lang, methodology: str, kind: str) -> str:
+    """What an audit event's action reads as: the label of the workflow's transition, or
+    of the lifecycle's own event (opened, put on the schedule, exempted…, `events`)."""
+    for row in loader.load(methodology).flow(as_kind(kind)).transitions:
+        if row.action == name:
+            return row.label(lang)
+    return label("event", name, lang)
 
 
 def _definition_text(group: str, name: str, methodology: str, kind: str | None) -> Text:

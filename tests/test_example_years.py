@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bagalau import simulation
+from methodology import labels
 from models import (
     Appeal,
     Appraisal,
@@ -383,6 +384,23 @@ def test_every_appraisal_ends_final_and_no_deadline_is_missed(which: str, reques
             if a["state"] not in ("closed", "withdrawn", "exempt")]
     missed = [(a["servant"], a["kind"], a["period"]) for a in year.summary["appraisals"] if a["deadlines"]["missed"]]
     assert (left, missed) == ([], [])
+
+
+@pytest.mark.parametrize("which", ["mne", "typical"])
+def test_every_event_of_the_years_trails_reads_as_words_in_each_language(which: str, request: pytest.FixtureRequest) -> None:
+    """The appraisal page's history: each action of the trail, a transition of its workflow
+    or the lifecycle's own (opened, put on the schedule, exempted, an assessor changed…),
+    and each role that took it, in kk, ru and en; an id would show as itself."""
+    year: Year = request.getfixturevalue(which)
+    with Session(year.engine) as session:
+        query = select(Appraisal.methodology, Appraisal.kind, AuditEvent.action, AuditEvent.actor_role).join(
+            Appraisal, Appraisal.id == AuditEvent.appraisal_id).distinct()
+        seen = session.exec(query).all()
+    assert {"open", "schedule" if which == "mne" else "open"} <= {action for _, _, action, _ in seen}
+    for methodology, kind, action, role in seen:
+        for lang in ("kk", "ru", "en"):  # an English word may be its id ("sign"), a Kazakh or Russian one never
+            words = labels.action(action, lang, methodology, kind), labels.label("role", role, lang)
+            assert all(word and (lang == "en" or word not in (action, role)) for word in words), (methodology, kind, action, role, lang)
 
 
 def test_mne2017_audit_trails(mne: Year) -> None:

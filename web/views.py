@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from methodology import loader
 from methodology.i18n import Lang, cite
+from methodology.labels import action as action_label
 from methodology.notices import table
 from methodology.schema import Band, Methodology, as_kind
 from models import Appraisal, Deadline, Servant, SurveyInvitation
@@ -295,7 +296,7 @@ def detail(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) 
                 "at": e.at.isoformat(),
                 "on_label": day(e.at.date(), lang),
                 "action": e.action,
-                "action_label": word("opened", lang) if e.action == "open" else _action_label(definition, appraisal, e.action, lang),
+                "action_label": action_label(e.action, lang, appraisal.methodology, appraisal.kind),
                 "from": e.from_state,
                 "to": e.to_state,
                 "role": e.actor_role,
@@ -315,8 +316,3 @@ def _role(role: str, lang: Lang) -> str:
     if role == "system":
         return word("role_system", lang)
     return label("roles", role, lang) if role in table().labels["roles"] else role
-
-
-def _action_label(definition: Methodology, appraisal: Appraisal, action: str, lang: Lang) -> str:
-    rows = [row for row in definition.flow(as_kind(appraisal.kind)).transitions if row.action == action]
-    return rows[0].label(lang) if rows else action
