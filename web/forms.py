@@ -9,7 +9,6 @@ row sent is shown on the row the person typed it in.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,8 +17,8 @@ from typing import Any, Mapping, Sequence
 from sqlmodel import Session, col, select
 
 from methodology import loader
-from methodology.errors import InvalidInput
 from methodology.i18n import Lang
+from methodology.schema import as_kind
 from methodology.scoring.kpi import as_direction, realisation
 from models import Appraisal, BonusItem, Indicator, Servant
 from web.labels import word
@@ -33,6 +32,7 @@ class Input:
     options: tuple[tuple[str, str], ...] = ()
     value: Any = None
     required: bool = False
+    blank: Any = ""  # what the input left empty stands for: "" for the handler to refuse, None where it may be left out
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class ActionForm:
     rule: str
     fields: list[Input] = field(default_factory=list)  # at the top of the payload
     groups: list[Group] = field(default_factory=list)
-    raw_json: bool = False  # no specific form: the data as JSON text
+    page: str | None = None  # taken on a page of its own (a meeting, the questionnaire): its address
 
     def names(self) -> set[str]:
         out = {f.name for f in self.fields}
@@ -79,11 +79,10 @@ def _points(low: int, high: int) -> tuple[tuple[str, str], ...]:
 def build(session: Session, appraisal: Appraisal, person: Servant, row: Any, rule: str, lang: Lang) -> ActionForm:
     """The form of one workflow row for this appraisal, in the reader's language."""
     form = ActionForm(row.action, row.label(lang), rule)
-    maker = _MAKERS.get(row.handler or "")
-    if maker:
-        maker(form, session, appraisal, lang)
+    if row.handler in PAGES:
+        form.page = PAGES[row.handler].format(appraisal=appraisal.id)
     elif row.handler:
-        form.raw_json = True
+        MAKERS[row.handler](form, session, appraisal, lang)
     return form
 
 
@@ -232,7 +231,75 @@ def _appeal(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang
     form.fields += [Input("authority", word("authority", lang), required=True), Input("text", word("text", lang), "textarea", required=True)]
 
 
-_MAKERS = {
+def _nothing(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
+    """No data: the step is its button (the year computed from its quarters, the survey closed)."""
+
+
+def _dismissal(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
+    form.fields.append(Input("dismissed_on", word("dismissed_on", lang), "date", required=True))
+
+
+def _absence(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
+    """Only the absences the methodology names defer (mne2017 п.3, typical2023 п.6)."""
+    scope = loader.load(appraisal.methodology).scope
+    assert scope is not None
+    form.fields += [
+        Input("kind", word("absence_kind", lang), "select", (("", "—"), *_choices(lang, *scope.absences, prefix="absence_")), required=True),
+        Input("start", word("absence_start", lang), "date", required=True),
+        Input("end", word("absence_end", lang), "date", blank=None),
+    ]
+
+
+def _without_participation(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
+    """typical2023 п.6–7: dismissed, or absent where the kind is appraised without the servant."""
+    flow = loader.load(appraisal.methodology).flow(as_kind(appraisal.kind))
+    reasons = ("dismissed", "absent") if flow.when_absent == "without_participation" else ("dismissed",)
+    form.fields += [
+        Input("reason", word("reason", lang), "select", _choices(lang, *reasons, prefix="without_"), required=True),
+        Input("since", word("since", lang), "date", required=True),
+    ]
+
+
+def _appeal_outcome(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
+    """mne2017 п.39–40: rejected, or revised with the new score."""
+    form.fields += [
+        Input("outcome", word("appeal_outcome", lang), "select", _choices(lang, "rejected", "revised", prefix="outcome_"), required=True),
+        Input("score", word("revised_score", lang), "number", blank=None),
+    ]
+
+
+def _colleagues(session: Session, appraisal: Appraisal) -> tuple[tuple[str, str], ...]:
+    """The servant's colleagues in their state body, by name: who may sit or answer."""
+    servant = session.get(Servant, appraisal.servant_id)
+    assert servant is not None
+    query = select(Servant).where(Servant.state_body_id == servant.state_body_id, Servant.id != servant.id, Servant.dismissed_on == None)  # noqa: E711
+    return tuple((str(p.id), p.full_name) for p in session.exec(query.order_by(col(Servant.full_name))))
+
+
+def _participants(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
+    """typical2023 п.39: the appointing official approves the session's participants."""
+    form.fields.append(Input("participants", word("calibration_participants", lang), "people", _colleagues(session, appraisal), required=True))
+
+
+def _respondents(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
+    """typical2023 п.36: between the methodology's fewest and most respondents, each with
+    their relation to the assessee; a row left empty is dropped."""
+    rules = loader.load(appraisal.methodology).survey360
+    assert rules is not None
+    people = (("", "—"), *_colleagues(session, appraisal))
+    relations = (("", "—"), *_choices(lang, *rules.roles, prefix="relation_"))
+    rows = tuple(
+        Row(
+            None,
+            (Input("servant", word("respondent", lang), "select", people), Input("role", word("relation", lang), "select", relations)),
+            f"respondents[{i}]",
+        )
+        for i in range(rules.respondents.max)
+    )
+    form.groups.append(Group("respondents", word("respondents", lang), rows))
+
+
+MAKERS = {
     "self_assessment": _self,
     "quarterly_score": _manager,
     "refusal_act": _act,
@@ -246,6 +313,20 @@ _MAKERS = {
     "appeal": _appeal,
     "calibration_application": _text_only("text", "text"),
     "calibration_decline": _text_only("reason", "reason"),
+    "annual_score": _nothing,
+    "survey_result": _nothing,
+    "dismissal": _dismissal,
+    "absence": _absence,
+    "without_participation": _without_participation,
+    "appeal_decision": _appeal_outcome,
+    "calibration_convene": _participants,
+    "survey_invite": _respondents,
+}
+# The steps a person takes on a page of their own, where the whole meeting or questionnaire is.
+PAGES = {
+    "commission_decision": "/meetings/commission/{appraisal}",
+    "calibration_session": "/meetings/calibration/{appraisal}",
+    "survey_answer": "/survey/{appraisal}",
 }
 
 
@@ -266,8 +347,6 @@ _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
 def payload(form: ActionForm, posted: Mapping[str, Any], multi: Mapping[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
     """The payload, and how the names of the rows sent map back to the rows typed in."""
-    if form.raw_json:
-        return _json(posted.get("data") or "{}"), {}
     data: dict[str, Any] = {}
     renamed: dict[str, str] = {}
     for top in form.fields:
@@ -296,6 +375,8 @@ def _typed(spec: Input, value: Any) -> Any:
     value = value.strip() if isinstance(value, str) else value
     if spec.type == "bool":
         return value in ("on", "true", "1", True)
+    if value == "":
+        return spec.blank
     if spec.type in ("number", "select", "int") and isinstance(value, str):
         return number(value)
     return value
@@ -309,16 +390,6 @@ def number(text: str) -> Any:
         return text
     text = text.replace(",", ".")
     return int(text) if "." not in text else Decimal(text)
-
-
-def _json(text: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput("json", field="data", value=text, rule="docs/lifecycle.md", line=error.lineno, column=error.colno) from None
-    if not isinstance(value, dict):
-        raise InvalidInput("type_object", field="data", value=text, rule="docs/lifecycle.md")
-    return value
 
 
 # The scoring functions name a value by their own input's path (methodology/scoring).
