@@ -86,8 +86,21 @@ def data_digest(data: Any, reason: str | None) -> str:
 def event_hash(prev: str, row: dict[str, Any], digest: str) -> str:
     """The hash of an event: its predecessor's hash and every field but the data itself
     (an event about a past result adds its id, so the trail sealed before them verifies)."""
-    fields = ("id", "appraisal_id", "at", "actor_id", "actor_role", "operator", "action", "from_state", "to_state")
-    return _hash_of(prev, *(row[name] for name in fields), digest, row.get("past_result_id"))
+    r = row
+    return _hash_of(
+        prev,
+        r["id"],
+        r["appraisal_id"],
+        r["at"],
+        r["actor_id"],
+        r["actor_role"],
+        r["operator"],
+        r["action"],
+        r["from_state"],
+        r["to_state"],
+        digest,
+        r.get("past_result_id"),
+    )
 
 
 def _hash_of(
