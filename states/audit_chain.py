@@ -5,8 +5,7 @@ this module seals them in the same transaction, just before it commits: each eve
 transaction wrote, body by body in id order, gets `hash = sha256(previous hash, what the
 event says)`, and the body's chain head (`audit_chain`) moves to it. Only the events the
 transaction wrote: the ORM's are noted as they are flushed, a bulk INSERT … SELECT goes
-through `insert_events`, which notes the ids it returns (on PostgreSQL it seals them as it
-writes them, below). A row put in by hand with no hash
+through `insert_events`, which seals them as it writes them (below). A row put in by hand with no hash
 stays unsealed, so `verify` keeps naming it after every later write of its body. The head's row is locked while sealing
 (FOR UPDATE on PostgreSQL; SQLite has a single writer), so two transactions of one body
 chain one after the other, never onto the same predecessor.
@@ -20,11 +19,12 @@ event, still vouches for what it was.
 Sealing is one pass over what the transaction wrote, whatever its size (an opening writes
 a country's events at once): the events read by their range of ids, each distinct data
 digested once, the hashes by one encoder, and every event's seal and every head written by
-one statement (on PostgreSQL from arrays, on SQLite by the driver's executemany). On
-PostgreSQL a bulk write is sealed before it is written: its rows are selected, take their
-ids from the sequence, are hashed onto their bodies' locked heads and inserted once, whole,
-since an UPDATE after the INSERT would write every row and its indexes a second time. What
-is hashed is unchanged, so a trail sealed before verifies as it is.
+one statement (on PostgreSQL from arrays, on SQLite by the driver's executemany). A bulk
+write is sealed before it is written: its rows are selected, take their ids (PostgreSQL's
+sequence; after SQLite's highest, its one writer holding the database), are hashed onto
+their bodies' locked heads and inserted once, whole, since an UPDATE after the INSERT
+would write every row and its indexes a second time. What is hashed is unchanged, so a
+trail sealed before verifies as it is.
 
 The operator (who really typed the command, beside the person acted for) is taken from
 `OPERATOR` when an event is sealed without one.
@@ -143,22 +143,11 @@ class _Digests:
 
 
 def insert_events(session: Session, columns: list[str], rows: Select[Any]) -> None:
-    """Write audit events about appraisals by one INSERT … SELECT, noted to be sealed with the
-    transaction; on PostgreSQL sealed as they are written (`_insert_sealed`)."""
+    """Write the audit events about appraisals that `rows` selects, sealed as they are
+    written: read with their bodies, given their ids, hashed onto their bodies' locked heads,
+    then inserted once, whole. Sealing them by an UPDATE after an INSERT … SELECT wrote
+    every row and its indexes a second time (on PostgreSQL as long as the insert itself)."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _insert_sealed(connection, columns, rows)
-        return
-    inserted = connection.execute(insert(AuditEvent).from_select(columns, rows).returning(col(AuditEvent.id)))
-    _written(session).update(id_ for (id_,) in inserted)
-
-
-def _insert_sealed(connection: Connection, columns: list[str], rows: Select[Any]) -> None:
-    """The events `rows` select, read with their bodies, given their ids from the sequence,
-    hashed and then written once, sealed, from arrays. An UPDATE sealing them after an
-    INSERT … SELECT writes every row and its indexes a second time (PostgreSQL keeps both
-    versions), as long as the insert itself; SQLite's rewrite in place costs less than
-    reading the rows back by bound parameters would."""
     source = rows.subquery()
     named = dict(zip(columns, source.c))
     picked = [cast(named[name], Text) if name == "data" else named[name] for name in columns]
@@ -170,13 +159,10 @@ def _insert_sealed(connection: Connection, columns: list[str], rows: Select[Any]
     found = connection.execute(query).all()
     if not found:
         return
-    ids = sorted(
-        connection.exec_driver_sql("SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) FROM generate_series(1, %(n)s)", {"n": len(found)}).scalars()
-    )
     heads = _lock_heads(connection, sorted({row[-1] for row in found}))
     operator, digests = OPERATOR.get(), _Digests()
     written, last = [], {}
-    for id_, row in zip(ids, found):
+    for id_, row in zip(_new_ids(connection, len(found)), found):
         e, body = dict(zip(columns, row)), row[-1]
         e["id"], e["operator"], e["data_digest"], e["prev_hash"] = id_, e.get("operator") or operator, digests.of(e["data"], e.get("reason")), heads[body]
         g = e.get
@@ -206,13 +192,30 @@ def _insert_sealed(connection: Connection, columns: list[str], rows: Select[Any]
     )
 
 
+def _new_ids(connection: Connection, count: int) -> list[int]:
+    """Ids for `count` new events, ascending: from the sequence on PostgreSQL; on SQLite,
+    whose one writer this transaction is, those after the highest (as its rowids go)."""
+    if connection.dialect.name == "postgresql":
+        query = "SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) FROM generate_series(1, %(n)s)"
+        return sorted(connection.exec_driver_sql(query, {"n": count}).scalars())
+    highest: int = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM audit_event").scalar_one()
+    return list(range(highest + 1, highest + 1 + count))
+
+
 def _insert_many(connection: Connection, events: list[dict[str, Any]]) -> None:
-    """PostgreSQL: the events, whole, by one INSERT from one array a column."""
-    names = list(events[0])
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
-    arrays = ", ".join(f"%({name})b::{table.c[name].type.compile(connection.dialect)}[]" for name in names)
-    statement = f"INSERT INTO audit_event ({', '.join(names)}) SELECT * FROM unnest({arrays})"
-    connection.exec_driver_sql(statement, {name: [e[name] for e in events] for name in names})
+    """The events, whole, by the bare driver, each value as SQLAlchemy binds it (the data
+    already JSON text): on PostgreSQL one INSERT from one binary array a column, on SQLite
+    the driver's executemany."""
+    table, names = AuditEvent.__table__, list(events[0])  # type: ignore[attr-defined]
+    binds = [None if name == "data" else table.c[name].type.bind_processor(connection.dialect) for name in names]
+    columns = [[e[name] for e in events] if bind is None else [bind(e[name]) for e in events] for name, bind in zip(names, binds)]
+    if connection.dialect.name == "postgresql":
+        arrays = ", ".join(f"%({name})b::{table.c[name].type.compile(connection.dialect)}[]" for name in names)
+        statement = f"INSERT INTO audit_event ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+        connection.exec_driver_sql(statement, dict(zip(names, columns)))
+        return
+    statement = f"INSERT INTO audit_event ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    connection.exec_driver_sql(statement, list(zip(*columns)))
 
 
 def seal(session: Session, ids: set[int]) -> None:
