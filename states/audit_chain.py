@@ -1,14 +1,15 @@
 """The tamper-evident audit trail: every event chained by hash to its body's previous one.
 
 Events are written where they happen (a transition, a cycle's opening, a purge, a hold);
-this module seals them in the same transaction, just before it commits: each event the
-transaction wrote, body by body in id order, gets `hash = sha256(previous hash, what the
-event says)`, and the body's chain head (`audit_chain`) moves to it. Only the events the
-transaction wrote: the ORM's are noted as they are flushed, a bulk INSERT … SELECT goes
-through `insert_events`, which seals them as it writes them (below). A row put in by hand with no hash
-stays unsealed, so `verify` keeps naming it after every later write of its body. The head's row is locked while sealing
-(FOR UPDATE on PostgreSQL; SQLite has a single writer), so two transactions of one body
-chain one after the other, never onto the same predecessor.
+this module seals them in the same transaction: each event the transaction wrote, body by
+body in id order, gets `hash = sha256(previous hash, what the event says)`, and the body's
+chain head (`audit_chain`) moves to it. Only the events the transaction wrote: the ORM's
+are noted as they are flushed and sealed just before the commit; a bulk write goes through
+`insert_events`, which seals its events as it writes them (below). A row put in by hand
+with no hash stays unsealed, so `verify` keeps naming it after every later write of its
+body. The head's row is locked while sealing (FOR UPDATE on PostgreSQL; SQLite has a
+single writer), so two transactions of one body chain one after the other, never onto the
+same predecessor.
 
 `verify` walks each body's chain and names the first event that was altered (its hash no
 longer matches what it says), inserted (never sealed, or chained onto the wrong
