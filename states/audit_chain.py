@@ -35,14 +35,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Text, cast, event, func, insert, select
+from sqlalchemy import String, Text, cast, event, func, insert, select, type_coerce
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Select
@@ -151,7 +151,9 @@ def insert_events(session: Session, columns: list[str], rows: Select[Any]) -> No
     connection = session.connection()
     source = rows.subquery()
     named = dict(zip(columns, source.c))
-    picked = [cast(named[name], Text) if name == "data" else named[name] for name in columns]
+    # the data and the moment as the database holds them, written back as they are read
+    stored = {"data": cast(named["data"], Text), "at": type_coerce(named["at"], String)}
+    picked = [stored.get(name, named[name]) for name in columns]
     query = (
         select(*picked, col(Cycle.state_body_id))
         .join_from(source, Appraisal, col(Appraisal.id) == named["appraisal_id"])
@@ -161,7 +163,7 @@ def insert_events(session: Session, columns: list[str], rows: Select[Any]) -> No
     if not found:
         return
     heads = _lock_heads(connection, sorted({row[-1] for row in found}))
-    operator, digests = OPERATOR.get(), _Digests()
+    operator, digests, moment = OPERATOR.get(), _Digests(), _moment_of(connection)
     written, last = [], {}
     for id_, row in zip(_new_ids(connection, len(found)), found):
         e, body = dict(zip(columns, row)), row[-1]
@@ -171,7 +173,7 @@ def insert_events(session: Session, columns: list[str], rows: Select[Any]) -> No
             heads[body],
             id_,
             g("appraisal_id"),
-            e["at"],
+            moment(e["at"]),
             g("actor_id"),
             e["actor_role"],
             e["operator"],
@@ -203,13 +205,20 @@ def _new_ids(connection: Connection, count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
+def _moment_of(connection: Connection) -> Callable[[Any], datetime]:
+    """An event's moment as the database stores it (SQLite: text) turned into what `verify`
+    will read, once per distinct moment: a bulk write's events share theirs."""
+    column_type = AuditEvent.__table__.c.at.type  # type: ignore[attr-defined]
+    process = column_type.dialect_impl(connection.dialect).result_processor(connection.dialect, None)
+    return lru_cache(maxsize=256)(process) if process else lambda at: at
+
+
 def _insert_many(connection: Connection, events: list[dict[str, Any]]) -> None:
-    """The events, whole, by the bare driver, each value as SQLAlchemy binds it (the data
-    already JSON text): on PostgreSQL one INSERT from one binary array a column, on SQLite
-    the driver's executemany."""
+    """The events, whole, by the bare driver, their values as the database holds them: on
+    PostgreSQL one INSERT from one binary array a column, on SQLite the driver's
+    executemany."""
     table, names = AuditEvent.__table__, list(events[0])  # type: ignore[attr-defined]
-    binds = [None if name == "data" else table.c[name].type.bind_processor(connection.dialect) for name in names]
-    columns = [[e[name] for e in events] if bind is None else [bind(e[name]) for e in events] for name, bind in zip(names, binds)]
+    columns = [[e[name] for e in events] for name in names]
     if connection.dialect.name == "postgresql":
         arrays = ", ".join(f"%({name})b::{table.c[name].type.compile(connection.dialect)}[]" for name in names)
         statement = f"INSERT INTO audit_event ({', '.join(names)}) SELECT * FROM unnest({arrays})"
