@@ -42,7 +42,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, Text, cast, event, func, insert, select, type_coerce
+from sqlalchemy import String, Text, cast, event, func, insert, null, select, type_coerce
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Select
@@ -56,6 +56,8 @@ OPERATOR: ContextVar[str | None] = ContextVar("bagalau_operator", default=None)
 # default=str), the same text, without building an encoder for every call
 _PLAIN = json.JSONEncoder(ensure_ascii=False).encode
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+# what a bulk write of events about appraisals gives each (`insert_events`), in this order
+_BULK = ("appraisal_id", "at", "actor_id", "actor_role", "operator", "action", "from_state", "to_state", "reason", "data")
 _COLUMNS: tuple[Any, ...] = (
     AuditEvent.id,
     AuditEvent.appraisal_id,
@@ -144,19 +146,18 @@ class _Digests:
 
 
 def insert_events(session: Session, columns: list[str], rows: Select[Any]) -> None:
-    """Write the audit events about appraisals that `rows` selects, sealed as they are
-    written: read with their bodies, given their ids, hashed onto their bodies' locked heads,
-    then inserted once, whole. Sealing them by an UPDATE after an INSERT … SELECT wrote
-    every row and its indexes a second time (on PostgreSQL as long as the insert itself)."""
+    """Write the audit events about appraisals that `rows` selects (`columns` naming what it
+    selects), sealed as they are written: read with their bodies, given their ids, hashed
+    onto their bodies' locked heads, then inserted once, whole. Sealing them by an UPDATE
+    after an INSERT … SELECT wrote every row and its indexes a second time (on PostgreSQL
+    as long as the insert itself)."""
     connection = session.connection()
-    source = rows.subquery()
-    named = dict(zip(columns, source.c))
+    named = dict(zip(columns, rows.subquery().c))
     # the data and the moment as the database holds them, written back as they are read
-    stored = {"data": cast(named["data"], Text), "at": type_coerce(named["at"], String)}
-    picked = [stored.get(name, named[name]) for name in columns]
+    stored = {**named, "data": cast(named["data"], Text), "at": type_coerce(named["at"], String)}
     query = (
-        select(*picked, col(Cycle.state_body_id))
-        .join_from(source, Appraisal, col(Appraisal.id) == named["appraisal_id"])
+        select(*(stored.get(name, null()) for name in _BULK), col(Cycle.state_body_id))
+        .join_from(named["appraisal_id"].table, Appraisal, col(Appraisal.id) == named["appraisal_id"])
         .join(Cycle, col(Cycle.id) == col(Appraisal.cycle_id))
     )
     found = connection.execute(query).all()
@@ -165,34 +166,14 @@ def insert_events(session: Session, columns: list[str], rows: Select[Any]) -> No
     heads = _lock_heads(connection, sorted({row[-1] for row in found}))
     operator, digests, moment = OPERATOR.get(), _Digests(), _moment_of(connection)
     written, last = [], {}
-    for id_, row in zip(_new_ids(connection, len(found)), found):
-        e, body = dict(zip(columns, row)), row[-1]
-        e["id"], e["operator"], e["data_digest"], e["prev_hash"] = id_, e.get("operator") or operator, digests.of(e["data"], e.get("reason")), heads[body]
-        g = e.get
-        e["hash"] = heads[body] = _hash_of(
-            heads[body],
-            id_,
-            g("appraisal_id"),
-            moment(e["at"]),
-            g("actor_id"),
-            e["actor_role"],
-            e["operator"],
-            e["action"],
-            g("from_state"),
-            e["to_state"],
-            e["data_digest"],
-            g("past_result_id"),
-        )
-        written.append(e)
+    for id_, (appraisal_id, at, actor_id, role, op, action, from_state, to_state, reason, data, body) in zip(_new_ids(connection, len(found)), found):
+        op, digest, prev = op or operator, digests.of(data, reason), heads[body]
+        heads[body] = _hash_of(prev, id_, appraisal_id, moment(at), actor_id, role, op, action, from_state, to_state, digest, None)
+        written.append((id_, appraisal_id, at, actor_id, role, op, action, from_state, to_state, reason, data, digest, prev, heads[body]))
         last[body] = id_
-    _insert_many(connection, written)
-    _update_many(
-        connection,
-        "audit_chain",
-        ("last_event_id", "last_hash", "state_body_id"),
-        ("integer", "text", "integer"),
-        [(last[b], heads[b], b) for b in sorted(last)],
-    )
+    _insert_many(connection, ("id", *_BULK, "data_digest", "prev_hash", "hash"), written)
+    moved = [(last[body], heads[body], body) for body in sorted(last)]
+    _update_many(connection, "audit_chain", ("last_event_id", "last_hash", "state_body_id"), ("integer", "text", "integer"), moved)
 
 
 def _new_ids(connection: Connection, count: int) -> list[int]:
@@ -213,19 +194,17 @@ def _moment_of(connection: Connection) -> Callable[[Any], datetime]:
     return lru_cache(maxsize=256)(process) if process else lambda at: at
 
 
-def _insert_many(connection: Connection, events: list[dict[str, Any]]) -> None:
+def _insert_many(connection: Connection, names: tuple[str, ...], events: list[tuple[Any, ...]]) -> None:
     """The events, whole, by the bare driver, their values as the database holds them: on
     PostgreSQL one INSERT from one binary array a column, on SQLite the driver's
     executemany."""
-    table, names = AuditEvent.__table__, list(events[0])  # type: ignore[attr-defined]
-    columns = [[e[name] for e in events] for name in names]
-    if connection.dialect.name == "postgresql":
-        arrays = ", ".join(f"%({name})b::{table.c[name].type.compile(connection.dialect)}[]" for name in names)
-        statement = f"INSERT INTO audit_event ({', '.join(names)}) SELECT * FROM unnest({arrays})"
-        connection.exec_driver_sql(statement, dict(zip(names, columns)))
+    if connection.dialect.name != "postgresql":
+        connection.exec_driver_sql(f"INSERT INTO audit_event ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", events)
         return
-    statement = f"INSERT INTO audit_event ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    connection.exec_driver_sql(statement, list(zip(*columns)))
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    arrays = ", ".join(f"%({name})b::{table.c[name].type.compile(connection.dialect)}[]" for name in names)
+    statement = f"INSERT INTO audit_event ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+    connection.exec_driver_sql(statement, {name: list(column) for name, column in zip(names, zip(*events))})
 
 
 def seal(session: Session, ids: set[int]) -> None:
