@@ -10,8 +10,10 @@ typical2023 п.3) stops the opening before anything is written, with everyone na
 than leaving appraisals nobody may act on.
 
 A body can have thousands of servants and a country a hundred thousand, so nothing here
-loops over them in Python: the appraisals, their first deadlines and their opening audit
-events are each written by one INSERT … SELECT per state body.
+loops over them in Python but the audit chain's hash: the appraisals and their first
+deadlines are each written by one INSERT … SELECT per state body; their opening audit events
+are selected, hashed onto their bodies' chains and inserted once, sealed
+(states/audit_chain.py `insert_events`).
 """
 
 from __future__ import annotations
