@@ -6,7 +6,7 @@ and the web console call `print_forms`.
 Each form is given as `notifications.forms.prepare` gives one: to the reader named, and a
 form of an appraisal the reader may not see, or that prints a result the reader may not
 know (typical2023 п.16, п.21), is withheld, counted, and never drawn. A form that shows several appraisals (the commission's
-minutes) is printed once. The fonts are parsed once for the whole batch (fonts.py).
+minutes) is printed once. The fonts are parsed and cut once per process (fonts.py).
 """
 
 from __future__ import annotations
