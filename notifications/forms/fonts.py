@@ -118,7 +118,8 @@ def _measured() -> Callable[[Face], TTFFont]:
         def get_text_width(self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None) -> tuple[int, float]:
             if text_shaping_params or self.is_symbol:
                 return cast("tuple[int, float]", super().get_text_width(text, font_size_pt, text_shaping_params))
-            self.biggest_size_pt = max(self.biggest_size_pt, font_size_pt)
+            if font_size_pt > self.biggest_size_pt:  # a million calls a bulk print: no max() call each
+                self.biggest_size_pt = font_size_pt
             units = self.widths.get(text)
             if units is None:
                 shorter = self.widths.get(text[:-1]) if text else None
