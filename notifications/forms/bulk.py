@@ -142,6 +142,8 @@ def _merge(pdfs: list[tuple[str, bytes]]) -> bytes:
     writer = PdfWriter()
     for name, content in pdfs:
         writer.append(BytesIO(content), outline_item=name.removesuffix(".pdf"))
+    # every form embeds the same two fonts, cut once per process (fonts.py): kept once
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
