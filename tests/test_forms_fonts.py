@@ -59,6 +59,8 @@ def test_documents_drawn_one_after_another_each_carry_their_own_text_in_the_alph
     assert "Әділет" not in _text(second)
     assert _glyphs("ӘҚҒҮ№") <= _outlines(first) and _glyphs("ӘҚҒҮ№") <= _outlines(second)
     assert _files(first) == _files(second)  # the same cut, as it is: no font is cut per document
+    latin = _pdf("KPI 4,75")
+    assert "KPI 4,75" in _text(latin) and _files(latin) == _files(_pdf("Smith, J.")) != _files(first)  # the cut with Latin too
 
 
 def test_a_glyph_beyond_the_alphabets_is_taken_from_the_whole_face_for_that_document_only() -> None:
