@@ -26,7 +26,7 @@ ROUNDS = 2
 def forms_per_second(folder: Path) -> dict[str, Any]:
     documents = [document for name in ("mne2017", "typical2023") for document in _documents(folder, name)]
     form, document = documents[0]
-    form.pdf(document, "kk")  # the fonts are parsed once per process: not what a bulk print pays per form
+    form.pdf(document, "kk")  # the fonts are parsed and cut once per process: not what a bulk print pays per form
     seconds, drawn = timed(lambda: sum(bool(form.pdf(document, "kk")) for _ in range(ROUNDS) for form, document in documents))
     return figure("forms.pdf", None, f"official forms drawn as PDFs ({len(documents)} documents × {ROUNDS})", drawn, seconds, None,
                   "≥ 30 /s on one core", rate=True)

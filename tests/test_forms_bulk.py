@@ -61,6 +61,16 @@ def test_a_unit_takes_the_units_beneath_it_and_merged_is_one_pdf_of_the_same_pag
     assert merged.documents == len(plan) and len(PdfReader(BytesIO(merged.content)).pages) == pages
 
 
+def test_the_merged_pdf_holds_each_font_once_and_every_page_reads_back(year: str) -> None:
+    engine = make_engine(year)
+    merged = print_forms(engine, "mne-bsd", "2026-Q1", "saule", "kk", merged=True)
+    pages = PdfReader(BytesIO(merged.content)).pages
+    files = {font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].raw_get("/FontFile2").idnum
+             for page in pages for font in page["/Resources"]["/Font"].values()}
+    assert merged.documents > 2 and len(files) == 2  # the regular and the bold face
+    assert "Тұрғанбаева Мәдина Ержанқызы" in " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
 def test_forms_a_reader_may_not_see_are_withheld(year: str) -> None:
     engine = make_engine(year)
     everything = print_forms(engine, "mne-bsd", "2026-Q1", "saule", "kk")

@@ -6,7 +6,7 @@ and the web console call `print_forms`.
 Each form is given as `notifications.forms.prepare` gives one: to the reader named, and a
 form of an appraisal the reader may not see, or that prints a result the reader may not
 know (typical2023 п.16, п.21), is withheld, counted, and never drawn. A form that shows several appraisals (the commission's
-minutes) is printed once. The fonts are parsed once for the whole batch (fonts.py).
+minutes) is printed once. The fonts are parsed and cut once per process (fonts.py).
 """
 
 from __future__ import annotations
@@ -141,6 +141,8 @@ def _merge(pdfs: list[tuple[str, bytes]]) -> bytes:
     writer = PdfWriter()
     for name, content in pdfs:
         writer.append(BytesIO(content), outline_item=name.removesuffix(".pdf"))
+    # every form embeds the same two fonts, cut once per process (fonts.py): kept once
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

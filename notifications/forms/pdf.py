@@ -1,7 +1,8 @@
 """The PDF side of the forms: an A4 sheet drawn with fpdf2 in the DejaVu Sans fonts
 shipped in notifications/fonts (they carry ә ғ қ ң ө ұ ү һ і), parsed once per process
-(fonts.py). The fonts are embedded as TrueType subsets, so the text of a form can be
-searched and copied; no system font is ever asked for, so a form prints the same on every
+(fonts.py). The fonts are embedded as TrueType subsets, cut once per process to the
+alphabets the forms are written in (fonts.py), so the text of a form can be searched and
+copied; no system font is ever asked for, so a form prints the same on every
 machine.
 
 Each form lays itself out with these few pieces (caption, title, fields, tables,
@@ -16,7 +17,7 @@ from typing import Literal, Sequence
 
 from methodology.i18n import Lang
 from notifications.forms.base import Heading, Signature, day
-from notifications.forms.fonts import add_fonts, before_output
+from notifications.forms.fonts import add_fonts, write
 
 FAMILY = "DejaVu Sans"  # also the font-family the spider chart's SVG names
 SIZE = 9
@@ -164,5 +165,4 @@ class Sheet:
         pdf.set_text_color(0, 0, 0)
 
     def output(self) -> bytes:
-        before_output(self.pdf, FAMILY)
-        return bytes(self.pdf.output())
+        return write(self.pdf)
