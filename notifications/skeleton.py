@@ -50,14 +50,15 @@ class _Unknown(Exception):
 
 @dataclass(frozen=True)
 class Reads:
-    """The values a template's blocks read, ancestors first, each with how it is read; a
-    value read otherwise than printed or tested (its `OTHER` paths) is decisive whole."""
+    """The values a template's blocks read, ancestors first: each with whether it is decisive
+    whole (read otherwise than printed or tested), whether it is printed, and its ancestors."""
 
-    paths: tuple[tuple[Path, frozenset[str]], ...]
+    paths: tuple[tuple[Path, bool, bool, frozenset[Path]], ...]
 
 
 def reads_of(template: nodes.Template, blocks: Iterable[str]) -> Reads | None:
-    """What these blocks of the template read, or None if they hold a construct not followed."""
+    """What these blocks of the template read, or None if they hold a construct not followed
+    (or name an attribute of dict itself, say `items`, which Jinja reads before a key)."""
     wanted = set(blocks)
     found = [block for block in template.find_all(nodes.Block) if block.name in wanted]
     if sorted(block.name for block in found) != sorted(wanted):
@@ -68,9 +69,16 @@ def reads_of(template: nodes.Template, blocks: Iterable[str]) -> Reads | None:
             _statements(block.body, frozenset(), uses)
     except _Unknown:
         return None
+    if any(hasattr(dict, name) for path in uses for name in path[1:]):
+        return None
     decisive = [path for path, how in uses.items() if OTHER in how]
-    kept = {path: how for path, how in uses.items() if not any(path[: len(d)] == d and path != d for d in decisive)}
-    return Reads(tuple((path, frozenset(kept[path])) for path in sorted(kept, key=lambda p: (len(p), p))))
+    kept = [path for path in uses if not any(path[: len(d)] == d and path != d for d in decisive)]
+    return Reads(
+        tuple(
+            (path, OTHER in uses[path], PRINT in uses[path], frozenset(path[:depth] for depth in range(1, len(path))))
+            for path in sorted(kept, key=lambda p: (len(p), p))
+        )
+    )
 
 
 def _statements(body: list[nodes.Node], bound: frozenset[str], uses: dict[Path, set[str]]) -> None:
@@ -189,23 +197,23 @@ class Shapes:
         shape: list[Any] = []
         slots: list[Path] = []
         strings: list[str] = []
-        whole: list[Path] = []  # printed as they are: what lies under them is in the shape already
-        for path, how in self.reads.paths:
-            if any(path[: len(w)] == w for w in whole):
+        whole: set[Path] = set()  # printed as they are: what lies under them is in the shape already
+        for path, decisive, printed, ancestors in self.reads.paths:
+            if whole and not whole.isdisjoint(ancestors):
                 continue
             value = _lookup(context, path)
-            if OTHER in how:
+            if decisive:
                 shape.append(_frozen(value))
-                whole.append(path)
+                whole.add(path)
             elif type(value) is str:
                 if not _fits(value):
                     raise Unsure(path)
                 shape.append(OPEN)
                 slots.append(path)
                 strings.append(value)
-            elif PRINT in how:
+            elif printed:
                 shape.append(_frozen(value))
-                whole.append(path)
+                whole.add(path)
             else:
                 shape.append(bool(value))  # tested only: markers in its strings leave it as true as it was
         return tuple(shape), slots, strings
@@ -223,15 +231,14 @@ class Shapes:
 
 def _fits(value: str) -> bool:
     """A string no step after the template changes: one line, single spaces, not empty, not a list item."""
-    return value != "" and " ".join(value.split()) == value and not value.startswith("-") and OPEN not in value and CLOSE not in value
+    return value != "" and value[0] != "-" and " ".join(value.split()) == value and OPEN not in value and CLOSE not in value
 
 
 def _lookup(context: Mapping[str, Any], path: Path) -> Any:
-    """The value as Jinja reads it, for plain dictionaries (an attribute of dict itself, say
-    `items`, Jinja would take first: not followed)."""
+    """The value as Jinja reads it, through plain dictionaries only."""
     value: Any = context
-    for depth, name in enumerate(path):
-        if type(value) is not dict or name not in value or (depth and hasattr(dict, name)):
+    for name in path:
+        if not (value is context or type(value) is dict) or name not in value:
             raise Unsure(path)
         value = value[name]
     return value
