@@ -44,7 +44,7 @@ from sqlmodel import Session, SQLModel, col
 
 from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Notice, Position, Servant, StateBody
-from models.db import id_of, table_of, transaction
+from models.db import among, id_of, table_of, transaction
 from notifications.channels import Channel, ChannelError, Outgoing, configured, inbox
 from notifications.links import LinkSettings
 from notifications.render import READ_AHEAD, language_of, render_notice
@@ -123,7 +123,7 @@ def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
         query = query.with_for_update(skip_locked=True)
     claimed = session.connection().execute(query).all()
     if claimed:  # the lease, by one statement (the rows stay as read: rendering reads no lease)
-        lease = update(Notice).where(col(Notice.id).in_([n.id for n in claimed])).values(next_attempt_at=now + LEASE)
+        lease = update(Notice).where(among(session, table_of(Notice).c.id, [n.id for n in claimed])).values(next_attempt_at=now + LEASE)
         session.connection().execute(lease)
     return cast("list[Notice]", claimed)
 
@@ -150,7 +150,9 @@ def _read_ahead(session: Session, notices: list[Notice]) -> None:
 def _rows(session: Session, table: type[SQLModel], ids: set[int | None]) -> list[Row[Any]]:
     wanted = sorted(i for i in ids if i is not None)
     columns = table_of(table)
-    return list(session.connection().execute(sa_select(columns).where(columns.c.id.in_(wanted))).all()) if wanted else []  # one fetch, not one per row
+    return (
+        list(session.connection().execute(sa_select(columns).where(among(session, columns.c.id, wanted))).all()) if wanted else []
+    )  # one fetch, not one per row
 
 
 def _prepare(session: Session, notice: Notice, now: datetime, links: LinkSettings) -> _Work:
@@ -278,7 +280,7 @@ def _record_batch(engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], 
     counts: Counter[str] = Counter()
     with transaction(engine) as session:
         ids = [item.notice_id for item, _ in outcomes]
-        columns = sa_select(col(Notice.id), col(Notice.status), col(Notice.attempts), col(Notice.sent_at)).where(col(Notice.id).in_(ids))
+        columns = sa_select(col(Notice.id), col(Notice.status), col(Notice.attempts), col(Notice.sent_at)).where(among(session, table_of(Notice).c.id, ids))
         notices = {n.id: n for n in session.execute(columns)}  # rows of what _record reads, not whole notices
         posts, changes = [], []
         for item, errors in outcomes:
@@ -310,7 +312,7 @@ def _update(session: Session, changes: list[_Change]) -> None:
             others.append(change)
     for (delivered, sent_at), ids in sent.items():
         values = {"status": "sent", "delivered": delivered, "sent_at": sent_at, "next_attempt_at": None, "last_error": None}
-        session.connection().execute(update(Notice).where(col(Notice.id).in_(ids)).values(values))
+        session.connection().execute(update(Notice).where(among(session, table_of(Notice).c.id, ids)).values(values))
     if others:
         session.execute(update(Notice), others)
 

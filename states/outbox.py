@@ -23,12 +23,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects import postgresql
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from models import Notice
-from models.db import insert_ignoring, table_of
+from models.db import insert_ignoring_rows, table_of
 
 KEY_LENGTH = 80  # Notice.key
 
@@ -62,31 +60,11 @@ def record(session: Session, rows: list[dict[str, Any]]) -> list[str]:
     """Insert the notices whose keys are new; the kinds of those inserted.
 
     Core, not the ORM's bulk insert: the ORM sends a row at a time once conflicts may skip
-    rows; Core batches many rows per statement and returns those written."""
+    rows; Core batches many rows per statement (models/db.insert_ignoring_rows) and returns
+    those written."""
     if not rows:
         return []
-    if session.get_bind().dialect.name == "postgresql" and all(row.keys() == rows[0].keys() for row in rows):
-        return _record_as_arrays(session, rows)
-    statement = insert_ignoring(session, Notice, "key").returning(col(Notice.kind))
-    return list(session.connection().execute(statement, rows).scalars())
-
-
-def _record_as_arrays(session: Session, rows: list[dict[str, Any]]) -> list[str]:
-    """PostgreSQL: the rows sent as one array per column and unnested into the table, so a
-    batch of thousands is one statement of a dozen parameters instead of a statement text
-    of tens of thousands of placeholders that the driver parses again for every batch. A
-    column no row names takes the table's default, as it does in the Core insert."""
-    table = table_of(Notice)
-    names = list(rows[0])
-    arrays = [bindparam(f"column_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type)) for name in names]
-    source = func.unnest(*arrays).table_valued(*names).render_derived()
-    statement = (
-        postgresql.insert(table)
-        .from_select(names, select(*[source.c[name] for name in names]))
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(table.c.kind)
-    )
-    return list(session.connection().execute(statement).scalars())
+    return list(insert_ignoring_rows(session, Notice, rows, ["key"], returning=table_of(Notice).c.kind).scalars())
 
 
 def _checked(key: str) -> str:
