@@ -19,7 +19,7 @@ import re
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
@@ -234,6 +234,7 @@ MONTHS = {
 ROMAN = ["I", "II", "III", "IV"]
 
 
+@lru_cache(maxsize=4096)  # a batch's notices name the same few due days thousands of times
 def day(value: date | None, lang: Lang) -> str | None:
     if value is None:
         return None
