@@ -36,8 +36,8 @@ Whole = Callable[[Mapping[str, Any]], tuple[str, str, str]]  # subject, text, HT
 PRINT, TRUTH, OTHER = "print", "truth", "other"  # how a template reads a value
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: no escaping, folding or stripping touches them
 MARKER = re.compile(f"{OPEN}(\\d+){CLOSE}")
-SHAPES = 4096  # shapes kept per kind and language; a kind whose values are all decisive keeps renewing them
-PLAIN = (str, int, bool, float, Decimal, type(None))
+SHAPES = 1024  # shapes kept per kind and language; a kind whose values are all decisive keeps renewing them
+PLAIN = (int, bool, float, Decimal, type(None))
 
 
 class Unsure(Exception):
@@ -181,7 +181,9 @@ class Shapes:
             shape, slots, strings = self._shape(context)
         except Unsure:
             return None
-        if shape not in self.made:
+        try:
+            skeleton = self.made[shape]
+        except KeyError:  # not made yet (or cleared meanwhile by another thread's batch)
             if shape not in self.seen:  # only a repeated shape is worth a skeleton
                 if len(self.seen) >= SHAPES:
                     self.seen.clear()
@@ -189,8 +191,7 @@ class Shapes:
                 return None
             if len(self.made) >= SHAPES:
                 self.made.clear()
-            self.made[shape] = self._make(context, slots, strings)
-        skeleton = self.made[shape]
+            skeleton = self.made[shape] = self._make(context, slots, strings)
         return skeleton.fill(strings) if skeleton else None
 
     def _shape(self, context: Mapping[str, Any]) -> tuple[tuple[Any, ...], list[Path], list[str]]:
@@ -245,13 +246,16 @@ def _lookup(context: Mapping[str, Any], path: Path) -> Any:
 
 
 def _frozen(value: Any) -> Any:
-    """A decisive value as part of a shape: plain data only, its type kept (True is not 1)."""
+    """A decisive value as part of a shape: plain data only, by its type and how it prints
+    (True is not 1, Decimal 1.0 is not 1.00, -0.0 is not 0.0, though each pair is equal)."""
+    if type(value) is str:
+        return value
     if type(value) in PLAIN:
-        return (type(value), value)
+        return (type(value), repr(value))
     if type(value) in (list, tuple):
         return (type(value), tuple(_frozen(item) for item in value))
     if type(value) is dict:
-        return (dict, tuple((key, _frozen(item)) for key, item in value.items()))
+        return (dict, tuple((_frozen(key), _frozen(item)) for key, item in value.items()))
     raise Unsure(type(value).__name__)
 
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from jinja2 import UndefinedError
+from jinja2 import Environment, UndefinedError
 from markupsafe import Markup, escape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -36,6 +37,7 @@ from states.invitations import KIND as INVITATION_KIND
 from states.notices import REPORT_KIND, announce_openings, remind, report_weekly
 from notifications.render import TEMPLATES, context_of, kinds, number, render, render_notice
 import notifications.render as render_module
+from notifications.skeleton import Shapes, reads_of
 from states.confidentiality import may_read_result
 from states.outbox import action_key
 from states.sweep import sweep
@@ -450,3 +452,25 @@ def test_a_shape_met_once_is_rendered_whole_and_a_repeated_one_from_its_skeleton
     spaced = context | {"recipient": {"name": "Aigul  Serikovna", "is_servant": True, "gender": "f"}}
     assert render(INVITATION_KIND, "en", spaced).text == render_module.render_whole(INVITATION_KIND, "en", spaced).text
     assert len(shapes.made) == 1
+
+
+def test_decisive_values_that_are_equal_but_print_apart_are_shapes_apart() -> None:
+    """Decimal 1.0 and 1.00, 0.0 and -0.0, True and 1 are equal, and print apart: each has
+    a skeleton of its own."""
+    environment = Environment(autoescape=False)  # the subject and text as render's plain template; the HTML escapes both
+    source = "{% block subject %}{{ n if n >= 0 else 'below' }} {{ name }}{% endblock %}{% block text %}{{ name }}{% endblock %}"
+    template = environment.from_string(source)
+    reads = reads_of(environment.parse(source), ("subject", "text"))
+    assert reads is not None
+
+    def whole(context: Any) -> tuple[str, str, str]:
+        values = template.new_context(dict(context))
+        subject, text = ("".join(template.blocks[name](values)) for name in ("subject", "text"))
+        return subject, text, str(escape(subject + text))
+
+    shapes = Shapes(reads, whole)
+    for n in (Decimal("1.0"), Decimal("1.00"), 0.0, -0.0, True, 1) * 3:
+        for name in ("Aigul", "O'Neil & <Co>"):
+            context = {"n": n, "name": name}
+            assert (shapes.render(context) or whole(context)) == whole(context), context
+    assert len([made for made in shapes.made.values() if made]) == 6
