@@ -115,10 +115,9 @@ def deliver(
 
 
 def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
-    """The batch's notices, read as Core rows of the notice's columns, as
-    the read-ahead's rows are: delivery and the templates only read those columns, by the
-    same attribute names, and an ORM object per notice cost its loading and a tracked read
-    of each attribute."""
+    """The batch's notices, read as Core rows of the notice's columns as the read-ahead's
+    rows are: delivery and the templates only read those columns, by the same attribute
+    names, and an ORM object per notice cost its loading and a tracked read of each one."""
     notices = table_of(Notice)
     query = (
         sa_select(notices)
