@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, Iterator, Protocol, cast
 
-from sqlalchemy import Table, event, inspect
+from sqlalchemy import ColumnElement, Table, any_, bindparam, event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.sql.dml import Insert
@@ -99,6 +99,35 @@ def insert_ignoring(session: Session, table: type[SQLModel], *keys: str) -> Inse
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def insert_ignoring_rows(
+    session: Session, table: type[SQLModel], rows: list[dict[str, Any]], keys: list[str], returning: ColumnElement[Any] | None = None
+) -> Result[Any]:
+    """`insert_ignoring` executed with these rows (and what each inserted row `returning`
+    names). On PostgreSQL, rows that name the same columns go as one array per column
+    unnested into the table: a batch of thousands is one statement of a dozen parameters,
+    not a statement per row, nor a text of tens of thousands of placeholders the driver
+    parses again for every batch. A column no row names takes the table's default."""
+    connection = session.connection()
+    if session.get_bind().dialect.name == "postgresql" and all(row.keys() == rows[0].keys() for row in rows):
+        columns = table_of(table)
+        names = list(rows[0])
+        arrays = [bindparam(f"column_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(columns.c[name].type)) for name in names]
+        source = func.unnest(*arrays).table_valued(*names).render_derived()
+        unnested = postgresql.insert(columns).from_select(names, select(*[source.c[name] for name in names])).on_conflict_do_nothing(index_elements=keys)
+        return connection.execute(unnested if returning is None else unnested.returning(returning))
+    statement = insert_ignoring(session, table, *keys)
+    return connection.execute(statement if returning is None else statement.returning(returning), rows)
+
+
+def among(session: Session, column: ColumnElement[Any], ids: list[int]) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL `= ANY` of one array parameter, so a batch's thousand
+    ids are not a thousand placeholders that the statement is rendered with and the driver
+    parses again for every batch."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(column.type)))
+    return column.in_(ids)
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -2,14 +2,16 @@
 through the in-app inbox (always), e-mail (when the person has an address and SMTP is
 configured) and the webhook (when configured).
 
-A batch is claimed in one short transaction: the rows are taken (FOR UPDATE SKIP LOCKED on
+A batch is claimed in one transaction: the rows are taken (FOR UPDATE SKIP LOCKED on
 PostgreSQL, so two deliverers never take the same notice; SQLite's write lock serialises
-them) and leased by moving next_attempt_at past the sending, so no transaction stays open
-while an SMTP server or a webhook answers; what the batch's templates read is loaded a
-query per table, not per notice. A notice's outcome is recorded, its inbox message with it,
-in a transaction right after anything of it left the system (an e-mail, a webhook call);
-notices that only go to the inbox are recorded together, so a country's opening costs a
-commit per external message, not per notice:
+them) and what the batch's templates read is loaded a query per table, not per notice.
+The notices that nothing outside the database carries (only the inbox, or a failure to
+record) are recorded in that same transaction, their inbox messages with them: killed
+before its commit, nothing of the batch happened. Those an e-mail or a webhook carries are
+leased instead, by moving next_attempt_at past the sending, so no transaction stays open
+while an SMTP server or a webhook answers; each one's outcome is recorded, its inbox
+message with it, in a transaction right after anything of it left the system. A country's
+opening costs a commit per batch and per external message, not per notice:
 
 - all its channels done: `sent`, and never claimed again (delivering twice sends once);
 - a channel failed: attempts + 1 and the next attempt after an exponential backoff (1, 2,
@@ -34,17 +36,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import Row, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col
 
 from methodology.workdays import ALMATY
 from models import Appraisal, Deadline, Notice, Position, Servant, StateBody
-from models.db import id_of, table_of, transaction
+from models.db import among, id_of, table_of, transaction
 from notifications.channels import Channel, ChannelError, Outgoing, configured, inbox
 from notifications.links import LinkSettings
 from notifications.render import READ_AHEAD, language_of, render_notice
@@ -94,10 +96,15 @@ def deliver(
             claimed = _claim(session, now, batch)
             _read_ahead(session, claimed)
             work = [_prepare(session, notice, now, links) for notice in claimed]
+            outside = [item for item in work if _goes_out(item, channels)]
+            _lease(session, outside, now)
+            inside = [(item, _send(item, channels, report) if item.outgoing else {}) for item in work if not _goes_out(item, channels)]  # nothing leaves
+            unrecorded = _record_here(session, inside, now, max_attempts, backoff, report)
         if not work:
             return report
+        _record_all(engine, unrecorded, now, max_attempts, backoff, report)  # each alone, the batch's record refused
         outcomes: list[tuple[_Work, dict[str, str]]] = []
-        for item in work:
+        for item in outside:
             before = len(item.done)
             errors = _send(item, channels, report) if item.outgoing else {}
             outcomes.append((item, errors))
@@ -108,19 +115,31 @@ def deliver(
 
 
 def _claim(session: Session, now: datetime, batch: int) -> list[Notice]:
+    """The batch's notices, read as Core rows of the notice's columns as the read-ahead's
+    rows are: delivery and the templates only read those columns, by the same attribute
+    names, and an ORM object per notice cost its loading and a tracked read of each one."""
+    notices = table_of(Notice)
     query = (
-        select(Notice)
-        .where(col(Notice.status) == "pending", or_(col(Notice.next_attempt_at).is_(None), col(Notice.next_attempt_at) <= now))
-        .order_by(col(Notice.id))
+        sa_select(notices)
+        .where(notices.c.status == "pending", or_(notices.c.next_attempt_at.is_(None), notices.c.next_attempt_at <= now))
+        .order_by(notices.c.id)
         .limit(batch)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    claimed = list(session.exec(query))
-    if claimed:  # the lease, by one statement (the rows stay as read: rendering reads no lease)
-        lease = update(Notice).where(col(Notice.id).in_([n.id for n in claimed])).values(next_attempt_at=now + LEASE)
-        session.connection().execute(lease)  # Core: the ORM would look for each row among its objects
-    return claimed
+    return cast("list[Notice]", session.connection().execute(query).all())
+
+
+def _goes_out(item: _Work, channels: list[Channel]) -> bool:
+    """Whether a channel outside the database is yet to carry the notice."""
+    return item.outgoing is not None and any(channel.name not in item.done and channel.wants(item.outgoing) for channel in channels)
+
+
+def _lease(session: Session, items: list[_Work], now: datetime) -> None:
+    """The notices to send outside, leased by one statement (the rows stay as read: rendering reads no lease)."""
+    if items:
+        lease = update(Notice).where(among(session, table_of(Notice).c.id, [item.notice_id for item in items])).values(next_attempt_at=now + LEASE)
+        session.connection().execute(lease)
 
 
 def _read_ahead(session: Session, notices: list[Notice]) -> None:
@@ -145,7 +164,9 @@ def _read_ahead(session: Session, notices: list[Notice]) -> None:
 def _rows(session: Session, table: type[SQLModel], ids: set[int | None]) -> list[Row[Any]]:
     wanted = sorted(i for i in ids if i is not None)
     columns = table_of(table)
-    return list(session.connection().execute(sa_select(columns).where(columns.c.id.in_(wanted)))) if wanted else []
+    return (
+        list(session.connection().execute(sa_select(columns).where(among(session, columns.c.id, wanted))).all()) if wanted else []
+    )  # one fetch, not one per row
 
 
 def _prepare(session: Session, notice: Notice, now: datetime, links: LinkSettings) -> _Work:
@@ -237,6 +258,28 @@ def _without(text: str, secret: str | None) -> str:
     return text.replace(secret, "…") if secret else text
 
 
+def _record_here(
+    session: Session,
+    outcomes: list[tuple[_Work, dict[str, str]]],
+    now: datetime,
+    max_attempts: int,
+    backoff: timedelta,
+    report: DeliveryReport,
+) -> list[tuple[_Work, dict[str, str]]]:
+    """Record outcomes in the claim's transaction, under a savepoint; those the database
+    refused, to record one by one after it (they were not leased: killed before, they are
+    delivered again, nothing of them having left)."""
+    if not outcomes:
+        return []
+    try:
+        with session.begin_nested():
+            counts = _record_in(session, outcomes, now, max_attempts, backoff)
+    except SQLAlchemyError:
+        return outcomes
+    _count(report, counts)
+    return []
+
+
 def _record_all(
     engine: Engine,
     outcomes: list[tuple[_Work, dict[str, str]]],
@@ -261,6 +304,10 @@ def _record_all(
         cause = getattr(error, "orig", None) or error  # the driver's error, where there is one
         refused = _Work(item.notice_id, item.done, None, f"record: {type(cause).__name__}: {cause}")
         counts = _record_batch(engine, [(refused, errors)], now, max_attempts, backoff)
+    _count(report, counts)
+
+
+def _count(report: DeliveryReport, counts: Counter[str]) -> None:
     for name, count in counts.items():
         if name in ("sent", "retried", "dead"):
             setattr(report, name, getattr(report, name) + count)
@@ -269,27 +316,32 @@ def _record_all(
 
 
 def _record_batch(engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta) -> Counter[str]:
-    """The outcomes written in one transaction; how many were sent, retried, dead, posted."""
-    counts: Counter[str] = Counter()
+    """The outcomes written in a transaction of their own."""
     with transaction(engine) as session:
-        ids = [item.notice_id for item, _ in outcomes]
-        columns = sa_select(col(Notice.id), col(Notice.status), col(Notice.attempts), col(Notice.sent_at)).where(col(Notice.id).in_(ids))
-        notices = {n.id: n for n in session.execute(columns)}  # rows of what _record reads, not whole notices
-        posts, changes = [], []
-        for item, errors in outcomes:
-            notice = notices.get(item.notice_id)
-            if notice is None or notice.status != "pending":
-                continue  # purged or resent meanwhile: nothing of ours to record
-            done = set(item.done)
-            if item.outgoing and inbox.NAME not in done and inbox.wants(item.outgoing):
-                posts.append(item.outgoing)
-                done.add(inbox.NAME)
-                counts[inbox.NAME] += 1
-            change = _record(notice, done, item, errors, now, max_attempts, backoff)
-            counts[change["status"] if change["status"] != "pending" else "retried"] += 1
-            changes.append(change)
-        inbox.post(session, posts, now)
-        _update(session, changes)
+        return _record_in(session, outcomes, now, max_attempts, backoff)
+
+
+def _record_in(session: Session, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta) -> Counter[str]:
+    """The outcomes written; how many were sent, retried, dead, posted."""
+    counts: Counter[str] = Counter()
+    ids = [item.notice_id for item, _ in outcomes]
+    columns = sa_select(col(Notice.id), col(Notice.status), col(Notice.attempts), col(Notice.sent_at)).where(among(session, table_of(Notice).c.id, ids))
+    notices = {n.id: n for n in session.execute(columns)}  # rows of what _record reads, not whole notices
+    posts, changes = [], []
+    for item, errors in outcomes:
+        notice = notices.get(item.notice_id)
+        if notice is None or notice.status != "pending":
+            continue  # purged or resent meanwhile: nothing of ours to record
+        done = set(item.done)
+        if item.outgoing and inbox.NAME not in done and inbox.wants(item.outgoing):
+            posts.append(item.outgoing)
+            done.add(inbox.NAME)
+            counts[inbox.NAME] += 1
+        change = _record(notice, done, item, errors, now, max_attempts, backoff)
+        counts[change["status"] if change["status"] != "pending" else "retried"] += 1
+        changes.append(change)
+    inbox.post(session, posts, now)
+    _update(session, changes)
     return counts
 
 
@@ -305,7 +357,7 @@ def _update(session: Session, changes: list[_Change]) -> None:
             others.append(change)
     for (delivered, sent_at), ids in sent.items():
         values = {"status": "sent", "delivered": delivered, "sent_at": sent_at, "next_attempt_at": None, "last_error": None}
-        session.connection().execute(update(Notice).where(col(Notice.id).in_(ids)).values(values))
+        session.connection().execute(update(Notice).where(among(session, table_of(Notice).c.id, ids)).values(values))
     if others:
         session.execute(update(Notice), others)
 

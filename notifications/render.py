@@ -16,10 +16,10 @@ A result is put into the context only for a recipient who may read it (typical20
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
@@ -52,6 +52,7 @@ from models import (
     SurveyInvitation,
 )
 from notifications.compliance_report import labels as compliance_labels
+from notifications.skeleton import Shapes, reads_of
 from states import compliance, outbox
 from states.confidentiality import may_read_result
 from states.timeline import rows_of
@@ -69,7 +70,16 @@ class Rendered:
 
 
 def render(kind: str, lang: Lang, context: Mapping[str, Any]) -> Rendered:
-    """One notice in one language; raises on a missing template or variable."""
+    """One notice in one language; raises on a missing template or variable. A shape the
+    kind's notices repeat is filled into its skeleton (notifications/skeleton.py), which
+    reads exactly as the whole rendering."""
+    shapes = _shapes(kind, lang)
+    filled = shapes.render(context) if shapes else None
+    return Rendered(*filled) if filled else render_whole(kind, lang, context)
+
+
+def render_whole(kind: str, lang: Lang, context: Mapping[str, Any]) -> Rendered:
+    """One notice rendered from its template."""
     plain, marked, frame = _templates(kind, lang)
     values = dict(context)  # one rendering context per template, shared by its blocks as in a whole render
     plain_context = plain.new_context(values)
@@ -102,6 +112,21 @@ def _html_is_the_text(kind: str, lang: Lang) -> bool:
     assert loader is not None, "_environment gives every environment its loader"
     source = loader.get_source(environment, f"{kind}.{lang}.j2")[0]
     return HTML_FROM_TEXT in source and "&" not in re.sub(r"{[{%#].*?[}%#]}", "", source, flags=re.S)
+
+
+@cache
+def _shapes(kind: str, lang: Lang) -> Shapes | None:
+    """The kind's skeletons in a language, where the fast path applies: the HTML is the text
+    as paragraphs, the frame is cut, and the template's blocks hold nothing the reading of
+    notifications/skeleton.py does not follow."""
+    if not _html_is_the_text(kind, lang) or _frame(lang)[1] is None:
+        return None
+    environment = _environment(True)
+    loader = environment.loader
+    assert loader is not None, "_environment gives every environment its loader"
+    name = f"{kind}.{lang}.j2"
+    reads = reads_of(environment.parse(loader.get_source(environment, name)[0], name), ("subject", "text"))
+    return Shapes(reads, lambda context: astuple(render_whole(kind, lang, context))) if reads else None
 
 
 @cache
@@ -209,6 +234,7 @@ MONTHS = {
 ROMAN = ["I", "II", "III", "IV"]
 
 
+@lru_cache(maxsize=4096)  # a batch's notices name the same few due days thousands of times
 def day(value: date | None, lang: Lang) -> str | None:
     if value is None:
         return None

@@ -23,12 +23,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
 from models import Notice
-from models.db import insert_ignoring, rowcount, table_of
+from models.db import insert_ignoring_rows, rowcount, table_of
 
 KEY_LENGTH = 80  # Notice.key
 
@@ -62,45 +60,26 @@ def record(session: Session, rows: list[dict[str, Any]]) -> list[str]:
     """Insert the notices whose keys are new; the kinds of those inserted.
 
     Core, not the ORM's bulk insert: the ORM sends a row at a time once conflicts may skip
-    rows; Core batches many rows per statement."""
+    rows; Core batches many rows per statement (models/db.insert_ignoring_rows)."""
     if not rows:
         return []
-    if session.get_bind().dialect.name == "postgresql" and all(row.keys() == rows[0].keys() for row in rows):
-        return _record_as_arrays(session, rows)
+    if session.get_bind().dialect.name == "postgresql":
+        return list(insert_ignoring_rows(session, Notice, rows, ["key"], returning=table_of(Notice).c.kind).scalars())
     return _record_by_kind(session, rows)
 
 
 def _record_by_kind(session: Session, rows: list[dict[str, Any]]) -> list[str]:
-    """One executemany per kind, without RETURNING: SQLite's driver loops over the rows in
-    C, and the statement's row count (the rows inserted, not those a key skipped) is how
+    """SQLite: one executemany per kind, without RETURNING: the driver loops over the rows
+    in C, and the statement's row count (the rows inserted, not those a key skipped) is how
     many of that kind were recorded. Reading RETURNING back row by row cost more than the
     insert itself on a sweep's batch of thousands."""
-    statement = insert_ignoring(session, Notice, "key")
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_kind.setdefault(row["kind"], []).append(row)
     recorded: list[str] = []
     for kind, of_kind in by_kind.items():
-        recorded += [kind] * rowcount(session.connection().execute(statement, of_kind))
+        recorded += [kind] * rowcount(insert_ignoring_rows(session, Notice, of_kind, ["key"]))
     return recorded
-
-
-def _record_as_arrays(session: Session, rows: list[dict[str, Any]]) -> list[str]:
-    """PostgreSQL: the rows sent as one array per column and unnested into the table, so a
-    batch of thousands is one statement of a dozen parameters instead of a statement text
-    of tens of thousands of placeholders that the driver parses again for every batch. A
-    column no row names takes the table's default, as it does in the Core insert."""
-    table = table_of(Notice)
-    names = list(rows[0])
-    arrays = [bindparam(f"column_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type)) for name in names]
-    source = func.unnest(*arrays).table_valued(*names).render_derived()
-    statement = (
-        postgresql.insert(table)
-        .from_select(names, select(*[source.c[name] for name in names]))
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(table.c.kind)
-    )
-    return list(session.connection().execute(statement).scalars())
 
 
 def _checked(key: str) -> str:

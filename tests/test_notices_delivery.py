@@ -150,6 +150,36 @@ def test_a_notice_that_left_the_system_is_recorded_before_the_next_is_sent(org: 
     assert {(n.status, n.delivered) for n in outbox(org.engine)} == {("sent", "inbox,witness")}
 
 
+class Killed(BaseException):
+    """The deliverer's process ending where it stands."""
+
+
+def test_notices_for_the_inbox_alone_are_recorded_with_their_claim(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No lease and no second transaction: killed before the claim's commit, nothing of the
+    batch happened (no message, no lease), and the next run delivers each notice once; two
+    deliverers at once post each message once."""
+    announce_openings(org.engine, OPENED, noon(OPENED))
+    post = inbox.post
+
+    def killed(*args: object) -> None:
+        raise Killed
+
+    monkeypatch.setattr(inbox, "post", killed)
+    with pytest.raises(Killed):
+        deliver(org.engine, T0, channels=[], batch=100)
+    assert {(n.status, n.delivered, n.attempts, n.next_attempt_at) for n in outbox(org.engine)} == {("pending", "", 0, None)}
+    monkeypatch.setattr(inbox, "post", post)
+    workers = [threading.Thread(target=deliver, args=(org.engine, T0), kwargs={"channels": [], "batch": 3}) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert {(n.status, n.delivered, n.attempts, n.next_attempt_at) for n in outbox(org.engine)} == {("sent", "inbox", 0, None)}
+    with transaction(org.engine) as session:
+        posted = session.execute(sa.select(InboxMessage.notice_id)).scalars().all()
+    assert sorted(posted) == sorted(n.id for n in outbox(org.engine)) and len(posted) == 8
+
+
 def test_two_deliverers_at_once_send_each_notice_once(org: Org) -> None:
     announce_openings(org.engine, OPENED, noon(OPENED))
     probe = Probe()

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from jinja2 import UndefinedError
+from jinja2 import Environment, UndefinedError
 from markupsafe import Markup, escape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -36,6 +37,7 @@ from states.invitations import KIND as INVITATION_KIND
 from states.notices import REPORT_KIND, announce_openings, remind, report_weekly
 from notifications.render import TEMPLATES, context_of, kinds, number, render, render_notice
 import notifications.render as render_module
+from notifications.skeleton import Shapes, reads_of
 from states.confidentiality import may_read_result
 from states.outbox import action_key
 from states.sweep import sweep
@@ -356,7 +358,119 @@ def test_one_rendering_of_the_text_gives_what_rendering_every_block_gives(years:
     fast = [render(kind, lang, context) for kind, lang, context in contexts]
     monkeypatch.setattr(render_module, "_html_is_the_text", lambda kind, lang: False)
     monkeypatch.setattr(render_module, "_frame", lambda lang: (Markup(""), None, Markup("")))
-    slow = [render(kind, lang, context) for kind, lang, context in contexts]
+    slow = [render_module.render_whole(kind, lang, context) for kind, lang, context in contexts]
     assert {kind for kind, _, _ in contexts} == set(kinds()) - {INVITATION_KIND}  # its own: tests/web/test_invitations.py
     assert fast == slow
     assert any(typed in r.text and str(escape(typed)) in r.html for r in fast)
+
+
+# --- the skeleton of a shape ---------------------------------------------------------------------
+
+TYPED = "Ә. O'Neil & <Co> \"Ltd\" &amp; 100% {{ x }}"
+UNFIT = ["", " Асель", "Асель ", "Асель  Нурлановна", "Асель\nНурлановна", "- Асель", "-", "Асель\tН.", "Асель\u00a0Н.", "\ue0000\ue001"]
+
+
+def _every_string(value: Any, change: Any) -> Any:
+    """The value with each string changed, codes the templates decide on included."""
+    if isinstance(value, dict):
+        return {name: _every_string(item, change) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_every_string(item, change) for item in value]
+    return change(value) if isinstance(value, str) else value
+
+
+def _rendered_or_error(kind: str, lang: str, context: dict[str, Any], whole: bool) -> Any:
+    try:
+        return (render_module.render_whole if whole else render)(kind, lang, context)  # type: ignore[arg-type]
+    except Exception as error:  # the same failure, whichever way
+        return type(error).__name__
+
+
+def _sample_contexts(years: dict[str, Year]) -> list[tuple[str, str, dict[str, Any]]]:
+    """A notice of every kind in every language, as context_of gives it (an invitation's as
+    delivery gives it: tests/web/test_invitations.py)."""
+    contexts = []
+    for year in years.values():
+        with Session(year.engine) as session:
+            chosen: dict[str, list[Notice]] = {}
+            for notice in notices(session):
+                chosen.setdefault(notice.kind, []).append(notice)
+            reminders = chosen.get("reminder", [])
+            for kind, level in (("overdue", 2), ("escalation", 3)):  # the years miss no deadline
+                chosen.setdefault(kind, [n.model_copy(update={"kind": kind, "level": level}) for n in reminders])
+            for kind, found in chosen.items():
+                for notice in found[:3] + found[-3:]:
+                    for lang in LANGS:
+                        contexts.append((kind, lang, context_of(session, notice, lang)))
+    for lang in LANGS:
+        invited = {"lang": lang, "recipient": {"name": "Асель Нурлановна", "is_servant": True, "gender": "f"}, "body": "Министерство",
+                   "login": "A-00017", "link": "https://console.example/invitation/abc", "until": "2026-04-08, 18:00"}
+        contexts.append((INVITATION_KIND, lang, invited))
+    return contexts
+
+
+def test_a_notice_filled_into_its_shapes_skeleton_reads_as_rendered_whole(years: dict[str, Year]) -> None:
+    """For every kind and language, notices rendered from the skeleton of their shape (made
+    from another notice's, with strings that escaping changes) read byte for byte as their
+    template renders them, the strings the fast path must not take (blank, spaced, a line
+    break, a list dash, a marker) too, and whatever fails fails the same way."""
+    render_module._shapes.cache_clear()
+    contexts = _sample_contexts(years)
+    variants = [
+        lambda s: s,
+        lambda s: s + " " + TYPED,
+        lambda s: TYPED + " " + s,
+        lambda s: s + " + " + s,
+        *[lambda s, unfit=unfit: unfit for unfit in UNFIT],
+    ]
+    compared = 0
+    for kind, lang, context in contexts:
+        for change in variants * 2:  # the second time round every shape has its skeleton
+            changed = _every_string(context, change)
+            assert _rendered_or_error(kind, lang, changed, whole=False) == _rendered_or_error(kind, lang, changed, whole=True), (kind, lang)
+            compared += 1
+    assert {kind for kind, _, _ in contexts} == set(kinds())
+    every = {(kind, lang) for kind in kinds() for lang in LANGS}
+    filled = {(kind, lang) for kind, lang in every if any(render_module._shapes(kind, lang).made.values())}  # type: ignore[union-attr]
+    assert filled == every, every - filled  # every kind takes the fast path
+    assert compared > 1000
+
+
+def test_a_shape_met_once_is_rendered_whole_and_a_repeated_one_from_its_skeleton() -> None:
+    """The skeleton is made on the second notice of a shape; a template that decides on a
+    value keeps a shape per value; a name with doubled spaces is rendered whole."""
+    render_module._shapes.cache_clear()
+    context = {"lang": "en", "recipient": {"name": "Aigul", "is_servant": True, "gender": "f"}, "body": "Agency",
+               "login": "A-1", "link": "https://console.example/i/1", "until": "8 April 2026, 18:00"}
+    shapes = render_module._shapes(INVITATION_KIND, "en")
+    assert shapes is not None
+    render(INVITATION_KIND, "en", context)
+    assert not shapes.made
+    other = context | {"recipient": {"name": "Dauren", "is_servant": True, "gender": "f"}, "link": "https://console.example/i/2"}
+    assert render(INVITATION_KIND, "en", other) == render_module.render_whole(INVITATION_KIND, "en", other)
+    assert len(shapes.made) == 1 and all(shapes.made.values())
+    spaced = context | {"recipient": {"name": "Aigul  Serikovna", "is_servant": True, "gender": "f"}}
+    assert render(INVITATION_KIND, "en", spaced).text == render_module.render_whole(INVITATION_KIND, "en", spaced).text
+    assert len(shapes.made) == 1
+
+
+def test_decisive_values_that_are_equal_but_print_apart_are_shapes_apart() -> None:
+    """Decimal 1.0 and 1.00, 0.0 and -0.0, True and 1 are equal, and print apart: each has
+    a skeleton of its own."""
+    environment = Environment(autoescape=False)  # the subject and text as render's plain template; the HTML escapes both
+    source = "{% block subject %}{{ n if n >= 0 else 'below' }} {{ name }}{% endblock %}{% block text %}{{ name }}{% endblock %}"
+    template = environment.from_string(source)
+    reads = reads_of(environment.parse(source), ("subject", "text"))
+    assert reads is not None
+
+    def whole(context: Any) -> tuple[str, str, str]:
+        values = template.new_context(dict(context))
+        subject, text = ("".join(template.blocks[name](values)) for name in ("subject", "text"))
+        return subject, text, str(escape(subject + text))
+
+    shapes = Shapes(reads, whole)
+    for n in (Decimal("1.0"), Decimal("1.00"), 0.0, -0.0, True, 1) * 3:
+        for name in ("Aigul", "O'Neil & <Co>"):
+            context = {"n": n, "name": name}
+            assert (shapes.render(context) or whole(context)) == whole(context), context
+    assert len([made for made in shapes.made.values() if made]) == 6

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from models.db import insert_ignoring, rowcount
+from models.db import insert_ignoring_rows, rowcount
 from models.outbox import InboxMessage
 from notifications.channels import Outgoing
 from states.invitations import KIND as INVITATION
@@ -45,7 +45,7 @@ def post(session: Session, outgoing: list[Outgoing], at: datetime) -> None:
         }
         for o in outgoing
     ]
-    session.connection().execute(insert_ignoring(session, InboxMessage, "notice_id"), rows)  # Core: one executemany, not the ORM's bulk path
+    insert_ignoring_rows(session, InboxMessage, rows, ["notice_id"])  # Core, not the ORM's bulk path
 
 
 def messages(session: Session, person_id: int, *, unread_only: bool = False, limit: int = 50) -> list[InboxMessage]:
