@@ -72,10 +72,17 @@ def loadable() -> tuple[list[Methodology], list[DefinitionError]]:
 
 def load(name: str) -> Methodology:
     """The validated definition `name` (an id on the search path, or a file path)."""
-    if Path(name).suffix in (".yaml", ".yml"):
+    if _names_a_file(name):
         return _load(str(locate(name).absolute()))
     search = os.environ.get("BAGALAU_DEFINITIONS", "")
     return _load(_located(name, search, os.getcwd() if search else ""))
+
+
+@cache
+def _names_a_file(name: str) -> bool:
+    """Whether `name` is a file's path rather than an id: asked once per name, as the
+    lifecycle and the console's pages load a definition for each row they read."""
+    return Path(name).suffix in (".yaml", ".yml")
 
 
 @cache
