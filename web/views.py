@@ -90,6 +90,7 @@ def _workable(roles: frozenset[str]) -> tuple[tuple[str, str, tuple[str, ...]], 
     return tuple(found)
 
 
+@cache  # a statement's clause is immutable: built once, and its compiled form is cached with it
 def _in_states(workable: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
     return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Appraisal.kind) == k, col(Appraisal.state).in_(states)) for m, k, states in workable))
 
@@ -176,10 +177,13 @@ def tasks(session: Session, person: Servant, on: date, standing: Standing | None
         .order_by(col(Appraisal.id))
     )
     open_to_me = []
+    owed_in: dict[tuple[str, str, str, frozenset[str]], list[Any]] = {}  # HR's hundreds share a few states and roles
     for appraisal in (_Workable(*row) for row in session.execute(query)):
         roles = standing.roles(appraisal, appraisal if appraisal.full_name is not None else None)
-        rows = [row for row in service.allowed_for(roles, appraisal) if not row.on_event]
-        if rows:
+        key = (appraisal.methodology, appraisal.kind, appraisal.state, frozenset(roles))
+        if key not in owed_in:
+            owed_in[key] = [row for row in service.allowed_for(roles, appraisal) if not row.on_event]
+        if rows := owed_in[key]:
             open_to_me.append((appraisal, roles, rows))
     deadlines = _open_deadlines(session, [a.id for a, _, _ in open_to_me])
     owed = [(a, row, _owed(deadlines.get(a.id, []), roles)) for a, roles, rows in open_to_me for row in rows]
