@@ -140,12 +140,13 @@ def _late(query: Any, body_ids: list[int] | None, today: date, filters: Filters,
     if shown or filters.unit is not None:
         query = query.join(Position, col(Position.id) == Servant.position_id, isouter=True).join(Unit, col(Unit.id) == Position.unit_id, isouter=True)
     if body_ids is not None:
-        # The cycle's body is the servant's (an opening appraises its own body's servants,
-        # states/cycles.py): saying so lets the database go from the bodies' few cycles to
-        # their appraisals by index, where the servants alone lead it to read every
-        # appraisal of the country to find one body's.
+        # An appraisal's cycle is its servant's body's (the one INSERT … SELECT that creates
+        # appraisals joins them so, states/cycles.py, and a servant never changes body): asked
+        # by the cycle, the database goes from the bodies' few cycles to their appraisals by
+        # index, where asked by the servant it read every appraisal of the country to find
+        # one body's. Once, not by both: a ministry's list names its 200 bodies only once.
         their_cycles = select(col(Cycle.id)).where(col(Cycle.state_body_id).in_(body_ids))
-        query = query.where(col(Servant.state_body_id).in_(body_ids), col(Appraisal.cycle_id).in_(their_cycles))
+        query = query.where(col(Appraisal.cycle_id).in_(their_cycles))
     for column, value in (
         (col(Unit.id), filters.unit),
         (col(Appraisal.kind), filters.kind),
