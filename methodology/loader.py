@@ -80,8 +80,8 @@ def load(name: str) -> Methodology:
 
 @cache
 def _names_a_file(name: str) -> bool:
-    """Whether `name` is a definition's file rather than an id (asked once per name: every
-    notice of a batch asks for its appraisal's definition)."""
+    """Whether `name` is a definition's file rather than an id: asked once per name, as
+    every notice of a batch and every row a page reads load their appraisal's definition."""
     return Path(name).suffix in (".yaml", ".yml")
 
 

@@ -531,6 +531,7 @@ class Methodology(Strict):
     workflow: dict[Kind, Workflow] = {}
     consequences: list[ConsequenceRule] = []
     _flows: dict[str, Workflow] = PrivateAttr(default_factory=dict)  # flow(kind), merged once
+    _leaving: dict[tuple[str, str], tuple[TransitionDef, ...]] = PrivateAttr(default_factory=dict)  # leaving(kind, state), found once
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -613,6 +614,14 @@ class Methodology(Strict):
         if kind not in self._flows:
             self._flows[kind] = self._merged(kind)
         return self._flows[kind]
+
+    def leaving(self, kind: Kind, state: str) -> tuple[TransitionDef, ...]:
+        """The rows of `kind`'s workflow that leave `state`, in the table's order; found once
+        per loaded definition, as a page asks it of every appraisal it lists."""
+        key = (kind, state)
+        if key not in self._leaving:
+            self._leaving[key] = tuple(row for row in self.flow(kind).transitions if state in row.source)
+        return self._leaving[key]
 
     def _merged(self, kind: Kind) -> Workflow:
         flow = self.workflow[kind]

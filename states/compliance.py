@@ -22,7 +22,7 @@ from methodology.i18n import Lang
 from methodology.labels import label, message
 from methodology.notices import table
 from methodology.workdays import WorkCalendar, default_calendar
-from models import Appraisal, Deadline, Position, Servant, StateBody, Unit
+from models import Appraisal, Cycle, Deadline, Position, Servant, StateBody, Unit
 from models.db import transaction
 from states.late import working_days_between
 
@@ -57,8 +57,11 @@ def rows_of(
     since: date | None = None,
     body_id: int | None = None,
     calendar: WorkCalendar | None = None,
+    done_late_only: bool = False,
 ) -> list[Row]:
-    """The same, inside a unit of work, of one state body or of all."""
+    """The same, inside a unit of work, of one state body or of all; `done_late_only`: the
+    steps done late alone (HR's console lists those beside who is late now, which it reads
+    a page at a time), so the database never reads the open ones for it."""
     calendar = calendar or default_calendar()
     owner = aliased(Servant)
     # As things stood on `today`, so a report of a past day says what it said then: open
@@ -90,10 +93,12 @@ def rows_of(
         .join(Position, col(Position.id) == col(Servant.position_id), isouter=True)
         .join(Unit, col(Unit.id) == col(Position.unit_id), isouter=True)
         .join(owner, col(owner.id) == col(Deadline.responsible_id), isouter=True)
-        .where(or_(was_open, late))
+        .where(late if done_late_only else or_(was_open, late))
     )
     if body_id is not None:
-        query = query.where(col(StateBody.id) == body_id)
+        # The cycle's body is the servant's (states/cycles.py): said too, it leads the
+        # database from the body's few cycles to its appraisals by index (states/late.py).
+        query = query.where(col(StateBody.id) == body_id, col(Appraisal.cycle_id).in_(select(col(Cycle.id)).where(col(Cycle.state_body_id) == body_id)))
     # A country has a few dozen steps, two kinds, a few roles and a few hundred distinct
     # days: each looked up or counted once per report, not once per row.
     about = cache(lambda methodology, step: (_window(methodology, step), _label(methodology, step, lang)))

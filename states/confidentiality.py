@@ -102,7 +102,7 @@ def may_read_result(session: Session, person: Servant, appraisal: Appraisal) -> 
     return reads_result(Standing.of(session, person), appraisal, session.get(Servant, appraisal.servant_id))
 
 
-def reads_result(standing: Standing, appraisal: Appraisal, servant: Servant | None) -> bool:
+def reads_result(standing: Standing, appraisal: OnAppraisal, servant: OfBody | None) -> bool:
     """Whether the person of `standing` is among the definition's result readers here."""
     scope = loader.load(appraisal.methodology).scope
     readers = set(scope.result_readers) if scope else set()

@@ -76,5 +76,5 @@ def mermaid(methodology_id: str, kind: Kind) -> str:
     return str(subject.get_graph().draw(None))
 
 
-def transitions_from(methodology_id: str, kind: Kind, state: str) -> list[TransitionDef]:
-    return [row for row in loader.load(methodology_id).flow(kind).transitions if state in row.source]
+def transitions_from(methodology_id: str, kind: Kind, state: str) -> tuple[TransitionDef, ...]:
+    return loader.load(methodology_id).leaving(kind, state)

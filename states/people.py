@@ -31,8 +31,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from sqlalchemy import exists, literal, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import (
     Appraisal,
@@ -238,13 +240,21 @@ class Standing:
 
     @classmethod
     def of(cls, session: Session, person: Servant) -> Standing:
-        invited = select(SurveyInvitation.appraisal_id).where(SurveyInvitation.respondent_id == person.id, col(SurveyInvitation.answered).is_(False))
-        calibrates = (
-            select(CalibrationSession.appraisal_id)
-            .join(CalibrationParticipant, col(CalibrationParticipant.session_id) == CalibrationSession.id)
-            .where(CalibrationParticipant.servant_id == person.id)
+        """The three questions asked by one query (every page asks them): each row says
+        which it answers."""
+        seat = sa_select(literal("seat"), literal(0)).where(exists(_commission_seat(person)))
+        invited = sa_select(literal("invited"), col(SurveyInvitation.appraisal_id)).where(
+            col(SurveyInvitation.respondent_id) == person.id, col(SurveyInvitation.answered).is_(False)
         )
-        return cls(person, on_commission(session, person), frozenset(session.exec(invited)), frozenset(session.exec(calibrates)))
+        calibrates = (
+            sa_select(literal("calibrates"), col(CalibrationSession.appraisal_id))
+            .join(CalibrationParticipant, col(CalibrationParticipant.session_id) == CalibrationSession.id)
+            .where(col(CalibrationParticipant.servant_id) == person.id)
+        )
+        answers: dict[str, set[int]] = {"seat": set(), "invited": set(), "calibrates": set()}
+        for question, appraisal in session.execute(union_all(seat, invited, calibrates)):
+            answers[question].add(appraisal)
+        return cls(person, bool(answers["seat"]), frozenset(answers["invited"]), frozenset(answers["calibrates"]))
 
     def roles(self, appraisal: OnAppraisal, servant: OfBody | None) -> set[str]:
         """The roles of the workflow table this person holds on this appraisal, whose
@@ -293,12 +303,16 @@ def reader_roles(session: Session, person: Servant, appraisal: Appraisal) -> set
 
 def on_commission(session: Session, person: Servant) -> bool:
     """Whether the person sits on a commission of their own body (mne2017 п.6)."""
-    query = (
+    return session.exec(_commission_seat(person)).first() is not None
+
+
+def _commission_seat(person: Servant) -> SelectOfScalar[int] | SelectOfScalar[None]:
+    """The commission seats of the person in their own body, as a query (mne2017 п.6)."""
+    return (
         select(CommissionMember.id)
         .join(Commission, col(Commission.id) == CommissionMember.commission_id)
         .where(CommissionMember.servant_id == person.id, Commission.state_body_id == person.state_body_id)
     )
-    return session.exec(query).first() is not None
 
 
 def voters(members: dict[int, str], appraisal: Appraisal) -> set[int]:

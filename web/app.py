@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -149,7 +150,9 @@ class _Operator:
 
         token: Token[str | None] | None = None
         try:
-            token = OPERATOR.set(operator(signed(Request(scope))))
+            # In a worker thread, as the pages run: the session's query would otherwise hold
+            # the event loop, and every other request of the process with it, for its round trip.
+            token = OPERATOR.set(operator(await run_in_threadpool(signed, Request(scope))))
             await self.app(scope, receive, sending)
         except Exception as error:
             if started:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 import yaml
 
@@ -32,5 +34,8 @@ def word(key: str, lang: Lang) -> str:
     return catalogue()[key][lang]
 
 
-def words(lang: Lang) -> dict[str, str]:
-    return {key: entry[lang] for key, entry in catalogue().items()}
+@cache
+def words(lang: Lang) -> Mapping[str, str]:
+    """Every word in one language, as a page's `t`: gathered once per language (a page
+    would otherwise copy the whole catalogue on every request), read-only as it is shared."""
+    return MappingProxyType({key: entry[lang] for key, entry in catalogue().items()})

@@ -20,8 +20,15 @@ LANG_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 @cache
 def environment() -> Environment:
+    # auto_reload off: the templates ship with the console and change only with it, so a
+    # page does not ask the file system whether each of its templates changed.
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"]), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["j2", "html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
     )
     env.globals.update(langs=LANGS, lang_names=LANG_NAMES)
     env.filters["day"] = day

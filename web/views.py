@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -91,6 +92,7 @@ def _workable(roles: frozenset[str]) -> tuple[tuple[str, str, tuple[str, ...]], 
     return tuple(found)
 
 
+@cache  # a statement's clause is immutable: built once, and its compiled form is cached with it
 def _in_states(workable: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
     return or_(false(), *(and_(col(Appraisal.methodology) == m, col(Appraisal.kind) == k, col(Appraisal.state).in_(states)) for m, k, states in workable))
 
@@ -177,21 +179,17 @@ def tasks(session: Session, person: Servant, on: date, standing: Standing | None
         .order_by(col(Appraisal.id))
     )
     open_to_me = []
+    owed_in: dict[tuple[str, str, str, frozenset[str]], list[Any]] = {}  # HR's hundreds share a few states and roles
     for appraisal in (_Workable(*row) for row in session.execute(query)):
         roles = standing.roles(appraisal, appraisal if appraisal.full_name is not None else None)
-        rows = [row for row in service.allowed_for(roles, appraisal) if not row.on_event]
-        if rows:
+        key = (appraisal.methodology, appraisal.kind, appraisal.state, frozenset(roles))
+        if key not in owed_in:
+            owed_in[key] = [row for row in service.allowed_for(roles, appraisal) if not row.on_event]
+        if rows := owed_in[key]:
             open_to_me.append((appraisal, roles, rows))
     deadlines = _open_deadlines(session, [a.id for a, _, _ in open_to_me])
     owed = [(a, row, _owed(deadlines.get(a.id, []), roles)) for a, roles, rows in open_to_me for row in rows]
     return Tasks(session, standing, on, sorted(owed, key=lambda t: (t[2][0] if t[2] else date.max, t[0].id)))
-
-
-def _servants_of(session: Session, appraisals: list[Appraisal]) -> dict[int, Servant | None]:
-    ids = sorted({a.servant_id for a in appraisals})
-    found: dict[int, Servant | None] = dict.fromkeys(ids)
-    found.update((id_of(s), s) for s in session.exec(select(Servant).where(col(Servant.id).in_(ids))))
-    return found
 
 
 def _open_deadlines(session: Session, appraisals: list[int]) -> dict[int, list[tuple[str, date, int]]]:
@@ -215,15 +213,54 @@ def _owed(deadlines: list[tuple[str, date, int]], roles: set[str]) -> tuple[date
 
 def summary(session: Session, person: Servant, appraisal: Appraisal, lang: Lang) -> dict[str, Any]:
     """One line of an appraisal, its result only where the person may read it."""
-    return _line(appraisal, session.get(Servant, appraisal.servant_id), may_read_result(session, person, appraisal), lang)
+    servant = session.get(Servant, appraisal.servant_id)
+    return _line(appraisal, servant.full_name if servant else None, may_read_result(session, person, appraisal), lang)
 
 
-def _line(appraisal: Appraisal, servant: Servant | None, readable: bool, lang: Lang) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Listed:
+    """An appraisal as a list of them shows it: its columns and its servant's, read by one
+    query with no whole objects; it stands for both in the questions of roles and sight."""
+
+    id: int
+    servant_id: int
+    assessor_id: int | None
+    methodology: str
+    kind: str
+    period: str
+    state: str
+    version: int
+    score: Decimal | None
+    band: str | None
+    full_name: str | None  # None: its servant is gone
+    state_body_id: int
+    is_head_of_hr: bool
+
+    @property
+    def servant(self) -> _Listed | None:
+        return self if self.full_name is not None else None
+
+
+_LISTED = (*_WORKABLE[:7], col(Appraisal.version), col(Appraisal.score), col(Appraisal.band), *_WORKABLE[7:])
+
+
+def listed(session: Session, *where: Any, order_by: Any, limit: int | None = None) -> list[_Listed]:
+    """The appraisals `where` says, each with its servant's columns, by one query."""
+    query = sa_select(*_LISTED).select_from(Appraisal).join(Servant, col(Servant.id) == Appraisal.servant_id, isouter=True)
+    return [_Listed(*row) for row in session.execute(query.where(*where).order_by(*order_by).limit(limit))]
+
+
+def lines(standing: Standing, appraisals: list[_Listed], lang: Lang) -> list[dict[str, Any]]:
+    """Each appraisal's line, its result only where the person of `standing` may read it."""
+    return [_line(a, a.full_name, reads_result(standing, a, a.servant), lang) for a in appraisals]
+
+
+def _line(appraisal: Appraisal | _Listed, servant: str | None, readable: bool, lang: Lang) -> dict[str, Any]:
     definition = loader.load(appraisal.methodology)
     flow = definition.flow(as_kind(appraisal.kind))
     line: dict[str, Any] = {
         "id": appraisal.id,
-        "servant": servant.full_name if servant else None,
+        "servant": servant,
         "methodology": appraisal.methodology,
         "kind": appraisal.kind,
         "kind_label": label("kinds", appraisal.kind, lang),
@@ -234,30 +271,25 @@ def _line(appraisal: Appraisal, servant: Servant | None, readable: bool, lang: L
         "version": appraisal.version,
     }
     if readable:
-        bands = {band.id: band for band in _bands(definition, appraisal)}
+        bands = {band.id: band for band in _bands(definition, appraisal.kind)}
         line["score"] = None if appraisal.score is None else str(appraisal.score)
         line["band"] = appraisal.band
         line["band_label"] = bands[appraisal.band].label(lang) if appraisal.band in bands else None
     return line
 
 
-def _bands(definition: Methodology, appraisal: Appraisal) -> list[Band]:
-    rules = definition.rules(as_kind(appraisal.kind))
+def _bands(definition: Methodology, kind: str) -> list[Band]:
+    rules = definition.rules(as_kind(kind))
     return definition.bands(rules.bands).bands if rules else []
 
 
 def my_appraisals(session: Session, person: Servant, lang: Lang, standing: Standing | None = None) -> list[dict[str, Any]]:
     """Appraisals of mine and those I assess, newest first, as I may see them (the latest 50)."""
-    query = (
-        select(Appraisal)
-        .where(or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id))
-        .order_by(col(Appraisal.id).desc())
-        .limit(50)
-    )
-    appraisals = list(session.exec(query))
-    standing, servants = standing or Standing.of(session, person), _servants_of(session, appraisals)
-    seen = seen_among(session, standing, appraisals, servants)
-    return [_line(a, servants.get(a.servant_id), reads_result(standing, a, servants.get(a.servant_id)), lang) for a in appraisals if id_of(a) in seen]
+    mine = or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)
+    appraisals = listed(session, mine, order_by=[col(Appraisal.id).desc()], limit=50)
+    standing = standing or Standing.of(session, person)
+    seen = seen_among(session, standing, appraisals, {a.servant_id: a.servant for a in appraisals})
+    return lines(standing, [a for a in appraisals if a.id in seen], lang)
 
 
 def visible(session: Session, person: Servant, appraisal_id: int) -> Appraisal | None:

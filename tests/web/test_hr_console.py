@@ -194,3 +194,30 @@ def test_the_head_of_hr_reads_the_bodys_results_and_no_one_else_there(db: Engine
     assert page.status_code == 200
     assert ("results-table" in page.text) is head
     assert ("4.00" in page.text) is head
+
+
+def test_the_head_of_hrs_results_take_the_same_queries_however_many_are_scored(db: Engine) -> None:
+    """The results section reads the scored appraisals and the reader's standing once, not
+    per appraisal (issue #12: it asked four queries for each)."""
+    from sqlalchemy import event
+
+    org = organisation(db, "typical2023")
+    open_cycle(db, org.code, "differentiation", "2026-Q1", on=date(2026, 4, 1))
+    accounts(org)
+    client = signed_in(create_app(db, Settings(today=date(2026, 4, 2))), "hr")
+    statements: list[str] = []
+    event.listen(db, "before_cursor_execute", lambda *args: statements.append(args[2]))
+
+    def asked() -> int:
+        statements.clear()
+        page = client.get("/hr/body")
+        assert page.status_code == 200
+        return len(statements)
+
+    for name in ("servant",):
+        act(db, org.appraisal(name, "differentiation", "2026-Q1").id, org.ids["manager"], "score", {"scores": SCORES}, on=date(2026, 4, 2))
+    one = asked()
+    for name in ("colleague1", "colleague2", "colleague3"):
+        act(db, org.appraisal(name, "differentiation", "2026-Q1").id, org.ids["manager"], "score", {"scores": SCORES}, on=date(2026, 4, 2))
+    assert asked() == one
+    assert client.get("/hr/body").text.count("4.00") >= 4

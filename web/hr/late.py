@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,7 +25,7 @@ from methodology.workdays import default_calendar
 from models import Cycle, StateBody, Unit
 from models.db import id_of, transaction
 from notifications.render import label, period
-from states.bodies import under
+from states.bodies import Body, under
 from states.late import Filters, count_late, late_now
 from web.app import console, lang_of
 from web.hr.access import Desk, desk
@@ -43,7 +43,7 @@ FILTERS = ("body", "unit", "kind", "period", "step")
 class Scope:
     """The bodies a list covers: a desk's own, or its own and every body under it."""
 
-    bodies: list[StateBody]
+    bodies: Sequence[StateBody | Body]
 
     @property
     def ids(self) -> list[int]:

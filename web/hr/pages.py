@@ -29,6 +29,7 @@ from states.compliance import rows_of
 from states.cycle_summary import cycles_of
 from states.cycles import open_cycle
 from states.meetings_ahead import meetings_ahead
+from states.people import Standing
 from states.protocols import protocols_of
 from web import views
 from web.app import console, lang_of
@@ -71,7 +72,7 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
             "seat": seat,
             "today": today,
             "step_labels": dict(late["choices"]["step"]),
-            "done_late": [r for r in rows_of(session, today, lang, body_id=body_id) if r.status == "late"],
+            "done_late": rows_of(session, today, lang, body_id=body_id, done_late_only=True),
             "cycles": cycles_of(session, body_id, lang),
             "meetings": meetings_ahead(session, body_id, lang) if seat.hr else [],
             "protocols": protocols_of(session, body_id),
@@ -99,15 +100,12 @@ def _console(request: Request, code: str, refusal: dict[str, Any] | None = None,
 
 
 def _results(session: Session, person: Servant, body_id: int, lang: Lang) -> list[dict[str, Any]]:
-    """The body's scored appraisals, each as the head of HR may read it (typical2023 п.21)."""
-    servants = select(Servant.id).where(Servant.state_body_id == body_id)
-    query = (
-        select(Appraisal)
-        .where(col(Appraisal.servant_id).in_(servants), col(Appraisal.score).is_not(None))
-        .order_by(col(Appraisal.period).desc(), col(Appraisal.id))
+    """The body's scored appraisals, each as the head of HR may read it (typical2023 п.21):
+    one query for them all, and the reader's standing read once, not once per appraisal."""
+    scored = views.listed(
+        session, col(Servant.state_body_id) == body_id, col(Appraisal.score).is_not(None), order_by=[col(Appraisal.period).desc(), col(Appraisal.id)]
     )
-    lines = [views.summary(session, person, a, lang) for a in session.exec(query)]
-    return [line for line in lines if "score" in line]
+    return [line for line in views.lines(Standing.of(session, person), scored, lang) if "score" in line]
 
 
 @router.get("/hr/{code}/compliance.{fmt}")
