@@ -98,9 +98,9 @@ def _in_states(workable: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
 
 
 @dataclass(frozen=True)
-class _Workable:
-    """An appraisal as My work reads it: its columns and its servant's, no whole objects
-    (HR's body has hundreds); it stands for both in the questions of roles and sight."""
+class _Listed:
+    """An appraisal as a list of them shows it: its columns and its servant's, read by one
+    query with no whole objects; it stands for both in the questions of roles and sight."""
 
     id: int
     servant_id: int
@@ -109,12 +109,19 @@ class _Workable:
     kind: str
     period: str
     state: str
+    version: int
+    score: Decimal | None
+    band: str | None
     full_name: str | None  # None: its servant is gone
     state_body_id: int
     is_head_of_hr: bool
 
+    @property
+    def servant(self) -> _Listed | None:
+        return self if self.full_name is not None else None
 
-_WORKABLE = (
+
+_LISTED = (
     col(Appraisal.id),
     col(Appraisal.servant_id),
     col(Appraisal.assessor_id),
@@ -122,6 +129,9 @@ _WORKABLE = (
     col(Appraisal.kind),
     col(Appraisal.period),
     col(Appraisal.state),
+    col(Appraisal.version),
+    col(Appraisal.score),
+    col(Appraisal.band),
     col(Servant.full_name),
     col(Servant.state_body_id),
     col(Servant.is_head_of_hr),
@@ -136,7 +146,7 @@ class Tasks:
     session: Session
     standing: Standing
     on: date
-    owed: list[tuple[_Workable, Any, tuple[date, int] | None]]  # the appraisal, the workflow row, (due, level)
+    owed: list[tuple[_Listed, Any, tuple[date, int] | None]]  # the appraisal, the workflow row, (due, level)
 
     def __len__(self) -> int:
         return len(self.owed)
@@ -172,7 +182,7 @@ def tasks(session: Session, person: Servant, on: date, standing: Standing | None
     their columns only; with my `standing` when the page has read it already."""
     standing = standing or Standing.of(session, person)
     query = (
-        sa_select(*_WORKABLE)
+        sa_select(*_LISTED)
         .select_from(Appraisal)
         .join(Servant, col(Servant.id) == Appraisal.servant_id, isouter=True)
         .where(col(Appraisal.closed_on).is_(None), col(Appraisal.id).in_(_theirs(session, person, True, standing)))
@@ -180,8 +190,8 @@ def tasks(session: Session, person: Servant, on: date, standing: Standing | None
     )
     open_to_me = []
     owed_in: dict[tuple[str, str, str, frozenset[str]], list[Any]] = {}  # HR's hundreds share a few states and roles
-    for appraisal in (_Workable(*row) for row in session.execute(query)):
-        roles = standing.roles(appraisal, appraisal if appraisal.full_name is not None else None)
+    for appraisal in (_Listed(*row) for row in session.execute(query)):
+        roles = standing.roles(appraisal, appraisal.servant)
         key = (appraisal.methodology, appraisal.kind, appraisal.state, frozenset(roles))
         if key not in owed_in:
             owed_in[key] = [row for row in service.allowed_for(roles, appraisal) if not row.on_event]
@@ -215,33 +225,6 @@ def summary(session: Session, person: Servant, appraisal: Appraisal, lang: Lang)
     """One line of an appraisal, its result only where the person may read it."""
     servant = session.get(Servant, appraisal.servant_id)
     return _line(appraisal, servant.full_name if servant else None, may_read_result(session, person, appraisal), lang)
-
-
-@dataclass(frozen=True)
-class _Listed:
-    """An appraisal as a list of them shows it: its columns and its servant's, read by one
-    query with no whole objects; it stands for both in the questions of roles and sight."""
-
-    id: int
-    servant_id: int
-    assessor_id: int | None
-    methodology: str
-    kind: str
-    period: str
-    state: str
-    version: int
-    score: Decimal | None
-    band: str | None
-    full_name: str | None  # None: its servant is gone
-    state_body_id: int
-    is_head_of_hr: bool
-
-    @property
-    def servant(self) -> _Listed | None:
-        return self if self.full_name is not None else None
-
-
-_LISTED = (*_WORKABLE[:7], col(Appraisal.version), col(Appraisal.score), col(Appraisal.band), *_WORKABLE[7:])
 
 
 def listed(session: Session, *where: Any, order_by: Any, limit: int | None = None) -> list[_Listed]:
