@@ -34,6 +34,7 @@ out of what is recorded (the error is told without it).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypedDict, cast
@@ -99,7 +100,7 @@ def deliver(
             outside = [item for item in work if _goes_out(item, channels)]
             _lease(session, outside, now)
             inside = [(item, _send(item, channels, report) if item.outgoing else {}) for item in work if not _goes_out(item, channels)]  # nothing leaves
-            unrecorded = _record_here(session, inside, now, max_attempts, backoff, report)
+            unrecorded = _record_here(session, inside, {id_of(notice): notice for notice in claimed}, now, max_attempts, backoff, report)
         if not work:
             return report
         _record_all(engine, unrecorded, now, max_attempts, backoff, report)  # each alone, the batch's record refused
@@ -261,19 +262,21 @@ def _without(text: str, secret: str | None) -> str:
 def _record_here(
     session: Session,
     outcomes: list[tuple[_Work, dict[str, str]]],
+    claimed: Mapping[int, Any],
     now: datetime,
     max_attempts: int,
     backoff: timedelta,
     report: DeliveryReport,
 ) -> list[tuple[_Work, dict[str, str]]]:
-    """Record outcomes in the claim's transaction, under a savepoint; those the database
-    refused, to record one by one after it (they were not leased: killed before, they are
-    delivered again, nothing of them having left)."""
+    """Record outcomes in the claim's transaction, under a savepoint, from the rows it
+    claimed (locked by it: nobody changed them since); those the database refused, to
+    record one by one after it (they were not leased: killed before, they are delivered
+    again, nothing of them having left)."""
     if not outcomes:
         return []
     try:
         with session.begin_nested():
-            counts = _record_in(session, outcomes, now, max_attempts, backoff)
+            counts = _record_in(session, outcomes, now, max_attempts, backoff, claimed)
     except SQLAlchemyError:
         return outcomes
     _count(report, counts)
@@ -321,12 +324,18 @@ def _record_batch(engine: Engine, outcomes: list[tuple[_Work, dict[str, str]]], 
         return _record_in(session, outcomes, now, max_attempts, backoff)
 
 
-def _record_in(session: Session, outcomes: list[tuple[_Work, dict[str, str]]], now: datetime, max_attempts: int, backoff: timedelta) -> Counter[str]:
-    """The outcomes written; how many were sent, retried, dead, posted."""
+def _record_in(
+    session: Session,
+    outcomes: list[tuple[_Work, dict[str, str]]],
+    now: datetime,
+    max_attempts: int,
+    backoff: timedelta,
+    claimed: Mapping[int, Any] | None = None,
+) -> Counter[str]:
+    """The outcomes written; how many were sent, retried, dead, posted. The notices as
+    `claimed` in this transaction, or read again (after a send, in a transaction of its own)."""
     counts: Counter[str] = Counter()
-    ids = [item.notice_id for item, _ in outcomes]
-    columns = sa_select(col(Notice.id), col(Notice.status), col(Notice.attempts), col(Notice.sent_at)).where(among(session, table_of(Notice).c.id, ids))
-    notices = {n.id: n for n in session.execute(columns)}  # rows of what _record reads, not whole notices
+    notices = claimed if claimed is not None else _current(session, [item.notice_id for item, _ in outcomes])
     posts, changes = [], []
     for item, errors in outcomes:
         notice = notices.get(item.notice_id)
@@ -343,6 +352,12 @@ def _record_in(session: Session, outcomes: list[tuple[_Work, dict[str, str]]], n
     inbox.post(session, posts, now)
     _update(session, changes)
     return counts
+
+
+def _current(session: Session, ids: list[int]) -> dict[int, Any]:
+    """The notices' columns that recording reads, as they stand now (rows, not whole notices)."""
+    columns = sa_select(col(Notice.id), col(Notice.status), col(Notice.attempts), col(Notice.sent_at)).where(among(session, table_of(Notice).c.id, ids))
+    return {n.id: n for n in session.execute(columns)}
 
 
 def _update(session: Session, changes: list[_Change]) -> None:

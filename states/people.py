@@ -129,13 +129,13 @@ def rung_holder(offices: Offices, servant: int, responsible: int | None, manager
     """Who a rung of the escalation ladder reaches (states/escalation.py); HR where the rung
     has nobody (an outside body's step, a responsible person without a manager); never HR
     on their own appraisal (`Offices.hr_for`)."""
+    if rung in (None, "responsible") and responsible:  # nearly every reminder: HR not asked for
+        return responsible
     hr = offices.hr_for(servant)
-    if rung in (None, "responsible"):
-        return responsible or hr
+    if rung in (None, "responsible", "head_of_hr"):
+        return hr
     if rung == "manager":
         return manager or hr
-    if rung == "head_of_hr":
-        return hr
     return offices.official or hr
 
 
