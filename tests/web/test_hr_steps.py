@@ -17,7 +17,7 @@ from models import Appraisal, CalibrationParticipant, CalibrationSession, Survey
 from models.db import transaction
 from states.cycles import open_cycle
 from states.service import act
-from tests.factories import organisation
+from tests.factories import Org, organisation
 from tests.test_lifecycle_typical2023 import K_ACTUALS, K_APPLY, K_FAMILIARISE, K_PLACE, K_SCORE, K_SET, kpi
 from tests.web.conftest import accounts, signed_in
 from tests.web.test_commission import before_the_commission, form
@@ -43,11 +43,16 @@ def state_of(db: Engine, own: int) -> tuple[str, str | None]:
         return found.state, found.reason
 
 
-def test_hr_chooses_the_360_respondents_by_name_and_relation(db: Engine) -> None:
-    org = organisation(db, "typical2023")
-    open_cycle(db, org.code, "360", "2025", on=date(2025, 12, 15))
+def opened(db: Engine, methodology: str, kind: str, period: str, on: date) -> tuple[Org, int]:
+    """A body of `methodology` with accounts, its cycle opened on `on`: the servant's appraisal."""
+    org = organisation(db, methodology)
+    open_cycle(db, org.code, kind, period, on=on)
     accounts(org)
-    own = org.appraisal("servant", "360", "2025").id
+    return org, org.appraisal("servant", kind, period).id
+
+
+def test_hr_chooses_the_360_respondents_by_name_and_relation(db: Engine) -> None:
+    org, own = opened(db, "typical2023", "360", "2025", date(2025, 12, 15))
     app = create_app(db, Settings(today=date(2026, 1, 5)))
     hr = signed_in(app, "hr")
     page = hr.get(f"/appraisals/{own}").text
@@ -67,10 +72,7 @@ def test_hr_chooses_the_360_respondents_by_name_and_relation(db: Engine) -> None
 
 
 def test_an_unknown_respondent_is_refused_beside_the_row_it_was_typed_in(db: Engine) -> None:
-    org = organisation(db, "typical2023")
-    open_cycle(db, org.code, "360", "2025", on=date(2025, 12, 15))
-    accounts(org)
-    own = org.appraisal("servant", "360", "2025").id
+    org, own = opened(db, "typical2023", "360", "2025", date(2025, 12, 15))
     hr = signed_in(create_app(db, Settings(today=date(2026, 1, 5))), "hr")
     twice = {"respondents[0].servant": str(org.ids["manager"]), "respondents[0].role": "manager",
              "respondents[1].servant": str(org.ids["colleague1"]), "respondents[1].role": "peer",
@@ -89,9 +91,7 @@ def test_the_official_approves_the_calibration_participants_by_ticking_them(db: 
     official = signed_in(create_app(db, Settings(today=date(2026, 4, 16))), "official")
     page = official.get(f"/appraisals/{own}").text
     assert f'name="participants" value="{org.ids["member"]}"' in page and f'name="participants" value="{org.ids["manager"]}"' not in page
-    done = official.post(f"/appraisals/{own}/actions/convene_calibration", follow_redirects=False, data={
-        "csrf": official.get("/api/v1/me").json()["csrf"], "version": re.search(r'name="version" value="(\d+)"', page).group(1),  # type: ignore[union-attr]
-        "participants": [str(org.ids[n]) for n in ("member", "colleague1", "colleague2")]})
+    done = post(official, own, "convene_calibration", {"participants": [str(org.ids[n]) for n in ("member", "colleague1", "colleague2")]})
     assert done.status_code == 303, done.text
     with transaction(db) as session:
         held = session.exec(select(CalibrationSession).where(CalibrationSession.appraisal_id == own)).one()
@@ -100,10 +100,7 @@ def test_the_official_approves_the_calibration_participants_by_ticking_them(db: 
 
 
 def test_an_absence_defers_and_one_the_methodology_does_not_name_is_refused(db: Engine) -> None:
-    org = organisation(db, "mne2017")
-    open_cycle(db, org.code, "quarterly", "2026-Q1", on=date(2026, 4, 1))
-    accounts(org)
-    own = org.appraisal("servant", "quarterly", "2026-Q1").id
+    org, own = opened(db, "mne2017", "quarterly", "2026-Q1", date(2026, 4, 1))
     hr = signed_in(create_app(db, Settings(today=date(2026, 4, 2))), "hr")
     page = hr.get(f"/appraisals/{own}").text
     assert '<option value="sick_leave">' in page and '<option value="business_trip">' not in page  # mne2017 п.3 names two
@@ -114,10 +111,7 @@ def test_an_absence_defers_and_one_the_methodology_does_not_name_is_refused(db: 
 
 
 def test_a_dismissal_withdraws_the_appraisal_on_its_day(db: Engine) -> None:
-    org = organisation(db, "mne2017")
-    open_cycle(db, org.code, "quarterly", "2026-Q1", on=date(2026, 4, 1))
-    accounts(org)
-    own = org.appraisal("servant", "quarterly", "2026-Q1").id
+    org, own = opened(db, "mne2017", "quarterly", "2026-Q1", date(2026, 4, 1))
     hr = signed_in(create_app(db, Settings(today=date(2026, 4, 2))), "hr")
     refused = post(hr, own, "withdraw", {"dismissed_on": "1 April"})
     assert refused.status_code == 422 and 'id="withdraw--dismissed_on-error"' in refused.text
