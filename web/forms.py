@@ -127,13 +127,21 @@ def _manager(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lan
     form.groups.append(Group("violations", word("violations", lang), rows))
 
 
-def _act(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
+def _colleagues(session: Session, appraisal: Appraisal, *, dismissed_too: bool = False) -> tuple[tuple[str, str], ...]:
+    """The servant's colleagues in their state body, by name: who may witness, sit or
+    answer; those dismissed left out unless asked for."""
     servant = session.get(Servant, appraisal.servant_id)
     assert servant is not None
-    people = session.exec(select(Servant).where(Servant.state_body_id == servant.state_body_id, Servant.id != servant.id).order_by(Servant.full_name)).all()
+    query = select(Servant).where(Servant.state_body_id == servant.state_body_id, Servant.id != servant.id)
+    if not dismissed_too:
+        query = query.where(Servant.dismissed_on == None)  # noqa: E711
+    return tuple((str(p.id), p.full_name) for p in session.exec(query.order_by(col(Servant.full_name))))
+
+
+def _act(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
     form.fields += [
         Input("text", word("act_text", lang), "textarea", required=True),
-        Input("witnesses", word("witnesses", lang), "people", tuple((str(p.id), p.full_name) for p in people)),
+        Input("witnesses", word("witnesses", lang), "people", _colleagues(session, appraisal, dismissed_too=True)),
     ]
 
 
@@ -266,14 +274,6 @@ def _appeal_outcome(form: ActionForm, session: Session, appraisal: Appraisal, la
         Input("outcome", word("appeal_outcome", lang), "select", _choices(lang, "rejected", "revised", prefix="outcome_"), required=True),
         Input("score", word("revised_score", lang), "number", blank=None),
     ]
-
-
-def _colleagues(session: Session, appraisal: Appraisal) -> tuple[tuple[str, str], ...]:
-    """The servant's colleagues in their state body, by name: who may sit or answer."""
-    servant = session.get(Servant, appraisal.servant_id)
-    assert servant is not None
-    query = select(Servant).where(Servant.state_body_id == servant.state_body_id, Servant.id != servant.id, Servant.dismissed_on == None)  # noqa: E711
-    return tuple((str(p.id), p.full_name) for p in session.exec(query.order_by(col(Servant.full_name))))
 
 
 def _participants(form: ActionForm, session: Session, appraisal: Appraisal, lang: Lang) -> None:
