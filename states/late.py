@@ -22,6 +22,7 @@ from methodology.i18n import Lang
 from methodology.notices import table
 from methodology.workdays import WorkCalendar
 from models import Appraisal, Cycle, Deadline, Notice, Position, Servant, StateBody, Unit
+from models.db import among
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,12 @@ def late_now(
     The days overdue only grow as the due day moves back, so the database sorts by due
     day, then by deadline (a stable order to page by, which the (status, due, id) index
     gives already: a ministry's first page does not sort the whole country's), and only
-    the page's rows have their working days counted."""
-    query = _late(select(*_COLUMNS), body_ids, today, filters).order_by(col(Deadline.due), col(Deadline.id))
+    the page's rows have their working days counted. The page's rows are found first,
+    then named (body, unit, the responsible person): PostgreSQL plans two small joins in
+    a fraction of the time it took for the one of eight tables (6 ms a ministry's page)."""
+    rows = _late(session, select(*_FOUND), body_ids, today, filters).order_by(col(Deadline.due), col(Deadline.id))
     if limit is not None:
-        query = query.limit(limit).offset(offset)
+        rows = rows.limit(limit).offset(offset)
     roles, overdue = table().labels["roles"], _Overdue(today, calendar)
     return [
         Late(
@@ -91,7 +94,9 @@ def late_now(
             state_body=body,
             state_body_code=code,
         )
-        for appraisal, servant, unit, methodology, kind, period, step, paragraph, role, person, due, level, body, code in session.execute(query)
+        for appraisal, servant, unit, methodology, kind, period, step, paragraph, role, person, due, level, body, code in session.execute(
+            _named(rows.subquery())
+        )
     ]
 
 
@@ -99,53 +104,81 @@ def count_late(session: Session, body_ids: list[int] | None, today: date, filter
     """How many rows `late_now` has in all, for "51–100 of 340"; counting stops past
     `at_most` (then `at_most` + 1): a ministry's list over the country would otherwise
     join every overdue row of it on each page, to say a number nobody pages to the end of."""
-    rows = _late(select(col(Deadline.id)), body_ids, today, filters, shown=False)
+    rows = _late(session, select(col(Deadline.id)), body_ids, today, filters)
     if at_most is not None:
         rows = rows.limit(at_most + 1)
     return session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
 
 
 _OWNER = aliased(Servant)
-_COLUMNS = (
-    col(Appraisal.id),
-    col(Servant.full_name),
-    col(Unit.name),
-    col(Appraisal.methodology),
-    col(Appraisal.kind),
-    col(Appraisal.period),
+# What the list reads of a deadline and its appraisal, to find its rows and then name them.
+_FOUND = (
+    col(Deadline.id),
+    col(Deadline.due),
     col(Deadline.step),
     col(Deadline.paragraph),
     col(Deadline.responsible_role),
-    col(_OWNER.full_name),
-    col(Deadline.due),
+    col(Deadline.responsible_id),
     col(Deadline.level),
-    col(StateBody.name),
-    col(StateBody.code),
+    col(Appraisal.id).label("appraisal_id"),
+    col(Appraisal.methodology),
+    col(Appraisal.kind),
+    col(Appraisal.period),
+    col(Appraisal.servant_id),
 )
 
 
-def _late(query: Any, body_ids: list[int] | None, today: date, filters: Filters, shown: bool = True) -> Any:
+def _named(found: Any) -> Any:
+    """The rows `found` with their servant's name, unit and body and the name of the
+    person responsible, in the list's order."""
+    return (
+        select(
+            found.c.appraisal_id,
+            col(Servant.full_name),
+            col(Unit.name),
+            found.c.methodology,
+            found.c.kind,
+            found.c.period,
+            found.c.step,
+            found.c.paragraph,
+            found.c.responsible_role,
+            col(_OWNER.full_name),
+            found.c.due,
+            found.c.level,
+            col(StateBody.name),
+            col(StateBody.code),
+        )
+        .select_from(found)
+        .join(Servant, col(Servant.id) == found.c.servant_id)
+        .join(StateBody, col(StateBody.id) == Servant.state_body_id)
+        .join(_OWNER, col(_OWNER.id) == found.c.responsible_id, isouter=True)
+        .join(Position, col(Position.id) == Servant.position_id, isouter=True)
+        .join(Unit, col(Unit.id) == Position.unit_id, isouter=True)
+        .order_by(found.c.due, found.c.id)
+    )
+
+
+def _late(session: Session, query: Any, body_ids: list[int] | None, today: date, filters: Filters) -> Any:
     """The rows of the list, as one query whatever is selected of them: the open steps past
     their day, but a window left unused, which is nobody's breach (an appeal not filed).
-    `shown`: with the tables the page shows (body, unit, the responsible person); a count
-    joins only what it filters on, so the database plans and reads less."""
+    Of the tables the page shows, only those it filters on are joined."""
     query = (
         query.select_from(Deadline)
         .join(Appraisal, col(Appraisal.id) == Deadline.appraisal_id)
         .join(Servant, col(Servant.id) == Appraisal.servant_id)
         .where(col(Deadline.status) == "open", col(Deadline.due) < today, not_(_windows()))
     )
-    if shown:
-        query = query.join(StateBody, col(StateBody.id) == Servant.state_body_id).join(_OWNER, col(_OWNER.id) == Deadline.responsible_id, isouter=True)
-    if shown or filters.unit is not None:
+    if filters.unit is not None:
         query = query.join(Position, col(Position.id) == Servant.position_id, isouter=True).join(Unit, col(Unit.id) == Position.unit_id, isouter=True)
     if body_ids is not None:
         # An appraisal's cycle is its servant's body's (the one INSERT … SELECT that creates
         # appraisals joins them so, states/cycles.py, and a servant never changes body): asked
         # by the cycle, the database goes from the bodies' few cycles to their appraisals by
         # index, where asked by the servant it read every appraisal of the country to find
-        # one body's. Once, not by both: a ministry's list names its 200 bodies only once.
-        their_cycles = select(col(Cycle.id)).where(col(Cycle.state_body_id).in_(body_ids))
+        # one body's. Once, not by both, and as one array: a ministry's list names its 200
+        # bodies in one parameter.
+        bodies = col(Cycle.state_body_id) == body_ids[0] if len(body_ids) == 1 else among(session, col(Cycle.state_body_id), body_ids)
+        their_cycles = select(col(Cycle.id)).where(bodies)
         query = query.where(col(Appraisal.cycle_id).in_(their_cycles))
     for column, value in (
         (col(Unit.id), filters.unit),

@@ -268,7 +268,13 @@ def _bands(definition: Methodology, kind: str) -> list[Band]:
 
 def my_appraisals(session: Session, person: Servant, lang: Lang, standing: Standing | None = None) -> list[dict[str, Any]]:
     """Appraisals of mine and those I assess, newest first, as I may see them (the latest 50)."""
-    mine = or_(col(Appraisal.servant_id) == person.id, col(Appraisal.assessor_id) == person.id)
+    # Each way in asked of its own index, joined by UNION, as in _theirs: under an OR, the
+    # plan PostgreSQL keeps for the prepared statement after five runs walks the whole
+    # table's primary key from the newest id (9.5 ms at 100,000 servants, against 0.3).
+    ways_in = union(
+        select(col(Appraisal.id)).where(col(Appraisal.servant_id) == person.id), select(col(Appraisal.id)).where(col(Appraisal.assessor_id) == person.id)
+    )
+    mine = col(Appraisal.id).in_(ways_in)
     appraisals = listed(session, mine, order_by=[col(Appraisal.id).desc()], limit=50)
     standing = standing or Standing.of(session, person)
     seen = seen_among(session, standing, appraisals, {a.servant_id: a.servant for a in appraisals})
