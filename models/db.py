@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, Iterator, Protocol, cast
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, event, func, inspect, select
+from sqlalchemy import ColumnElement, Table, any_, bindparam, event, func, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.sql.dml import Insert
@@ -128,6 +128,16 @@ def among(session: Session, column: ColumnElement[Any], ids: list[int]) -> Colum
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(column.type)))
     return column.in_(ids)
+
+
+def planned_for_values(session: Session) -> None:
+    """Have PostgreSQL plan the rest of this transaction's statements for the values they
+    are given. A statement the driver has prepared may, after five runs, be given one plan
+    for any values (a generic plan), which guesses how long an array parameter is: the plan
+    kept for a ministry's list of its bodies counted the country's late steps in 11 ms,
+    against 2.6 ms planned for its 200 bodies."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -22,7 +22,7 @@ from methodology.i18n import Lang
 from methodology.notices import table
 from methodology.workdays import WorkCalendar
 from models import Appraisal, Cycle, Deadline, Notice, Position, Servant, StateBody, Unit
-from models.db import among
+from models.db import among, planned_for_values
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,11 @@ def _late(session: Session, query: Any, body_ids: list[int] | None, today: date,
         # index, where asked by the servant it read every appraisal of the country to find
         # one body's. Once, not by both, and as one array: a ministry's list names its 200
         # bodies in one parameter.
-        bodies = col(Cycle.state_body_id) == body_ids[0] if len(body_ids) == 1 else among(session, col(Cycle.state_body_id), body_ids)
+        if len(body_ids) == 1:
+            bodies = col(Cycle.state_body_id) == body_ids[0]
+        else:  # a plan kept for any array would be one for a few bodies (models/db.py)
+            bodies = among(session, col(Cycle.state_body_id), body_ids)
+            planned_for_values(session)
         their_cycles = select(col(Cycle.id)).where(bodies)
         query = query.where(col(Appraisal.cycle_id).in_(their_cycles))
     for column, value in (
