@@ -22,7 +22,7 @@ from methodology.i18n import Lang
 from methodology.notices import table
 from methodology.workdays import WorkCalendar
 from models import Appraisal, Cycle, Deadline, Notice, Position, Servant, StateBody, Unit
-from models.db import among, planned_for_values
+from models.db import among, planned_for_values, table_of
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def count_late(session: Session, body_ids: list[int] | None, today: date, filter
 
 _OWNER = aliased(Servant)
 # What the list reads of a deadline and its appraisal, to find its rows and then name them.
-_FOUND = (
+_FOUND: tuple[Any, ...] = (
     col(Deadline.id),
     col(Deadline.due),
     col(Deadline.step),
@@ -180,7 +180,7 @@ def _late(session: Session, query: Any, body_ids: list[int] | None, today: date,
         if len(body_ids) == 1:
             bodies = col(Cycle.state_body_id) == body_ids[0]
         else:  # a plan kept for any array would be one for a few bodies (models/db.py)
-            bodies = among(session, col(Cycle.state_body_id), body_ids)
+            bodies = among(session, table_of(Cycle).c.state_body_id, body_ids)
             planned_for_values(session)
         their_cycles = select(col(Cycle.id)).where(bodies)
         query = query.where(col(Appraisal.cycle_id).in_(their_cycles))

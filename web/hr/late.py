@@ -23,7 +23,7 @@ from methodology import loader
 from methodology.i18n import Lang
 from methodology.workdays import default_calendar
 from models import Cycle, StateBody, Unit
-from models.db import among, id_of, transaction
+from models.db import among, id_of, table_of, transaction
 from notifications.render import label, period
 from states.bodies import Body, under
 from states.late import Filters, count_late, late_now
@@ -102,7 +102,7 @@ def choices(session: Session, seat: Desk, scope: Scope, chosen: Filters, lang: L
     methodologies (but windows, which nobody owes)."""
     one = seat.body if len(scope.bodies) == 1 else next((b for b in scope.bodies if id_of(b) == chosen.body), None)
     units = list(session.execute(select(Unit).where(col(Unit.state_body_id) == one.id).order_by(col(Unit.name))).scalars()) if one else []
-    cycles = session.execute(select(col(Cycle.kind), col(Cycle.period)).where(among(session, col(Cycle.state_body_id), scope.ids)).distinct()).all()
+    cycles = session.execute(select(col(Cycle.kind), col(Cycle.period)).where(among(session, table_of(Cycle).c.state_body_id, scope.ids)).distinct()).all()
     steps: dict[str, str] = {}
     for methodology in sorted({b.methodology for b in scope.bodies}):
         steps.update((name, rule.label(lang)) for name, rule in loader.load(methodology).deadlines.items() if not rule.window and name not in steps)
