@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import asynccontextmanager
 from contextvars import Token
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import AsyncIterator, cast
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -81,8 +83,17 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None, a
     from web.meetings import pages as meeting_pages
     from web.survey import pages as survey_pages
 
-    app = FastAPI(title="bagalau", version="1", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
-    app.state.console = Console(engine or default_engine(), settings or from_environment(), authenticator or LocalAuthenticator())
+    settings = settings or from_environment()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The pages run in worker threads; this process takes on `threads` of them at once,
+        # the others wait their turn in order (web/serving.py says why).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
+    app = FastAPI(title="bagalau", version="1", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None, lifespan=lifespan)
+    app.state.console = Console(engine or default_engine(), settings, authenticator or LocalAuthenticator())
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -22,9 +22,9 @@ def web(
 ) -> None:
     """Serve the web console and its JSON API (/api/v1, OpenAPI at /api/v1/openapi.json)."""
     use_lang(lang)
-    import uvicorn
-
     from models.migrate import upgrade
+    from web.serving import serve
+    from web.settings import from_environment
 
     if demo:
         from bagalau.web_demo import TODAY, build
@@ -35,7 +35,7 @@ def web(
         print(f"Demo database {DEMO_DATABASE}, console day {os.environ['BAGALAU_WEB_TODAY']}. Sign in as:")
         for login, secret, role in accounts:
             print(f"  {login:10} password {secret:22} {role}")
+    from_environment()  # the console's settings checked here, not in each process it starts
     upgrade()
     print(f"Open http://{host}:{port}/")
-    # By its import path, so that each worker process builds its own app (and engine).
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    serve(host, port, workers)
