@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
@@ -128,10 +129,16 @@ def _signed_in(base: str, login: str) -> httpx.Client:
 
 
 def _pressed(asks: list[Callable[[], httpx.Response]]) -> tuple[list[float], int]:
-    """Each client's page asked once to warm up, then ASKS times, all clients at once:
-    the measured latencies and how many answers were not 200."""
+    """Each client's page asked once to warm up, then, once every client has had its
+    answer, ASKS times, all clients at once: the measured latencies and how many answers
+    were not 200. Without the wait, the first clients' measured asks queued behind the
+    others' first pages, which a fresh process builds its templates and reads its
+    methodologies for."""
+    warm = threading.Barrier(len(asks))
+
     def one_client(ask: Callable[[], httpx.Response]) -> tuple[list[float], int]:
         ask()
+        warm.wait()
         seconds, errors = [], 0
         for _ in range(ASKS):
             start = time.perf_counter()

@@ -23,7 +23,7 @@ from methodology.labels import action as action_label
 from methodology.notices import table
 from methodology.schema import Band, Methodology, as_kind
 from models import Appraisal, Deadline, Servant, SurveyInvitation
-from models.db import id_of
+from models.db import among, id_of, table_of
 from notifications.forms import FORMS
 from notifications.render import day, label, period
 from states import service
@@ -203,10 +203,11 @@ def tasks(session: Session, person: Servant, on: date, standing: Standing | None
 
 
 def _open_deadlines(session: Session, appraisals: list[int]) -> dict[int, list[tuple[str, date, int]]]:
-    """Each appraisal's open deadlines (role, due day, level), earliest first, by one query."""
+    """Each appraisal's open deadlines (role, due day, level), earliest first, by one query
+    (its ids one array: a head of HR's My work has a body's hundreds)."""
     query = (
         sa_select(col(Deadline.appraisal_id), col(Deadline.responsible_role), col(Deadline.due), col(Deadline.level))
-        .where(col(Deadline.appraisal_id).in_(appraisals), col(Deadline.status) == "open")
+        .where(among(session, table_of(Deadline).c.appraisal_id, appraisals), col(Deadline.status) == "open")
         .order_by(col(Deadline.appraisal_id), col(Deadline.due), col(Deadline.id))
     )
     by_appraisal: dict[int, list[tuple[str, date, int]]] = {}
