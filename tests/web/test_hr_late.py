@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -71,6 +72,22 @@ def test_late_now_pages_add_up_to_the_whole_list_and_a_window_is_nobodys_breach(
         narrowed = late_now(session, ids, LATE_DAY, default_calendar(), "en", Filters(body=committee.id))  # type: ignore[arg-type]
         assert narrowed and {r.state_body_code for r in narrowed} == {"committee"}
         assert count_late(session, ids, LATE_DAY, Filters(body=committee.id)) == len(narrowed)  # type: ignore[arg-type]
+
+
+@pytest.mark.postgres
+def test_a_list_of_many_bodies_is_planned_for_them_and_one_body_keeps_the_kept_plan(db: Engine) -> None:
+    if db.dialect.name != "postgresql":
+        pytest.skip("plans are kept for prepared statements on PostgreSQL")
+    _ministry(db)
+    mode = "show plan_cache_mode"
+    with transaction(db) as session:
+        ids = [b.id for b in session.exec(select(StateBody))]
+        assert late_now(session, ids[:1], LATE_DAY, default_calendar(), "en", limit=50)  # type: ignore[arg-type]
+        assert session.execute(sa.text(mode)).scalar() == "auto"  # one body: the kept plan is the right one
+        count_late(session, ids, LATE_DAY)  # type: ignore[arg-type]
+        assert session.execute(sa.text(mode)).scalar() == "force_custom_plan"  # an array of bodies: planned for it
+    with transaction(db) as session:  # for that transaction only
+        assert session.execute(sa.text(mode)).scalar() == "auto"
 
 
 def test_a_ministrys_hr_follows_the_bodies_under_it_and_no_one_else_does(db: Engine) -> None:
