@@ -82,6 +82,7 @@ def workers(pool: str, db: Engine, tmp_path: Path) -> Iterator[list[subprocess.P
         log = (tmp_path / f"worker-{n}.log").open("wb")
         command = [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool, "--name", f"worker-{n}", "--limit", "1"]
         started.append(subprocess.Popen(command, cwd=ROOT, env=_env(db, tmp_path), stdout=log, stderr=subprocess.STDOUT))
+    _registered(pool, started, tmp_path)
     yield started
     for worker in started:
         worker.terminate()
@@ -151,6 +152,22 @@ def _finished(client: Any, ids: list[uuid.UUID], workers: list[subprocess.Popen[
         assert all(worker.poll() is None for worker in workers), _tail(logs)
         clock.sleep(1)
     raise AssertionError(f"the runs did not end in {WAIT} s: {[run.state for run in runs]}\n{_tail(logs)}")
+
+
+def _registered(pool: str, workers: list[subprocess.Popen[bytes]], logs: Path) -> None:
+    """Both workers have joined the pool (and so ask it for work every second): a worker
+    still starting when the runs are created would leave both to the other, one after the
+    other, as a loaded machine once did."""
+    from prefect.client.orchestration import get_client
+
+    end = clock.monotonic() + WAIT
+    with get_client(sync_client=True) as client:
+        while clock.monotonic() < end:
+            if {w.name for w in client.read_workers_for_work_pool(work_pool_name=pool)} >= {"worker-1", "worker-2"}:
+                return
+            assert all(worker.poll() is None for worker in workers), _tail(logs)
+            clock.sleep(0.5)
+    raise AssertionError(f"the workers did not join the pool in {WAIT} s\n{_tail(logs)}")
 
 
 def _tail(logs: Path) -> str:
