@@ -74,10 +74,8 @@ def test_late_now_pages_add_up_to_the_whole_list_and_a_window_is_nobodys_breach(
         assert count_late(session, ids, LATE_DAY, Filters(body=committee.id)) == len(narrowed)  # type: ignore[arg-type]
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize("db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)  # plans are kept on PostgreSQL
 def test_a_list_of_many_bodies_is_planned_for_them_and_one_body_keeps_the_kept_plan(db: Engine) -> None:
-    if db.dialect.name != "postgresql":
-        pytest.skip("plans are kept for prepared statements on PostgreSQL")
     _ministry(db)
     mode = "show plan_cache_mode"
     with transaction(db) as session:
